@@ -1,0 +1,279 @@
+"""Benchmark the Queqiao rule engine on a synthetic marketplace workload.
+
+Builds, from a fixed seed, a million listing titles in the style of Chinese
+marketplaces (brand names in Chinese and English, product words, selling phrases,
+model codes, sizes; 20-60 characters) and rule sets of 1,000 and 10,000 monitoring
+rules of 1-3 terms each, tuned so that about 2 % of listings hit any rule. For each
+rule set it measures, on one core:
+
+* compile time;
+* a plain loop calling reference_match for every rule (on a sample of titles);
+* the engine, CompiledRuleSet.match_many over all listings (normalisation included);
+* the raw automaton pass alone over pre-normalised titles (no rule evaluation) --
+  the floor the engine cannot go below.
+
+Run:  .venv/bin/python bench/rules.py [--listings N] [--seed S]
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+# Allow `python bench/rules.py` from the project root without installing the package.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from queqiao.engine import (  # noqa: E402
+    Listing,
+    RuleSpec,
+)
+
+# --- vocabulary --------------------------------------------------------------------
+
+BRANDS: list[tuple[str, str]] = [
+    ("Gucci", "古驰"), ("Louis Vuitton", "路易威登"), ("LV", "驴牌"), ("Chanel", "香奈儿"),
+    ("Hermes", "爱马仕"), ("Prada", "普拉达"), ("Dior", "迪奥"), ("Burberry", "博柏利"),
+    ("Rolex", "劳力士"), ("Omega", "欧米茄"), ("Cartier", "卡地亚"), ("Nike", "耐克"),
+    ("Adidas", "阿迪达斯"), ("Balenciaga", "巴黎世家"), ("Fendi", "芬迪"), ("Celine", "思琳"),
+    ("Versace", "范思哲"), ("Armani", "阿玛尼"), ("Coach", "蔻驰"), ("Michael Kors", "迈克高仕"),
+    ("Tiffany", "蒂芙尼"), ("Bvlgari", "宝格丽"), ("Moncler", "盟可睐"), ("Canada Goose", "加拿大鹅"),
+    ("Supreme", "苏博瑞"), ("Off-White", "欧怀特"), ("Yeezy", "椰子"), ("Jordan", "乔丹"),
+    ("New Balance", "新百伦"), ("Dyson", "戴森"), ("Apple", "苹果"), ("Lancome", "兰蔻"),
+    ("Estee Lauder", "雅诗兰黛"), ("SK-II", "神仙水"), ("La Mer", "海蓝之谜"), ("YSL", "圣罗兰"),
+    ("Bottega Veneta", "葆蝶家"), ("Loewe", "罗意威"), ("Valentino", "华伦天奴"),
+    ("Givenchy", "纪梵希"), ("Patek Philippe", "百达翡丽"), ("Audemars Piguet", "爱彼"),
+    ("Tudor", "帝舵"), ("Longines", "浪琴"), ("Swarovski", "施华洛世奇"), ("Pandora", "潘多拉"),
+    ("Ray-Ban", "雷朋"), ("Montblanc", "万宝龙"), ("MCM", "慕尼黑"), ("Goyard", "戈雅"),
+    ("Miu Miu", "缪缪"), ("Stone Island", "石头岛"), ("The North Face", "北面"),
+    ("Arcteryx", "始祖鸟"), ("Lululemon", "露露柠檬"), ("Zippo", "芝宝"), ("Chloe", "蔻依"),
+    ("Jimmy Choo", "周仰杰"), ("Vacheron Constantin", "江诗丹顿"), ("IWC", "万国"),
+    ("Breitling", "百年灵"), ("Tag Heuer", "泰格豪雅"), ("Hublot", "宇舶"), ("Panerai", "沛纳海"),
+    ("Van Cleef", "梵克雅宝"), ("Bose", "博士"), ("Beats", "魔音"), ("Sony", "索尼"),
+    ("Moutai", "茅台"), ("Wuliangye", "五粮液"), ("Durex", "杜蕾斯"), ("Converse", "匡威"),
+    ("Vans", "范斯"), ("Puma", "彪马"), ("Asics", "亚瑟士"), ("Salomon", "萨洛蒙"),
+    ("Timberland", "添柏岚"), ("UGG", "雪地靴"), ("Kenzo", "高田贤三"), ("Moschino", "莫斯奇诺"),
+]
+LINES = [
+    "Neverfull", "Speedy", "Marmont", "Dionysus", "Classic Flap", "Boy", "Birkin", "Kelly",
+    "Lady Dior", "Saddle", "Air Force 1", "Air Max 90", "Dunk Low", "Yeezy 350", "Submariner",
+    "Daytona", "Datejust", "Seamaster", "Speedmaster", "Santos", "Tank", "Love", "Juste un Clou",
+    "Triomphe", "Puzzle", "Jodie", "Cassette", "Baguette", "Peekaboo", "Book Tote", "Hobo",
+    "Onthego", "Alma", "Pochette", "Keepall", "Nano", "Mini", "Jumbo", "Le Boy", "Trio",
+    "Airpods Pro", "V15", "Supersonic", "Advanced Night Repair", "Creme", "Black Opium",
+    "Tomboy", "Nuptse", "Beta AR", "Align", "990v5", "Chuck 70", "Old Skool", "Gel-Kayano",
+]
+PRODUCTS = [
+    "手提包", "斜挎包", "单肩包", "双肩包", "钱包", "卡包", "腰带", "皮带", "围巾", "丝巾",
+    "手表", "腕表", "机械表", "运动鞋", "板鞋", "篮球鞋", "老爹鞋", "卫衣", "T恤", "羽绒服",
+    "夹克", "墨镜", "太阳镜", "项链", "手链", "戒指", "耳钉", "香水", "口红", "面霜", "精华液",
+    "耳机", "吹风机", "手机壳", "棒球帽", "渔夫帽", "行李箱", "钥匙扣", "托特包", "腋下包",
+    "水桶包", "链条包", "马鞍包", "胸包", "旅行袋", "打火机", "白酒", "眼镜框", "吸尘器",
+    "tote", "backpack", "sneakers", "wallet", "belt", "hoodie", "watch", "sunglasses", "perfume",
+]
+ATTRIBUTES = [
+    "黑色", "白色", "棕色", "米色", "红色", "酒红", "藏青", "卡其", "粉色", "金色", "银色",
+    "真皮", "牛皮", "羊皮", "帆布", "老花", "格纹", "荔枝纹", "鳄鱼纹", "女士", "男士", "情侣",
+    "男女同款", "小号", "中号", "大号", "迷你", "经典款", "复古", "休闲", "商务", "百搭",
+    "black", "white", "leather", "canvas", "vintage", "classic", "small", "large", "unisex",
+]
+SELLING = [
+    "2024新款", "2025春夏", "新款", "正品", "专柜正品", "国内专柜", "海外代购", "代购", "现货",
+    "包邮", "顺丰包邮", "明星同款", "同款", "限量", "经典", "特价", "清仓", "折扣", "秒杀",
+    "七天无理由", "礼盒装", "送礼", "官方", "旗舰店", "全新", "带票", "保真", "假一赔十",
+    "二手", "九成新", "闲置", "new", "authentic", "original", "outlet", "sale", "gift",
+]
+SUSPICIOUS = [
+    "高仿", "精仿", "A货", "1:1", "复刻", "原单", "尾单", "超A", "莆田", "顶级版本", "工厂货",
+    "replica", "AAA", "mirror", "super copy", "纯原", "公司级", "外贸原单",
+]
+SIZES = ["36码", "37码", "38码", "39码", "40码", "41码", "42码", "43码", "44码", "S", "M", "L",
+         "XL", "XXL", "40mm", "41mm", "36mm", "25cm", "30cm", "100ml", "50ml", "30ml"]
+REGIONS = ["广东", "浙江", "福建", "江苏", "上海", "北京", "山东", "河南", "四川", "湖北",
+           "香港", "Guangdong", "Zhejiang", "Fujian"]
+CODE_LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"
+CODES_PER_BRAND = 1200
+TAGS = ["【正品】", "【包邮】", "【现货】", "【限时特价】", "【官方旗舰】", "（二手）"]
+
+# How often a title carries each kind of piece.
+P_SUSPICIOUS = 0.05
+P_CODE = 0.6
+P_TAG = 0.1
+P_NO_PRICE = 0.08
+P_NO_REGION = 0.1
+
+
+def model_codes(rng: random.Random, count: int) -> list[str]:
+    """Return `count` distinct model codes in a few real-world styles (M44813, DD1391-100...)."""
+    codes: set[str] = set()
+    while len(codes) < count:
+        style = rng.randrange(4)
+        letters = "".join(rng.choices(CODE_LETTERS, k=2))
+        if style == 0:
+            code = f"{letters[0]}{rng.randrange(10000, 99999)}"
+        elif style == 1:
+            code = f"{letters}{rng.randrange(1000, 9999)}-{rng.randrange(100, 999)}"
+        elif style == 2:
+            code = f"{rng.randrange(100000, 999999)}{letters}"
+        else:
+            code = f"{letters}{rng.randrange(100, 999)}{letters[1]}{rng.randrange(10, 99)}"
+        codes.add(code)
+    return sorted(codes)
+
+
+def brand_codes(seed: int) -> dict[str, list[str]]:
+    """Return each brand's model codes (the catalogue both titles and rules draw from)."""
+    rng = random.Random(seed)
+    pool = model_codes(rng, CODES_PER_BRAND * len(BRANDS))
+    rng.shuffle(pool)
+    return {
+        english: sorted(pool[i * CODES_PER_BRAND : (i + 1) * CODES_PER_BRAND])
+        for i, (english, _) in enumerate(BRANDS)
+    }
+
+
+def brand_text(rng: random.Random, english: str, chinese: str) -> str:
+    """Render a brand the ways sellers write it: English, Chinese or both, odd casing."""
+    roll = rng.random()
+    if roll < 0.02:
+        # Full-width forms turn up in copied titles; NFKC must fold them.
+        name = english.upper().translate(_FULL_WIDTH)
+    elif roll < 0.25:
+        name = english.upper()
+    elif roll < 0.35:
+        name = english.lower()
+    else:
+        name = english
+    layout = rng.random()
+    if layout < 0.35:
+        return name + chinese
+    if layout < 0.55:
+        return chinese + name
+    if layout < 0.75:
+        return chinese
+    return name
+
+
+_FULL_WIDTH = {code: code + 0xFEE0 for code in range(0x21, 0x7F)} | {0x20: 0x3000}
+
+
+class TitleFactory:
+    """Builds realistic listing titles from the vocabulary and a pool of model codes."""
+
+    def __init__(self, rng: random.Random, codes: dict[str, list[str]]) -> None:
+        """Keep the random source and the brands' code catalogues."""
+        self.rng = rng
+        self.codes = codes
+
+    def title(self) -> str:
+        """Return one title of roughly 20-60 characters."""
+        rng = self.rng
+        english, chinese = rng.choice(BRANDS)
+        target = rng.randint(20, 60)
+        pieces = [brand_text(rng, english, chinese)]
+        if rng.random() < P_TAG:
+            pieces.insert(0, rng.choice(TAGS))
+        optional = [rng.choice(SELLING), rng.choice(PRODUCTS), rng.choice(ATTRIBUTES)]
+        if rng.random() < 0.5:
+            optional.append(rng.choice(LINES))
+        if rng.random() < P_CODE:
+            optional.append(rng.choice(self.codes[english]))
+        if rng.random() < P_SUSPICIOUS:
+            optional.append(rng.choice(SUSPICIOUS))
+        if rng.random() < 0.4:
+            optional.append(rng.choice(SIZES))
+        rng.shuffle(optional)
+        pieces.extend(optional)
+        fillers = (SELLING, ATTRIBUTES, PRODUCTS)
+        while sum(map(len, pieces)) + len(pieces) < target:
+            pieces.append(rng.choice(rng.choice(fillers)))
+        # Chinese titles are often run together; English words keep their spaces.
+        text = ""
+        for piece in pieces:
+            if text and (piece[0].isascii() or text[-1].isascii() or rng.random() < 0.5):
+                text += " "
+            text += piece
+        return text[:64].rstrip()
+
+    def listing(self, number: int) -> Listing:
+        """Return listing `number` with a title, a price in fen and a region."""
+        rng = self.rng
+        price = None if rng.random() < P_NO_PRICE else int(rng.lognormvariate(6.5, 1.3)) * 100
+        region = None if rng.random() < P_NO_REGION else rng.choice(REGIONS)
+        return Listing(f"L{number:07d}", self.title(), price, region)
+
+
+def make_listings(seed: int, count: int, codes: dict[str, list[str]]) -> list[Listing]:
+    """Return `count` deterministic listings."""
+    factory = TitleFactory(random.Random(seed), codes)
+    return [factory.listing(number) for number in range(count)]
+
+
+@dataclass(frozen=True)
+class RuleMix:
+    """How a generated rule set is composed; larger sets use more specific rules."""
+
+    marker: float  # brand + counterfeit marker (+ product type when `marker_product`)
+    cheap: float  # brand + product type below a price ceiling
+    code: float  # a model code of the brand, sometimes with a price ceiling
+    marker_product: bool
+    cheap_ceilings: tuple[int, ...]  # yuan
+    line_ceilings: tuple[int, ...]  # yuan; the rest of the mix is product-line rules
+
+
+MIXES = {
+    1_000: RuleMix(0.3, 0.25, 0.3, False, (100, 200, 300), (100, 200, 500)),
+    10_000: RuleMix(0.4, 0.25, 0.2, True, (20, 30, 50), (20, 30, 50)),
+}
+
+
+def make_rules(seed: int, count: int, codes: dict[str, list[str]]) -> list[RuleSpec]:
+    """Return `count` deterministic monitoring rules of 1-3 terms each.
+
+    The mix follows what alliance members watch for: a brand together with a
+    counterfeit marker; a brand and product type below a plausible retail price; one of
+    the brand's model codes; a product line of the brand at a suspicious price. About
+    one rule in ten is limited to a few regions and some exclude a reassuring phrase.
+    The larger set is more specific per rule (see MIXES) so that both sets hit about
+    2 % of listings.
+    """
+    mix = MIXES[count] if count in MIXES else MIXES[min(MIXES, key=lambda n: abs(n - count))]
+    rng = random.Random(seed)
+    rules: list[RuleSpec] = []
+    for rule_id in range(1, count + 1):
+        english, chinese = rng.choice(BRANDS)
+        brand = rng.choice((english, chinese))
+        kind = rng.random()
+        conditions: dict[str, object]
+        if kind < mix.marker:
+            terms = [brand, rng.choice(SUSPICIOUS)]
+            if mix.marker_product:
+                terms.append(rng.choice(PRODUCTS))
+            conditions = {"all": terms}
+            if rng.random() < 0.3:
+                conditions["none"] = ["假一赔十"]
+        elif kind < mix.marker + mix.cheap:
+            conditions = {
+                "all": [brand, rng.choice(PRODUCTS)],
+                "max_price": _yuan(rng.choice(mix.cheap_ceilings)),
+            }
+        elif kind < mix.marker + mix.cheap + mix.code:
+            conditions = {"all": [rng.choice(codes[english])]}
+            if rng.random() < 0.3:
+                conditions["max_price"] = _yuan(rng.choice(mix.cheap_ceilings) * 10)
+        else:
+            conditions = {
+                "all": [rng.choice(LINES)],
+                "any": [english, chinese],
+                "max_price": _yuan(rng.choice(mix.line_ceilings)),
+            }
+        if rng.random() < 0.1:
+            conditions["regions"] = rng.sample(REGIONS, rng.randint(1, 3))
+        rules.append(RuleSpec.from_conditions(rule_id, conditions))
+    return rules
+
+
+def _yuan(amount: int) -> dict[str, object]:
+    """Return a CNY price ceiling of `amount` yuan in the API's shape (fen)."""
+    return {"amount": amount * 100, "currency": "CNY"}

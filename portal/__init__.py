@@ -1,0 +1,105 @@
+"""The alliance portal: the composition root that wires every package together."""
+
+import os
+
+from flask import Flask
+
+from .config import Config, development_secret_key
+
+# Every package's translations live beside its code and are merged at run time.
+TRANSLATION_DIRS = (
+    "portal/translations",
+    "workinggroups/translations",
+    "workinggroups/advisory/translations",
+    "queqiao/translations",
+    "queqiao/rules/translations",
+    "portal/testbuys/translations",
+)
+
+
+def create_app(config: dict | Config | None = None) -> Flask:
+    """Build the app: settings, extensions, blueprints, error pages, CLI."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("PORTAL_INSTANCE") or os.path.join(root, "instance"),
+        template_folder=os.path.join(root, "templates"),
+        static_folder=os.path.join(root, "static"),
+    )
+    os.makedirs(app.instance_path, exist_ok=True)
+    settings = config if isinstance(config, Config) else Config(app.instance_path)
+    app.config.from_mapping(settings.as_dict())
+    if isinstance(config, dict):
+        app.config.from_mapping(config)
+    _ensure_secret_key(app)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(
+        os.path.join(root, d) for d in TRANSLATION_DIRS)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    from . import errorpages, security, ui
+
+    errorpages.register(app)
+    security.register(app)
+    ui.register(app)
+    from .cli import register as register_cli
+
+    register_cli(app)
+    app.view_functions["static"].access_rule = "public"
+    return app
+
+
+def _ensure_secret_key(app: Flask) -> None:
+    if app.config.get("SECRET_KEY"):
+        return
+    if app.config.get("ENV_NAME") == "production":
+        raise RuntimeError("SECRET_KEY must be set in production")
+    app.config["SECRET_KEY"] = development_secret_key(app.instance_path)
+
+
+def _init_extensions(app: Flask) -> None:
+    from . import aftercommit, database  # noqa: F401  (session and engine hooks)
+    from .extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
+    from .i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"),
+                     render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    from .auth.loaders import init_login
+
+    init_login(app, login_manager)
+    socketio.init_app(app, async_mode="threading",
+                      message_queue=app.config.get("SOCKETIO_MESSAGE_QUEUE"),
+                      channel=app.config.get("SOCKETIO_CHANNEL", "alliance-portal"))
+    from . import realtime  # noqa: F401  (socket handlers)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .accounts import admin_bp as accounts_admin_bp
+    from .accounts import profile_bp
+    from .api import bp as api_bp
+    from .audit import bp as audit_bp
+    from .auth import bp as auth_bp
+    from .dashboard import bp as dashboard_bp
+    from .notifications import bp as notifications_bp
+
+    for bp in (auth_bp, dashboard_bp, profile_bp, accounts_admin_bp, audit_bp, notifications_bp,
+               api_bp):
+        app.register_blueprint(bp)
+    for register in _feature_registrars():
+        register(app)
+
+
+def _feature_registrars():
+    """The feature packages; each exposes register(app)."""
+    import queqiao
+    import workinggroups
+    import workinggroups.advisory
+
+    from . import testbuys
+
+    return (workinggroups.register, workinggroups.advisory.register, queqiao.register,
+            testbuys.register)

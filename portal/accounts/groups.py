@@ -1,0 +1,63 @@
+"""The alliance's twelve industry working groups, with stable slugs."""
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from .models import ChairPosition, GroupMembership, User, WorkingGroup
+
+# slug, English name, Chinese name, what the group works on
+TWELVE_GROUPS = (
+    ("clothing-footwear", "Clothing and Footwear", "服装鞋履",
+     "Apparel and footwear brands: replica listings, look-alike logos, outlet fakes."),
+    ("home-electronics", "Home and Electronics", "家居与电器",
+     "Household appliances and consumer electronics: safety-critical fakes and parts."),
+    ("personal-care", "Personal Care", "个人护理",
+     "Cosmetics, skin care and hygiene products: refills, decanted and expired goods."),
+    ("food-beverage", "Food and Beverage", "食品饮料",
+     "Food, infant formula and drinks: food-safety risks and parallel imports."),
+    ("computers-smart-devices", "Computers and Smart Devices", "电脑与智能设备",
+     "Computers, phones, accessories and smart devices: clones and refurbished fakes."),
+    ("entertainment-publishing", "Entertainment and Publishing", "娱乐与出版",
+     "Books, media, toys and licensed merchandise: pirated and unlicensed goods."),
+    ("industrial-automotive", "Industrial and Automotive", "工业与汽车",
+     "Spare parts, tools and industrial supplies: counterfeit components."),
+    ("pharmaceutical", "Pharmaceutical", "医药",
+     "Medicines and medical devices: patient safety and criminal referrals."),
+    ("jewelry-accessories", "Jewelry and Accessories", "珠宝配饰",
+     "Jewelry, watches and accessories: high-value replicas."),
+    ("sportswear-sports-equipment", "Sportswear and Sports Equipment", "运动服饰与器材",
+     "Sports apparel, shoes and equipment: limited-edition and team fakes."),
+    ("alcohol-tobacco", "Alcohol and Tobacco", "烟酒",
+     "Spirits, wine and tobacco: refilled bottles and illicit trade."),
+    ("luxury-goods", "Luxury Goods", "奢侈品",
+     "Luxury fashion and leather goods: super-fakes and social-commerce sellers."),
+)
+
+
+def seed_working_groups() -> int:
+    """Create any of the twelve groups that are missing; returns how many were added."""
+    existing = set(db.session.scalars(select(WorkingGroup.slug)))
+    added = 0
+    for position, (slug, name_en, name_zh, description) in enumerate(TWELVE_GROUPS, start=1):
+        if slug not in existing:
+            db.session.add(WorkingGroup(slug=slug, name_en=name_en, name_zh=name_zh,
+                                        description_en=description, position=position))
+            added += 1
+    db.session.commit()
+    return added
+
+
+def group_by_slug(slug: str) -> WorkingGroup | None:
+    """The working group with this slug, or None."""
+    return db.session.scalar(select(WorkingGroup).where(WorkingGroup.slug == slug))
+
+
+def all_groups() -> list[WorkingGroup]:
+    """The groups in their customary order, with members and chairs loaded in a few queries."""
+    query = select(WorkingGroup).order_by(WorkingGroup.position).options(
+        selectinload(WorkingGroup.memberships).joinedload(GroupMembership.organisation),
+        selectinload(WorkingGroup.positions).joinedload(ChairPosition.user)
+        .joinedload(User.organisation),
+    )
+    return list(db.session.scalars(query))

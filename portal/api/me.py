@@ -1,0 +1,38 @@
+"""GET /me: who the token belongs to."""
+
+from flask import jsonify, url_for
+from flask_login import current_user
+
+from ..authz import access
+from . import bp
+from .openapi import op, register_paths
+
+
+def calendar_url(user) -> str:
+    """The person's secret calendar feed."""
+    return url_for("profile.calendar_feed", token=user.calendar_token, _external=True)
+
+
+@bp.get("/me")
+@access("signed_in")
+def me():
+    """The caller's identity, organisation, groups and calendar link."""
+    user = current_user
+    org = user.organisation
+    return jsonify(
+        id=user.id, email=user.email, name=user.name, role=user.role, locale=user.locale,
+        url=url_for("profile.show"),
+        organization={"id": org.id, "name": org.name, "kind": org.kind, "country": org.country},
+        working_groups=[g.slug for g in org.active_groups],
+        chair_of=[g.slug for g in user.chaired_groups()],
+        calendar_url=calendar_url(user),
+    )
+
+
+register_paths({"/me": {"get": op("The signed-in caller", tag="me", errors=(401,), response={
+    "type": "object", "properties": {
+        "id": {"type": "integer"}, "email": {"type": "string"}, "name": {"type": "string"},
+        "role": {"type": "string", "enum": ["member", "chair", "staff", "admin"]},
+        "organization": {"type": "object"}, "working_groups": {"type": "array",
+                                                               "items": {"type": "string"}},
+        "calendar_url": {"type": "string"}}})}})

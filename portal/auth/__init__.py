@@ -1,0 +1,7 @@
+"""Signing in and out, password reset, taking an invitation."""
+
+from flask import Blueprint
+
+bp = Blueprint("auth", __name__)
+
+from . import views  # noqa: E402,F401

@@ -1,0 +1,116 @@
+"""Sign-in pages. Login is rate-limited per address."""
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from ..accounts import services as accounts
+from ..accounts.links import make_link_token, user_for_link
+from ..accounts.models import user_by_email
+from ..accounts.passwords import verify_password
+from ..audit.services import record
+from ..authz import access
+from ..errors import InvalidInput
+from ..extensions import db, limiter
+from ..mail import send_mail
+from ..models import utcnow
+from . import bp
+from .forms import LoginForm, NewPasswordForm, ResetRequestForm
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def authenticate(email: str, password: str):
+    """The active user with these credentials, or None (and the attempt is audited)."""
+    user = user_by_email(email or "")
+    if user is None or not user.is_active or not verify_password(user.password_hash, password or ""):
+        record(None, "auth.login_failed", None, f"Failed sign-in for {email!r}"[:500])
+        db.session.commit()
+        return None
+    user.last_login_at = utcnow()
+    record(user, "auth.login", user, "Signed in")
+    db.session.commit()
+    return user
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("dashboard.home")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+@access("public")
+def login():
+    """Sign in with e-mail and password."""
+    if current_user.is_authenticated:
+        return redirect(url_for("dashboard.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = authenticate(form.email.data, form.password.data)
+        if user:
+            login_user(user, remember=form.remember.data)
+            return redirect(_safe_next(request.args.get("next")))
+        form.password.errors.append(_("Wrong e-mail or password."))
+        return render_template("auth/login.html", form=form), 401
+    status = 422 if form.is_submitted() else 200
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.route("/logout", methods=["POST"])
+@access("signed_in")
+def logout():
+    """Sign out."""
+    logout_user()
+    flash(_("You are signed out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+@access("public")
+def forgot_password():
+    """Send a reset link; the answer is the same whether or not the address is known."""
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        user = user_by_email(form.email.data)
+        if user and user.is_active:
+            link = url_for("auth.reset_password", token=make_link_token(user, "reset"), _external=True)
+            send_mail(user.email, _("Reset your alliance portal password"),
+                      _("Open this link within an hour to choose a new password:") + f"\n{link}\n")
+        flash(_("If the address is known, a link is on its way."), "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot.html", form=form), 422 if form.is_submitted() else 200
+
+
+def _set_password_page(token: str, purpose: str, template: str):
+    user = user_for_link(token, purpose)
+    if user is None:
+        return render_template("auth/link_invalid.html"), 404
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.set_password(user, form.password.data, reason=purpose)
+        except InvalidInput as e:
+            form.password.errors.extend(e.fields.values())
+        else:
+            flash(_("Your password is set. Please sign in."), "success")
+            return redirect(url_for("auth.login"))
+    return render_template(template, form=form, user=user), 422 if form.is_submitted() else 200
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@access("public")
+def reset_password(token: str):
+    """Choose a new password from a reset link."""
+    return _set_password_page(token, "reset", "auth/reset.html")
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+@access("public")
+def accept_invitation(token: str):
+    """Take an invitation: choose a password for the new account."""
+    return _set_password_page(token, "invite", "auth/invitation.html")

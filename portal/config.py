@@ -1,0 +1,93 @@
+"""Configuration: one Config read from the environment, and a TestConfig."""
+
+import os
+import secrets
+from pathlib import Path
+
+
+def _database_url(instance_path: str) -> str:
+    """DATABASE_URL, with the historical postgres:// scheme fixed; SQLite by default."""
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url:
+        return "sqlite:///" + os.path.join(instance_path, "portal.sqlite3")
+    if url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url[len("postgres://"):]
+    elif url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+def development_secret_key(instance_path: str) -> str:
+    """A key generated once and kept in the instance folder, so sessions survive restarts."""
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+class Config:
+    """Settings read from the environment when the app is created (never at import time)."""
+
+    def __init__(self, instance_path: str):
+        env = os.environ
+        self.ENV_NAME = env.get("PORTAL_ENV", "development")
+        self.SECRET_KEY = env.get("SECRET_KEY") or None
+        self.SQLALCHEMY_DATABASE_URI = _database_url(instance_path)
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        self.REDIS_URL = env.get("REDIS_URL") or None
+        self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
+        self.RATELIMIT_HEADERS_ENABLED = True
+        self.LOGIN_RATE_LIMIT = env.get("LOGIN_RATE_LIMIT", "10 per minute")
+        self.PASSWORD_HASHER = env.get("PASSWORD_HASHER", "argon2id")
+        self.API_RATE_LIMIT = env.get("API_RATE_LIMIT", "600 per minute")
+        self.CHAT_RATE_LIMIT = env.get("CHAT_RATE_LIMIT", "20 per 10 seconds")
+        self.MAIL_SERVER = env.get("SMTP_HOST") or None
+        self.MAIL_PORT = int(env.get("SMTP_PORT", "587"))
+        self.MAIL_USERNAME = env.get("SMTP_USER") or None
+        self.MAIL_PASSWORD = env.get("SMTP_PASSWORD") or None
+        self.MAIL_USE_TLS = env.get("SMTP_TLS", "1") == "1"
+        self.MAIL_SENDER = env.get("MAIL_SENDER", "portal@alliance.example")
+        self.PUBLIC_BASE_URL = env.get("PUBLIC_BASE_URL") or None
+        self.UPLOAD_FOLDER = env.get("UPLOAD_FOLDER") or os.path.join(instance_path, "uploads")
+        self.MAX_UPLOAD_BYTES = int(env.get("MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
+        self.MAX_CONTENT_LENGTH = int(env.get("MAX_CONTENT_LENGTH", str(64 * 1024 * 1024)))
+        self.API_TOKEN_DAYS = int(env.get("API_TOKEN_DAYS", "90"))
+        self.PASSWORD_RESET_SECONDS = int(env.get("PASSWORD_RESET_SECONDS", "3600"))
+        self.INVITATION_SECONDS = int(env.get("INVITATION_SECONDS", str(7 * 24 * 3600)))
+        self.WTF_CSRF_TIME_LIMIT = None
+        self.BABEL_DEFAULT_LOCALE = "en"
+        self.BABEL_DEFAULT_TIMEZONE = "UTC"
+        self.LANGUAGES = ("en", "zh")
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.SESSION_COOKIE_SECURE = self.ENV_NAME == "production"
+        self.REMEMBER_COOKIE_HTTPONLY = True
+        self.REMEMBER_COOKIE_SAMESITE = "Lax"
+        self.SOCKETIO_MESSAGE_QUEUE = self.REDIS_URL
+
+    def as_dict(self) -> dict:
+        """The settings as a plain dict for app.config.from_mapping."""
+        return {k: v for k, v in vars(self).items() if k.isupper()}
+
+
+class TestConfig(Config):
+    """Settings for the test suite: isolated database, no CSRF on the test client."""
+
+    __test__ = False  # a configuration, not a test class for pytest to collect
+
+    def __init__(self, instance_path: str, database_url: str):
+        super().__init__(instance_path)
+        self.ENV_NAME = "testing"
+        self.TESTING = True
+        self.SECRET_KEY = "test-secret-key"
+        self.SQLALCHEMY_DATABASE_URI = database_url
+        self.WTF_CSRF_ENABLED = False
+        self.RATELIMIT_STORAGE_URI = "memory://"
+        self.REDIS_URL = None
+        self.SOCKETIO_MESSAGE_QUEUE = None
+        self.MAIL_SERVER = None
+        self.PASSWORD_HASHER = "fast"

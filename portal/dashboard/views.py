@@ -1,0 +1,53 @@
+"""Home page."""
+
+from collections.abc import Callable
+
+from flask import redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from ..accounts.models import Organisation
+from ..authz import access
+from ..extensions import db
+from . import bp
+
+# Feature packages add cards ("what needs you") to the home page.
+_panels: list[Callable] = []
+
+
+def home_panel(fn: Callable) -> Callable:
+    """Register fn(user) -> dict(title, items, url, empty) | None for the home page."""
+    _panels.append(fn)
+    return fn
+
+
+def alliance_figures() -> dict:
+    """Member companies, countries and groups, counted from the directory."""
+    members = select(Organisation).where(Organisation.kind == "member", Organisation.is_active)
+    return {
+        "member_companies": db.session.scalar(select(func.count()).select_from(members.subquery())),
+        "countries": db.session.scalar(
+            select(func.count(func.distinct(Organisation.country))).where(
+                Organisation.kind == "member", Organisation.is_active,
+                Organisation.country.is_not(None))),
+        "working_groups": 12,
+    }
+
+
+@access("public")
+def index():
+    """The site root: home when signed in, else sign in."""
+    if current_user.is_authenticated:
+        return redirect(url_for("dashboard.home"))
+    return redirect(url_for("auth.login"))
+
+
+bp.add_url_rule("/", "index", index)
+
+
+@bp.get("/home")
+@access("signed_in")
+def home():
+    """The signed-in home page."""
+    panels = [p for p in (panel(current_user) for panel in _panels) if p]
+    return render_template("dashboard/home.html", figures=alliance_figures(), panels=panels)

@@ -1,0 +1,34 @@
+"""A notification addressed to one person."""
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from ..models import UTCDateTime, utcnow
+
+
+class Notification(db.Model):
+    """Something a person was told, read or not yet."""
+
+    __tablename__ = "notifications"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    type: Mapped[str] = mapped_column(String(60))
+    title: Mapped[str] = mapped_column(String(300))
+    url: Mapped[str] = mapped_column(String(500), default="")
+    payload: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def as_event(self) -> dict:
+        """The `notification` event sent over Socket.IO."""
+        return {
+            "id": self.id,
+            "type": self.type,
+            "title": self.title,
+            "url": self.url,
+            "at": self.created_at.isoformat(),
+            **self.payload,
+        }

@@ -1,0 +1,97 @@
+"""notify(): store a notification for each allowed person and push it after commit."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from flask_babel import force_locale
+from sqlalchemy import func, select, update
+
+from ..aftercommit import after_commit
+from ..authz import can
+from ..extensions import db, socketio
+from ..mail import send_mail
+from ..models import utcnow
+from .models import Notification
+
+
+def _in_locale(text: Any, locale: str) -> str:
+    """Render a (lazy) message in the recipient's language."""
+    if isinstance(text, str):
+        return text
+    with force_locale(locale):
+        return str(text)
+
+
+def notify(
+    users: Iterable[Any],
+    type_: str,
+    title: Any,
+    url: str = "",
+    *,
+    obj: Any = None,
+    view_rule: str | None = None,
+    email: bool = False,
+    exclude: Any = None,
+    **payload: Any,
+) -> list[Notification]:
+    """Notify each distinct user allowed to see `obj` (by `view_rule`), except `exclude`.
+
+    `title` may be a lazy string (lazy_gettext with its values): each person then reads it
+    in their own language. Rows join the caller's transaction; the live event (and the e-mail, if asked)
+    goes out only after it commits.
+    """
+    seen: set[int] = set()
+    created: list[Notification] = []
+    for user in users:
+        if user is None or user.id in seen or not user.is_active:
+            continue
+        if exclude is not None and user.id == exclude.id:
+            continue
+        if view_rule and not can(user, view_rule, obj):
+            continue
+        seen.add(user.id)
+        text = _in_locale(title, user.locale)
+        n = Notification(user_id=user.id, type=type_, title=text[:300], url=url, payload=payload,
+                         created_at=utcnow())
+        db.session.add(n)
+        created.append(n)
+        if email and (user.settings or {}).get("email_notifications", True):
+            _mail_after_commit(user.email, text, url)
+    if created:
+        db.session.flush()
+        events = [(n.user_id, n.as_event()) for n in created]
+        after_commit(db.session(), lambda: _emit(events))
+    return created
+
+
+def _emit(events: list[tuple[int, dict]]) -> None:
+    for user_id, data in events:
+        socketio.emit("notification", data, to=f"user:{user_id}")
+
+
+def _mail_after_commit(address: str, title: str, url: str) -> None:
+    from flask import current_app
+
+    base = current_app.config.get("PUBLIC_BASE_URL") or ""
+    body = f"{title}\n\n{base}{url}\n"
+    after_commit(db.session(), lambda: send_mail(address, title, body))
+
+
+def unread_count(user_id: int) -> int:
+    """How many notifications the person has not read."""
+    return db.session.scalar(
+        select(func.count(Notification.id)).where(
+            Notification.user_id == user_id, Notification.read_at.is_(None)
+        )
+    ) or 0
+
+
+def mark_read(user_id: int, notification_id: int | None = None) -> None:
+    """Mark one (or every) notification of the person read."""
+    stmt = update(Notification).where(
+        Notification.user_id == user_id, Notification.read_at.is_(None)
+    )
+    if notification_id is not None:
+        stmt = stmt.where(Notification.id == notification_id)
+    db.session.execute(stmt.values(read_at=utcnow()))
+    db.session.commit()

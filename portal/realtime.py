@@ -1,0 +1,88 @@
+"""Socket.IO plumbing: who is connected, which rooms they may be in.
+
+A connection is accepted only with a signed-in session cookie or an API token.
+On connect a person joins their own room, their organisation's room and, for
+platform staff, the staff room; group rooms are joined on request through the
+access policy (see workinggroups).
+"""
+
+from typing import Any
+
+from flask import request
+from flask_login import current_user
+from flask_socketio import ConnectionRefusedError, join_room
+
+from .authz import is_signed_in
+from .extensions import db, socketio
+
+_connected: dict[str, int] = {}  # sid -> user id, for this process's connections
+
+
+def user_room(user_id: int) -> str:
+    """The room of one person."""
+    return f"user:{user_id}"
+
+
+def org_room(org_id: int) -> str:
+    """The room of one organisation."""
+    return f"org:{org_id}"
+
+
+def group_room(slug: str) -> str:
+    """The live room of one working group."""
+    return f"group:{slug}"
+
+
+STAFF_ROOM = "staff"
+
+
+def socket_user() -> Any:
+    """The person behind the current socket event, or None."""
+    from .accounts.models import User
+
+    user_id = _connected.get(request.sid)
+    if user_id is None:
+        return None
+    user = db.session.get(User, user_id)
+    return user if is_signed_in(user) else None
+
+
+def _authenticate(auth: Any) -> Any:
+    if is_signed_in(current_user):
+        return current_user._get_current_object()
+    if isinstance(auth, dict) and isinstance(auth.get("token"), str):
+        from .accounts.tokens import user_for_token
+
+        return user_for_token(auth["token"])
+    return None
+
+
+@socketio.on("connect")
+def on_connect(auth: Any = None) -> None:
+    """Refuse anonymous connections; put the person in their rooms."""
+    user = _authenticate(auth)
+    if user is None:
+        raise ConnectionRefusedError("authentication required")
+    _connected[request.sid] = user.id
+    join_room(user_room(user.id))
+    join_room(org_room(user.organisation_id))
+    if user.is_staff:
+        join_room(STAFF_ROOM)
+    db.session.remove()
+
+
+@socketio.on("disconnect")
+def on_disconnect(*_args: Any) -> None:
+    """Forget the connection and let listeners (presence) know."""
+    user_id = _connected.pop(request.sid, None)
+    for listener in _disconnect_listeners:
+        listener(request.sid, user_id)
+
+
+_disconnect_listeners: list = []
+
+
+def on_socket_disconnect(listener) -> Any:
+    """Register a function called with (sid, user_id) when a socket goes away."""
+    _disconnect_listeners.append(listener)
+    return listener

@@ -1,0 +1,16 @@
+"""Queqiao, the detection-tip exchange: tips, vetting, rules, scanning, feedback."""
+
+from flask import Blueprint, Flask
+from flask_babel import lazy_gettext as _l
+
+bp = Blueprint("queqiao", __name__, url_prefix="/queqiao")
+
+
+def register(app: Flask) -> None:
+    """Attach Queqiao to the app."""
+    from portal.ui import nav_item
+
+    from . import views  # noqa: F401
+
+    app.register_blueprint(bp)
+    nav_item("queqiao.tips", _l("Queqiao tips"), "signed_in", "lightbulb", "/queqiao")

@@ -1,0 +1,392 @@
+"""Compile many rules into one Aho-Corasick automaton and match listings against all of them.
+
+Every distinct normalised term (from `all`, `any` and `none` of every rule) becomes one
+key of a single pyahocorasick automaton, valued with a small integer term index. The
+automaton works on UTF-8 bytes (see `normalisation.scan_form`). For one listing, a
+single `Automaton.iter` pass over the title yields the set of term indices present;
+`iter` (not `iter_long`) is used because overlapping matches matter ("包" inside
+"包包" must be seen as well as "包包").
+
+Rules are then reached through *anchors*, so that per-listing work depends on the terms
+found, not on the number of rules:
+
+* a rule whose only positive term is one `all` term is anchored on that term;
+* a rule with several `all` terms and no `any` terms is anchored on the *pair* of its
+  two rarest `all` terms, so it is looked at only when both are present;
+* a rule with `all` and `any` terms is anchored on the pairs (its rarest `all` term,
+  each `any` term), which settles the `any` condition by the anchor itself;
+* a rule with only `any` terms is anchored on each of them.
+
+"Rarest" is estimated as "used by the fewest rules", then "longest".
+
+A pair is looked up from one of its terms, its *trigger*. Brand names and product
+words each turn up in most titles, so which member triggers matters: triggers are
+chosen as a small vertex cover of the graph of pairs (greedily, most pairs first), so
+that a typical title contains one or two triggers however many pairs exist. Per
+listing, one C-level set intersection finds the triggers present (most listings stop
+there); each trigger's partner table is intersected with the terms found; whatever an
+anchor does not settle (further `all` terms, `none` terms, price ceiling, regions) is
+checked with precomputed frozensets only for the few candidates that remain.
+"""
+
+from __future__ import annotations
+
+import heapq
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator
+from operator import itemgetter
+from typing import Any
+
+import ahocorasick
+
+from queqiao.engine.errors import RuleError
+from queqiao.engine.listing import Listing
+from queqiao.engine.normalisation import normalise, scan_form, scan_term
+from queqiao.engine.rules import RuleId, RuleSpec
+
+# What is left to check for a rule once its anchor has been found:
+# (rule ordinal, further required term set, none-term set, max price, regions).
+# Unused parts are None so the hot loop can skip them with one test.
+_Check = tuple[
+    int,
+    frozenset[int] | None,
+    frozenset[int] | None,
+    int | None,
+    frozenset[str] | None,
+]
+# Rules behind one anchor: ordinals that match outright, the checks of the others, and
+# the highest price ceiling among them (None if some rule has none), so a bucket of
+# price-capped rules can be dismissed with one comparison.
+_Bucket = tuple[tuple[int, ...], tuple[_Check, ...], int | None]
+# An anchor: one term index, or a pair of them in ascending order.
+_Anchor = int | tuple[int, int]
+# Per trigger term: its buckets keyed by the pair's other term, or by the trigger
+# itself for rules anchored on it alone (a found trigger is always in the found set).
+_Table = dict[int, _Bucket]
+# The trigger tables that can matter for listings in one price band, and their keys.
+_Band = tuple[dict[int, _Table], frozenset[int]]
+# At most this many price boundaries; more distinct ceilings share bands.
+_MAX_BOUNDS = 32
+
+_term_index = itemgetter(1)
+_NOT_YET = object()
+
+
+def _id_order(rule_id: RuleId) -> tuple[int, int | str]:
+    """Sort key putting int ids (numerically) before str ids, so mixed ids still sort."""
+    return (0, rule_id) if isinstance(rule_id, int) else (1, rule_id)
+
+
+class CompiledRuleSet:
+    """An immutable, thread-safe matcher for a fixed set of rules; build it with compile_rules."""
+
+    __slots__ = ("_rules", "_ids", "_automaton", "_bounds", "_bands", "_term_count")
+
+    _rules: tuple[RuleSpec, ...]
+    _ids: tuple[RuleId, ...]
+    _automaton: Any
+    _bounds: tuple[int, ...]
+    _bands: tuple[_Band, ...]
+    _term_count: int
+
+    def __init__(self, rules: Iterable[RuleSpec], sample: Iterable[str] | None = None) -> None:
+        """Compile `rules`; prefer compile_rules(), which reads better at call sites."""
+        ordered = sorted(_checked(rules), key=lambda rule: _id_order(rule.id))
+        terms: dict[str, int] = {}
+        for rule in ordered:
+            for term in (*rule.all, *rule.any, *rule.none):
+                terms.setdefault(term, len(terms))
+
+        # STORE_ANY hands back the stored int object itself; STORE_INTS would build a
+        # fresh int for every match.
+        automaton = ahocorasick.Automaton(ahocorasick.STORE_ANY)
+        for term, index in terms.items():
+            automaton.add_word(scan_term(term), index)
+        if terms:
+            automaton.make_automaton()
+
+        share = _term_shares(automaton, len(terms), sample)
+        tables = _build_triggers(_build_anchors(ordered, terms, share), share)
+        bounds, bands = _price_bands(tables)
+        set_ = object.__setattr__
+        set_(self, "_rules", tuple(ordered))
+        set_(self, "_ids", tuple(rule.id for rule in ordered))
+        set_(self, "_automaton", automaton)
+        set_(self, "_term_count", len(terms))
+        set_(self, "_bounds", bounds)
+        set_(self, "_bands", bands)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        """Refuse mutation: a compiled set is shared between threads."""
+        raise AttributeError(f"{type(self).__name__} is immutable")
+
+    def __delattr__(self, name: str) -> None:
+        """Refuse mutation: a compiled set is shared between threads."""
+        raise AttributeError(f"{type(self).__name__} is immutable")
+
+    def __len__(self) -> int:
+        """Return the number of compiled rules."""
+        return len(self._ids)
+
+    def __repr__(self) -> str:
+        """Summarise the set by size."""
+        return f"<CompiledRuleSet rules={len(self._ids)} terms={self._term_count}>"
+
+    @property
+    def rule_ids(self) -> tuple[RuleId, ...]:
+        """Ids of the compiled rules, sorted (ints first, then strs)."""
+        return self._ids
+
+    @property
+    def rules(self) -> tuple[RuleSpec, ...]:
+        """The compiled rules, in rule_ids order."""
+        return self._rules
+
+    @property
+    def term_count(self) -> int:
+        """Number of distinct normalised terms in the automaton."""
+        return self._term_count
+
+    def match(self, listing: Listing) -> list[RuleId]:
+        """Return the ids of all rules `listing` matches, sorted like rule_ids."""
+        return [rule_id for _, rule_id in self.iter_matches((listing,))]
+
+    def match_many(self, listings: Iterable[Listing]) -> list[tuple[str, RuleId]]:
+        """Return (listing id, rule id) for every match, in listing order then rule_ids order."""
+        return list(self.iter_matches(listings))
+
+    def iter_matches(self, listings: Iterable[Listing]) -> Iterator[tuple[str, RuleId]]:
+        """Yield (listing id, rule id) for every match, lazily, in match_many's order."""
+        if not self._term_count:
+            return
+        # Bound locals: this loop runs once per listing, millions of times. It keeps no
+        # state beyond the current listing, so concurrent callers cannot interfere.
+        scan = self._automaton.iter
+        bounds = self._bounds
+        bands = self._bands
+        no_price = len(bounds)
+        ids = self._ids
+        for listing in listings:
+            found = set(map(_term_index, scan(scan_form(listing.title))))
+            price = listing.price
+            # A missing price fails every ceiling, like a price above all of them.
+            triggers, trigger_terms = bands[no_price if price is None else bisect_left(bounds, price)]
+            present = found.intersection(trigger_terms)
+            if not present:
+                continue
+            hits: list[int] = []
+            for term in present:
+                table = triggers[term]
+                for key in table.keys() & found:
+                    _collect(table[key], found, listing, hits)
+            if hits:
+                if len(hits) > 1:
+                    # A rule anchored on several `any` terms can be reached twice.
+                    hits = sorted(set(hits))
+                listing_id = listing.id
+                for ordinal in hits:
+                    yield listing_id, ids[ordinal]
+
+    def scan_only(self, texts: Iterable[str]) -> int:
+        """Run only the automaton pass over texts already in scan_form; return the term hits.
+
+        This is the floor under match_many's cost (no normalisation, no rule evaluation)
+        and exists so benchmarks can measure it against the same automaton.
+        """
+        scan = self._automaton.iter
+        seen = 0
+        for text in texts:
+            for _ in scan(text):
+                seen += 1
+        return seen
+
+
+def _collect(bucket: _Bucket, found: set[int], listing: Listing, hits: list[int]) -> None:
+    """Append to `hits` the ordinals of the rules in `bucket` that `listing` satisfies."""
+    direct, checks, ceiling = bucket
+    hits.extend(direct)
+    price = listing.price
+    if not checks or (ceiling is not None and (price is None or price > ceiling)):
+        return
+    region: object = _NOT_YET
+    for ordinal, rest, none_of, max_price, regions in checks:
+        if max_price is not None and (price is None or price > max_price):
+            continue
+        if rest is not None and not rest <= found:
+            continue
+        if none_of is not None and not none_of.isdisjoint(found):
+            continue
+        if regions is not None:
+            if region is _NOT_YET:
+                region = None if listing.region is None else normalise(listing.region)
+            if region not in regions:
+                continue
+        hits.append(ordinal)
+
+
+def _checked(rules: Iterable[RuleSpec]) -> list[RuleSpec]:
+    """Return `rules` as a list after rejecting non-rules and duplicate ids."""
+    result: list[RuleSpec] = []
+    seen: set[RuleId] = set()
+    for rule in rules:
+        if not isinstance(rule, RuleSpec):
+            raise TypeError(f"expected RuleSpec, got {type(rule).__name__}")
+        # RuleSpec validates itself; this catches instances forced past __post_init__.
+        if not rule.all and not rule.any:
+            raise RuleError(rule.id, "a rule needs at least one 'all' or 'any' term")
+        if rule.id in seen:
+            raise RuleError(rule.id, "duplicate rule id")
+        seen.add(rule.id)
+        result.append(rule)
+    return result
+
+
+def _term_shares(automaton: Any, count: int, sample: Iterable[str] | None) -> list[float]:
+    """Estimate each term's share of listings from sample titles (all 1.0 without a sample)."""
+    shares = [1.0] * count
+    if sample is None or not count:
+        return shares
+    seen = [0] * count
+    titles = 0
+    for title in sample:
+        titles += 1
+        for index in set(map(_term_index, automaton.iter(scan_form(title)))):
+            seen[index] += 1
+    if titles:
+        # Half a sighting for unseen terms: rare, but not free to look up.
+        shares = [max(n, 0.5) / titles for n in seen]
+    return shares
+
+
+def _build_anchors(
+    rules: list[RuleSpec], terms: dict[str, int], share: list[float]
+) -> dict[_Anchor, _Bucket]:
+    """Index every rule under its anchor term or anchor pairs (see the module docstring)."""
+    usage = [0] * len(terms)
+    for rule in rules:
+        for term in {*rule.all, *rule.any}:
+            usage[terms[term]] += 1
+    lengths = [0] * len(terms)
+    for term, index in terms.items():
+        lengths[index] = len(term)
+
+    def rarity(index: int) -> tuple[float, int, int, int]:
+        # Least common in the sample, then used by the fewest rules, then longest, then
+        # index so the choice is deterministic.
+        return (share[index], usage[index], -lengths[index], index)
+
+    def pair(first: int, second: int) -> _Anchor:
+        if first == second:  # a term in both `all` and `any`: the pair is one term
+            return first
+        return (first, second) if first < second else (second, first)
+
+    collected: dict[_Anchor, list[_Check]] = {}
+    for ordinal, rule in enumerate(rules):
+        all_ids = sorted({terms[t] for t in rule.all}, key=rarity)
+        any_ids = sorted({terms[t] for t in rule.any}, key=rarity)
+        none_of = frozenset(terms[t] for t in rule.none) or None
+        regions = frozenset(rule.regions) or None
+        if all_ids and any_ids:
+            keys = [pair(all_ids[0], second) for second in any_ids]
+            rest = frozenset(all_ids[1:])
+        elif len(all_ids) >= 2:
+            keys = [pair(all_ids[0], all_ids[1])]
+            rest = frozenset(all_ids[2:])
+        else:
+            keys = list(all_ids or any_ids)
+            rest = frozenset()
+        check = (ordinal, rest or None, none_of, rule.max_price, regions)
+        for key in dict.fromkeys(keys):
+            collected.setdefault(key, []).append(check)
+
+    return {key: _bucket(checks) for key, checks in collected.items()}
+
+
+def _bucket(checks: list[_Check]) -> _Bucket:
+    """Split checks into ordinals that match outright and checks still to evaluate."""
+    unconditional = (None, None, None, None)
+    direct = tuple(c[0] for c in checks if c[1:] == unconditional)
+    rest = tuple(c for c in checks if c[1:] != unconditional)
+    ceilings = [c[3] for c in rest]
+    # No ceiling for the bucket as soon as one of its rules has none.
+    ceiling = None if direct or None in ceilings else max(c for c in ceilings if c is not None)
+    return direct, rest, ceiling
+
+
+def _build_triggers(anchors: dict[_Anchor, _Bucket], share: list[float]) -> dict[int, _Table]:
+    """Choose which term of each pair looks it up, and group buckets by that trigger."""
+    pairs = [key for key in anchors if isinstance(key, tuple)]
+    # Greedy weighted vertex cover with a lazy heap: repeatedly take the term that
+    # settles the most pairs not yet covered per unit of its share of listings (how
+    # often it would be looked up). Ties go to the smaller index (deterministic).
+    incident: dict[int, list[tuple[int, int]]] = {}
+    for key in pairs:
+        for term in key:
+            incident.setdefault(term, []).append(key)
+    heap = [(-len(keys) / share[term], term) for term, keys in incident.items()]
+    heapq.heapify(heap)
+    covered: set[tuple[int, int]] = set()
+    owner: dict[tuple[int, int], int] = {}
+    while heap and len(covered) < len(pairs):
+        priority, term = heapq.heappop(heap)
+        fresh = [key for key in incident[term] if key not in covered]
+        current = -len(fresh) / share[term]
+        if current > priority:
+            if fresh:
+                heapq.heappush(heap, (current, term))
+            continue
+        for key in fresh:
+            covered.add(key)
+            owner[key] = term
+
+    tables: dict[int, _Table] = {}
+    for key, bucket in anchors.items():
+        if isinstance(key, int):
+            tables.setdefault(key, {})[key] = bucket
+        else:
+            trigger = owner[key]
+            other = key[1] if key[0] == trigger else key[0]
+            tables.setdefault(trigger, {})[other] = bucket
+    return {term: tables[term] for term in sorted(tables)}
+
+
+def _price_bands(tables: dict[int, _Table]) -> tuple[tuple[int, ...], tuple[_Band, ...]]:
+    """Split the trigger tables by listing price so over-priced listings skip capped rules.
+
+    With boundaries b[0] < b[1] < ..., a listing priced p falls in band k = bisect_left(b, p),
+    so b[k-1] < p; a bucket whose highest ceiling is at most b[k-1] cannot match it and is
+    left out of that band. Band len(b) (above every boundary, or no price) keeps only
+    buckets holding a rule without a ceiling.
+    """
+    ceilings: list[int] = sorted(
+        {bucket[2] for table in tables.values() for bucket in table.values()} - {None}
+    )
+    if len(ceilings) > _MAX_BOUNDS:
+        step = len(ceilings) / _MAX_BOUNDS
+        ceilings = sorted({ceilings[int(i * step)] for i in range(_MAX_BOUNDS)} | {ceilings[-1]})
+    bounds = tuple(ceilings)
+    bands: list[_Band] = []
+    for band in range(len(bounds) + 1):
+        floor = bounds[band - 1] if band else None
+        kept: dict[int, _Table] = {}
+        for term, table in tables.items():
+            narrowed = {
+                key: bucket
+                for key, bucket in table.items()
+                if floor is None or bucket[2] is None or bucket[2] > floor
+            }
+            if narrowed:
+                kept[term] = narrowed
+        bands.append((kept, frozenset(kept)))
+    return bounds, tuple(bands)
+
+
+def compile_rules(
+    rules: Iterable[RuleSpec], *, sample: Iterable[str] | None = None
+) -> CompiledRuleSet:
+    """Compile `rules` into one shared automaton; raises RuleError on invalid or duplicate rules.
+
+    `sample`, optional listing titles (recent ones, say), is used only to estimate how
+    common each term is so that lookups key on rare terms; it changes speed, never results.
+    """
+    return CompiledRuleSet(rules, sample)

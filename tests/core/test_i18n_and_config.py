@@ -1,0 +1,46 @@
+"""Every message has a Chinese translation; configuration is read safely."""
+
+import pytest
+
+from portal import create_app
+from portal.config import _database_url
+from portal.i18n_tools import PACKAGES, sources, untranslated
+
+
+@pytest.mark.parametrize("catalog", sorted(PACKAGES))
+def test_chinese_catalog_is_complete(catalog):
+    missing = untranslated(catalog) if sources(catalog) else []
+    assert missing == [], f"{len(missing)} messages without Chinese: {missing[:10]}"
+
+
+def test_production_refuses_to_start_without_a_secret_key(monkeypatch, tmp_path):
+    monkeypatch.setenv("PORTAL_ENV", "production")
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("PORTAL_INSTANCE", str(tmp_path))
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app()
+
+
+def test_development_secret_key_is_generated_once_and_kept(monkeypatch, tmp_path):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("PORTAL_ENV", raising=False)
+    monkeypatch.setenv("PORTAL_INSTANCE", str(tmp_path))
+    monkeypatch.setenv("DATABASE_URL", "sqlite:///" + str(tmp_path / "x.sqlite3"))
+    first = create_app().config["SECRET_KEY"]
+    assert first and (tmp_path / "secret_key").read_text() == first
+    assert create_app().config["SECRET_KEY"] == first
+
+
+@pytest.mark.parametrize("given,expected", [
+    ("postgres://u@h/db", "postgresql+psycopg://u@h/db"),
+    ("postgresql://u@h/db", "postgresql+psycopg://u@h/db"),
+    ("sqlite:////tmp/x.db", "sqlite:////tmp/x.db"),
+])
+def test_database_url_schemes_are_normalised(monkeypatch, given, expected):
+    monkeypatch.setenv("DATABASE_URL", given)
+    assert _database_url("/instance") == expected
+
+
+def test_default_database_is_sqlite_in_the_instance_folder(monkeypatch):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    assert _database_url("/instance") == "sqlite:////instance/portal.sqlite3"

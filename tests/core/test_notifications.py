@@ -1,0 +1,96 @@
+"""notify(): stored for allowed people, pushed only after commit, read and unread."""
+
+import pytest
+
+from portal.authz import rule
+from portal.extensions import db, socketio
+from portal.notifications.models import Notification
+from portal.notifications.services import notify, unread_count
+
+
+@rule("test.only_staff_see")
+def _only_staff(user, obj):
+    return user.is_staff
+
+
+@pytest.fixture
+def emitted(monkeypatch):
+    """What notify() pushes over Socket.IO, as (event, data, room)."""
+    sent: list[tuple] = []
+    monkeypatch.setattr(socketio, "emit", lambda event, data, to=None, **kw: sent.append(
+        (event, data, to)))
+    return sent
+
+
+def test_event_is_pushed_only_after_commit(make, emitted):
+    user = make.make_user("member")
+    notify([user], "test.event", "Hello", "/home")
+    assert emitted == []
+    db.session.commit()
+    assert [(e, d["title"], room) for e, d, room in emitted] == [
+        ("notification", "Hello", f"user:{user.id}")]
+
+
+def test_rolled_back_change_sends_nothing_and_stores_nothing(make, emitted):
+    user = make.make_user("member")
+    notify([user], "test.event", "Never", "/home")
+    db.session.rollback()
+    db.session.commit()
+    assert emitted == []
+    assert db.session.scalar(db.select(db.func.count(Notification.id))) == 0
+
+
+def test_only_people_the_rule_allows_are_notified(make, emitted):
+    member, staff = make.make_user("member"), make.make_user("staff")
+    notify([member, staff], "test.event", "Staff only", "/home", obj=None,
+           view_rule="test.only_staff_see")
+    db.session.commit()
+    assert [room for _e, _d, room in emitted] == [f"user:{staff.id}"]
+    assert unread_count(member.id) == 0 and unread_count(staff.id) == 1
+
+
+def test_deactivated_people_are_not_notified(make, emitted):
+    user = make.make_user("member")
+    user.is_active_flag = False
+    notify([user], "test.event", "Gone", "/home")
+    db.session.commit()
+    assert emitted == [] and unread_count(user.id) == 0
+
+
+def test_each_person_reads_the_title_in_their_language(make):
+    from flask_babel import lazy_gettext as _l
+
+    en, zh = make.make_user("member", locale="en"), make.make_user("member", locale="zh")
+    luxury = make.group("luxury-goods")
+    notify([en, zh], "test.event", _l("You are now chair of %(group)s.", group=luxury.name_en),
+           "/home")
+    db.session.commit()
+    titles = dict(db.session.execute(db.select(Notification.user_id, Notification.title)).all())
+    assert titles[en.id] == "You are now chair of Luxury Goods."
+    assert titles[zh.id] != titles[en.id]
+
+
+def test_notifications_page_marks_read(as_user, make):
+    user = make.make_user("member")
+    notify([user], "test.event", "Read me", "/groups")
+    db.session.commit()
+    c = as_user(user)
+    assert b"Read me" in c.get("/notifications?show=unread").data
+    assert c.get("/notifications/count").get_json() == {"unread": 1}
+    n = db.session.scalars(db.select(Notification)).one()
+    r = c.post(f"/notifications/{n.id}/read")
+    assert r.status_code == 302 and r.headers["Location"].endswith("/groups")
+    assert c.get("/notifications/count").get_json() == {"unread": 0}
+    assert b"Read me" not in c.get("/notifications?show=unread").data
+
+
+def test_someone_elses_notification_is_a_404(as_user, make):
+    owner, other = make.make_user("member"), make.make_user("member")
+    notify([owner], "test.event", "Private", "/home")
+    db.session.commit()
+    n = db.session.scalars(db.select(Notification)).one()
+    assert as_user(other).post(f"/notifications/{n.id}/read").status_code == 404
+
+
+def test_empty_notifications_page_says_so(as_user, make):
+    assert b"Nothing to report" in as_user(make.make_user("member")).get("/notifications").data

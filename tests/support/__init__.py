@@ -1,0 +1,1 @@
+"""Test support: factories, login helpers, live servers."""

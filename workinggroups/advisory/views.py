@@ -1,0 +1,14 @@
+"""Tracker pages."""
+
+from flask import render_template
+
+from portal.authz import access
+
+from . import bp
+
+
+@bp.get("")
+@access("signed_in")
+def index():
+    """The tracker list."""
+    return render_template("advisory/index.html", recommendations=[])
