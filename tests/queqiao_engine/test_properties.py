@@ -1,0 +1,115 @@
+"""Property tests: the compiled engine agrees with the plain per-rule reference."""
+
+import unicodedata
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from queqiao.engine import Listing, RuleSpec, compile_rules, normalise, reference_match
+from queqiao.engine.normalisation import CASEFOLD_STABLE_LEADS, NFKC_STABLE_LEADS, scan_form
+
+# A small vocabulary makes collisions between rules and titles likely; odd forms
+# (full width, upper case, extra spaces) exercise normalisation on both sides.
+WORDS = ["gucci", "GUCCI", "ｇｕｃｃｉ", "古驰", "高仿", "包", "包包", "a货", "A货", "lv", "1:1",
+         "１：１", "louis vuitton", "louis  vuitton", "正品", "ß", "ss", "x"]
+REGIONS = ["广东", "浙江", "Fujian", "fujian"]
+
+terms = st.lists(st.sampled_from(WORDS), max_size=3)
+prices = st.none() | st.integers(min_value=0, max_value=1000)
+
+
+@st.composite
+def rules(draw, rule_id):
+    """A random valid rule."""
+    all_terms = draw(terms)
+    any_terms = draw(terms)
+    if not all_terms and not any_terms:
+        all_terms = [draw(st.sampled_from(WORDS))]
+    return RuleSpec(
+        id=rule_id,
+        all=all_terms,
+        any=any_terms,
+        none=draw(st.lists(st.sampled_from(WORDS), max_size=2)),
+        max_price=draw(prices),
+        regions=draw(st.lists(st.sampled_from(REGIONS), max_size=2)),
+    )
+
+
+@st.composite
+def rule_sets(draw):
+    count = draw(st.integers(min_value=0, max_value=25))
+    return [draw(rules(rule_id)) for rule_id in range(1, count + 1)]
+
+
+titles = st.lists(
+    st.sampled_from(WORDS) | st.text(alphabet="包古驰 \tａAb仿", max_size=4), max_size=8
+).map(lambda parts: "".join(parts))
+listings = st.lists(
+    st.builds(
+        Listing,
+        id=st.integers(0, 10**6).map(str),
+        title=titles,
+        price=prices,
+        region=st.none() | st.sampled_from(REGIONS + [" 广东 "]),
+    ),
+    max_size=20,
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rule_sets(), listings, st.booleans())
+def test_engine_agrees_with_the_reference(rule_set, batch, with_sample):
+    sample = [listing.title for listing in batch] if with_sample else None
+    matcher = compile_rules(rule_set, sample=sample)
+    expected = [
+        (listing.id, r.id)
+        for listing in batch
+        for r in sorted(rule_set, key=lambda r: r.id)
+        if reference_match(r, listing)
+    ]
+    assert matcher.match_many(batch) == expected
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text())
+def test_the_fast_scan_form_equals_normalising_then_encoding(text):
+    expected = normalise(text).encode("utf-8", "surrogatepass").decode("latin-1")
+    assert scan_form(text) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(min_codepoint=0x3000, max_codepoint=0xFFFF), max_size=6)
+       | st.text(alphabet="ＡＢａｂ　 \u3000Aa中文ß", max_size=8))
+def test_scan_form_on_cjk_and_full_width_text(text):
+    assert scan_form(text) == normalise(text).encode("utf-8", "surrogatepass").decode("latin-1")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_normalise_is_idempotent(text):
+    assert normalise(normalise(text)) == normalise(text)
+
+
+def _code_points(lead):
+    """Every code point whose UTF-8 form starts with the three-byte lead byte `lead`."""
+    first = (lead & 0x0F) << 12
+    return range(first, first + 0x1000)
+
+
+def test_stable_lead_bytes_hold_only_characters_normalisation_leaves_alone():
+    for lead in NFKC_STABLE_LEADS:
+        for code in _code_points(lead):
+            char = chr(code)
+            if 0xD800 <= code <= 0xDFFF:
+                continue
+            assert unicodedata.normalize("NFKC", char) == char, hex(code)
+            assert char.casefold() == char and not char.isspace(), hex(code)
+            assert unicodedata.combining(char) == 0, hex(code)
+    for lead in CASEFOLD_STABLE_LEADS:
+        for code in _code_points(lead):
+            char = chr(code)
+            if 0xD800 <= code <= 0xDFFF:
+                continue
+            # Only characters NFKC leaves in place reach the after-NFKC table.
+            if unicodedata.normalize("NFKC", char) == char:
+                assert char.casefold() == char and not char.isspace(), hex(code)
