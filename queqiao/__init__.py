@@ -13,4 +13,6 @@ def register(app: Flask) -> None:
     from . import views  # noqa: F401
 
     app.register_blueprint(bp)
+    from .rules import register as register_rules
+    register_rules(app)
     nav_item("queqiao.tips", _l("Queqiao tips"), "signed_in", "lightbulb", "/queqiao")

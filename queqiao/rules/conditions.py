@@ -1,0 +1,58 @@
+"""Reading rule conditions from the API and from forms into the engine's canonical form."""
+
+from typing import Any
+
+from flask_babel import gettext as _
+
+from portal.errors import InvalidInput
+from queqiao.engine import RuleError, RuleSpec
+
+LIST_KEYS = ("all", "any", "none", "regions")
+MAX_TERMS = 50
+MAX_TERM_LENGTH = 100
+
+
+def parse_conditions(value: Any, field: str = "conditions") -> dict:
+    """Validate API conditions and return them normalised ({all, any, none, max_price, regions})."""
+    if not isinstance(value, dict):
+        raise InvalidInput({field: _("Give the conditions as an object with all, any, none, "
+                                     "max_price and regions.")})
+    errors: dict[str, str] = {}
+    unknown = set(value) - {*LIST_KEYS, "max_price"}
+    if unknown:
+        errors[field] = _("Unknown conditions: %(keys)s.", keys=", ".join(sorted(map(str, unknown))))
+    for key in LIST_KEYS:
+        items = value.get(key)
+        if items is None:
+            continue
+        if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+            errors[f"{field}.{key}"] = _("Give a list of texts.")
+        elif len(items) > MAX_TERMS:
+            errors[f"{field}.{key}"] = _("At most %(n)d entries.", n=MAX_TERMS)
+        elif any(len(i) > MAX_TERM_LENGTH for i in items):
+            errors[f"{field}.{key}"] = _("Each entry has at most %(n)d characters.",
+                                         n=MAX_TERM_LENGTH)
+        elif any(not i.strip() for i in items):
+            errors[f"{field}.{key}"] = _("Entries cannot be blank.")
+    price = value.get("max_price")
+    if price is not None:
+        amount = price.get("amount") if isinstance(price, dict) else None
+        currency = price.get("currency", "CNY") if isinstance(price, dict) else None
+        if isinstance(amount, bool) or not isinstance(amount, int) or amount < 0:
+            errors[f"{field}.max_price"] = _("Give an amount in minor units, e.g. %(example)s.",
+                                             example='{"amount": 9900, "currency": "CNY"}')
+        elif currency != "CNY":
+            errors[f"{field}.max_price"] = _("Listing prices are in CNY; give the ceiling in CNY.")
+    if not errors and not value.get("all") and not value.get("any"):
+        errors[f"{field}.all"] = _("Give at least one term in all or any.")
+    if errors:
+        raise InvalidInput(errors)
+    try:
+        return RuleSpec.from_conditions(0, value).to_conditions()
+    except RuleError as error:  # anything the checks above did not foresee
+        raise InvalidInput({field: error.message}) from None
+
+
+def spec_for(rule_id: int, conditions: dict, version: int) -> RuleSpec:
+    """The engine's form of stored (already validated) conditions."""
+    return RuleSpec.from_conditions(rule_id, conditions, version)

@@ -1,0 +1,55 @@
+"""Demo rules, corpus and hits so the demo alliance shows the feature working."""
+
+from sqlalchemy import select
+
+from portal.accounts.models import User
+from portal.demo import demo_step
+from portal.extensions import db
+
+from .models import CorpusListing, Rule
+
+DEMO_RULES = [
+    ("Gucci bags with counterfeit markers", {"all": ["gucci"], "any": ["高仿", "原单", "1:1"],
+                                            "none": ["专柜正品"]}, "active"),
+    ("Cheap Rolex Submariner", {"all": ["劳力士", "水鬼"],
+                                "max_price": {"amount": 200000, "currency": "CNY"}}, "active"),
+    ("Moutai below retail in Guizhou", {"all": ["茅台", "飞天"], "regions": ["贵州"],
+                                        "max_price": {"amount": 150000, "currency": "CNY"}},
+     "shadow"),
+]
+DEMO_CORPUS = [
+    ("genuine", "Gucci 官方旗舰店 专柜正品 马蒙包", 2350000, "上海"),
+    ("genuine", "劳力士 水鬼 116610LN 国行", 7800000, "北京"),
+    ("counterfeit", "GUCCI 高仿 马蒙包 1:1", 35000, "广东"),
+    ("counterfeit", "劳力士水鬼 超A 复刻", 80000, "广东"),
+]
+DEMO_LISTINGS = [
+    {"id": "demo-1001", "title": "GUCCI 高仿 马蒙包 老花 原单", "price": 38000, "seller_id": "shop-881",
+     "region": "广东", "url": "https://market.example/item/1001"},
+    {"id": "demo-1002", "title": "劳力士 水鬼 绿水鬼 机械表 男士", "price": 99000,
+     "seller_id": "shop-412", "region": "福建", "url": "https://market.example/item/1002"},
+    {"id": "demo-1003", "title": "Gucci 专柜正品 1:1 包装", "price": 500000, "seller_id": "shop-7",
+     "region": "上海", "url": "https://market.example/item/1003"},
+]
+
+
+@demo_step
+def demo_rules() -> list[str]:
+    """Three rules, a small corpus and the hits of a first scan (idempotent)."""
+    from queqiao.scanning.listings import read_listing
+    from queqiao.scanning.services import scan
+
+    from . import services
+
+    staff = db.session.scalars(select(User).where(User.role == "staff").order_by(User.id)).first()
+    if staff is None or db.session.scalar(select(Rule.id).limit(1)) is not None:
+        return []
+    for name, conditions, status in DEMO_RULES:
+        rule = services.create_rule(staff, {"name": name, "conditions": conditions})
+        if status == "active":
+            services.change_status(staff, rule, "active", override=True)
+    if db.session.scalar(select(CorpusListing.id).limit(1)) is None:
+        for kind, title, price, region in DEMO_CORPUS:
+            services.add_corpus_listing(staff, kind, title, price, region)
+    result = scan(staff, [read_listing(item) for item in DEMO_LISTINGS])
+    return [f"Rules: {len(DEMO_RULES)} demo rules, {result.new_hits} hits"]

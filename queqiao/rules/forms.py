@@ -1,0 +1,110 @@
+"""Forms of the rule pages: a rule, a corpus listing, a dry run."""
+
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    DecimalField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+LEVEL_CHOICES = [("low", _l("Low")), ("medium", _l("Medium")), ("high", _l("High"))]
+
+
+def lines(text: str | None) -> list[str]:
+    """The non-blank lines of a text area."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def fen(yuan: Decimal | None) -> int | None:
+    """Yuan as typed in a form, in fen."""
+    return None if yuan is None else int((yuan * 100).to_integral_value())
+
+
+class RuleForm(FlaskForm):
+    """A rule's name, conditions and notes; terms one per line."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    tip_id = IntegerField(_l("From tip number"), validators=[Optional(), NumberRange(min=1)])
+    all_terms = TextAreaField(_l("The title contains all of (one per line)"))
+    any_terms = TextAreaField(_l("…and at least one of (one per line, optional)"))
+    none_terms = TextAreaField(_l("…and none of (one per line, optional)"))
+    max_price = DecimalField(_l("Price at most (yuan, optional)"), places=2,
+                             validators=[Optional(), NumberRange(min=0)])
+    regions = TextAreaField(_l("Seller region is one of (one per line, optional)"))
+    level = SelectField(_l("Level"), choices=LEVEL_CHOICES, default="medium")
+    known_false_positives = TextAreaField(_l("Known false positives"),
+                                          validators=[Length(max=4000)])
+    notes = TextAreaField(_l("Notes"), validators=[Length(max=4000)])
+    version = HiddenField()
+    submit = SubmitField(_l("Save rule"))
+
+    def values(self) -> dict:
+        """The form as the rules service takes it."""
+        price = fen(self.max_price.data)
+        return {
+            "name": self.name.data, "tip_id": self.tip_id.data, "level": self.level.data,
+            "known_false_positives": self.known_false_positives.data or "",
+            "notes": self.notes.data or "",
+            "conditions": {
+                "all": lines(self.all_terms.data), "any": lines(self.any_terms.data),
+                "none": lines(self.none_terms.data), "regions": lines(self.regions.data),
+                "max_price": None if price is None else {"amount": price, "currency": "CNY"},
+            },
+        }
+
+    def fill(self, conditions: dict) -> None:
+        """Show stored conditions in the form."""
+        self.all_terms.data = "\n".join(conditions.get("all") or [])
+        self.any_terms.data = "\n".join(conditions.get("any") or [])
+        self.none_terms.data = "\n".join(conditions.get("none") or [])
+        self.regions.data = "\n".join(conditions.get("regions") or [])
+        price = conditions.get("max_price")
+        self.max_price.data = None if not price else Decimal(price["amount"]) / 100
+
+
+class StatusForm(FlaskForm):
+    """Move a rule; activating over genuine hits needs the override ticked."""
+
+    status = HiddenField(validators=[DataRequired()])
+    override = BooleanField(_l("Activate anyway: I have checked the genuine listings it hits"))
+    submit = SubmitField(_l("Change status"))
+
+
+class CorpusForm(FlaskForm):
+    """One known listing for the corpus."""
+
+    kind = SelectField(_l("Kind"), choices=[("genuine", _l("Genuine (must not hit)")),
+                                            ("counterfeit", _l("Counterfeit (should hit)"))])
+    title = StringField(_l("Listing title"), validators=[DataRequired(), Length(max=500)])
+    price = DecimalField(_l("Price (yuan, optional)"), places=2,
+                         validators=[Optional(), NumberRange(min=0)])
+    region = StringField(_l("Region (optional)"), validators=[Optional(), Length(max=80)])
+    submit = SubmitField(_l("Add to corpus"))
+
+
+class CorpusUploadForm(FlaskForm):
+    """Many known listings from a CSV or JSON Lines file."""
+
+    kind = SelectField(_l("Kind"), choices=[("genuine", _l("Genuine (must not hit)")),
+                                            ("counterfeit", _l("Counterfeit (should hit)"))])
+    file = FileField(_l("CSV or JSON Lines file (columns id, title, price in fen, region)"))
+    submit = SubmitField(_l("Upload to corpus"))
+
+
+class DryRunForm(FlaskForm):
+    """Listings to try the live rules on, pasted or uploaded; nothing is stored."""
+
+    listings = TextAreaField(_l("Listing titles, one per line (optionally: title | price in "
+                                "yuan | region)"))
+    file = FileField(_l("…or a CSV or JSON Lines file"))
+    submit = SubmitField(_l("Dry run"))

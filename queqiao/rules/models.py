@@ -1,0 +1,71 @@
+"""Monitoring rules, their versions, and the corpus of listings they are proven on."""
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.accounts.models import User
+from portal.extensions import db
+from portal.models import UTCDateTime, utcnow
+
+STATUSES = ("shadow", "active", "retired")
+LEVELS = ("low", "medium", "high")
+CORPUS_KINDS = ("genuine", "counterfeit")
+
+
+class Rule(db.Model):
+    """A monitoring rule made by platform staff, usually from an accepted tip."""
+
+    __tablename__ = "rules"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    # The tip this rule came from (the tips table belongs to the tips part).
+    tip_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    status: Mapped[str] = mapped_column(String(20), default="shadow", index=True)
+    version: Mapped[int] = mapped_column(default=1)
+    conditions: Mapped[dict] = mapped_column(JSON)
+    level: Mapped[str] = mapped_column(String(20), default="medium")
+    known_false_positives: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    status_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    created_by: Mapped[User] = relationship()
+    versions: Mapped[list["RuleVersion"]] = relationship(
+        back_populates="rule", order_by="RuleVersion.version.desc()")
+
+
+class RuleVersion(db.Model):
+    """One version of a rule's conditions; hits keep the version that made them."""
+
+    __tablename__ = "rule_versions"
+    __table_args__ = (UniqueConstraint("rule_id", "version", name="uq_rule_versions_rule_version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rule_id: Mapped[int] = mapped_column(ForeignKey("rules.id"), index=True)
+    version: Mapped[int] = mapped_column()
+    name: Mapped[str] = mapped_column(String(200))
+    conditions: Mapped[dict] = mapped_column(JSON)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    rule: Mapped[Rule] = relationship(back_populates="versions")
+    created_by: Mapped[User] = relationship()
+
+
+class CorpusListing(db.Model):
+    """A listing known to be genuine (must not hit) or counterfeit (should hit)."""
+
+    __tablename__ = "corpus_listings"
+    __table_args__ = (Index("ix_corpus_listings_kind_title", "kind", "title"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(500))
+    price: Mapped[int | None] = mapped_column()
+    region: Mapped[str | None] = mapped_column(String(80))
+    source: Mapped[str] = mapped_column(String(20), default="manual")
+    hit_id: Mapped[int | None] = mapped_column(Integer)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

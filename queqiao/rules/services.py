@@ -1,0 +1,252 @@
+"""Making, editing and moving rules through their lifecycle; the proving corpus."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from portal.audit.services import record
+from portal.errors import Conflict, InvalidInput, NotFound
+from portal.extensions import db
+from portal.models import utcnow
+from queqiao.engine import Listing, compile_rules
+
+from .conditions import parse_conditions, spec_for
+from .lifecycle import ACTION_FOR_STATUS, RULE_LIFECYCLE
+from .models import CORPUS_KINDS, LEVELS, STATUSES, CorpusListing, Rule, RuleVersion
+
+
+def _text(values: dict, name: str, *, required: bool = False, max_length: int = 200) -> str | None:
+    """A trimmed text field, or None when absent and optional."""
+    value = values.get(name)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise InvalidInput({name: _("This field is required.")})
+        return None if value is None else ""
+    if not isinstance(value, str):
+        raise InvalidInput({name: _("This field must be text.")})
+    if len(value.strip()) > max_length:
+        raise InvalidInput({name: _("At most %(n)d characters.", n=max_length)})
+    return value.strip()
+
+
+def _level(values: dict) -> str | None:
+    level = values.get("level")
+    if level is not None and level not in LEVELS:
+        raise InvalidInput({"level": _("Choose one of: %(choices)s.", choices=", ".join(LEVELS))})
+    return level
+
+
+def _tip_id(value: Any) -> int | None:
+    """A tip reference: a positive integer naming a tip that exists (checked by the tips part)."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise InvalidInput({"tip_id": _("Give the number of a tip.")})
+    from . import tips_link
+
+    if not tips_link.tip_exists(value):
+        raise InvalidInput({"tip_id": _("There is no accepted tip with this number.")})
+    return value
+
+
+def create_rule(actor, values: dict) -> Rule:
+    """A new rule in shadow mode, version 1, from validated values."""
+    name = _text(values, "name", required=True)
+    conditions = parse_conditions(values.get("conditions"))
+    rule = Rule(
+        name=name, tip_id=_tip_id(values.get("tip_id")), conditions=conditions,
+        level=_level(values) or "medium",
+        known_false_positives=_text(values, "known_false_positives", max_length=4000) or "",
+        notes=_text(values, "notes", max_length=4000) or "",
+        created_by_id=actor.id, status="shadow", version=1,
+    )
+    db.session.add(rule)
+    db.session.flush()
+    db.session.add(RuleVersion(rule_id=rule.id, version=1, name=name, conditions=conditions,
+                               created_by_id=actor.id))
+    record(actor, "rule.create", rule, f"Rule {rule.name}", conditions=conditions,
+           tip_id=rule.tip_id)
+    db.session.commit()
+    return rule
+
+
+def update_rule(actor, rule: Rule, values: dict) -> Rule:
+    """Make the next version of a rule; a stale `version` is refused with a conflict."""
+    version = values.get("version")
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise InvalidInput({"version": _("Give the version you edited (a whole number).")})
+    if rule.status == "retired":
+        raise Conflict(_("A retired rule cannot be edited."), code="illegal_transition")
+    conditions = (parse_conditions(values["conditions"]) if "conditions" in values
+                  else rule.conditions)
+    name = _text(values, "name", required="name" in values) or rule.name
+    level = _level(values)
+    known = _text(values, "known_false_positives", max_length=4000)
+    notes = _text(values, "notes", max_length=4000)
+    # Lock the row so two editors cannot both turn version n into n + 1.
+    current = db.session.execute(
+        select(Rule.version).where(Rule.id == rule.id).with_for_update()).scalar_one()
+    if version != current:
+        db.session.rollback()
+        raise Conflict(_("This rule was changed by someone else (now version %(v)d). "
+                         "Reload it and make your change again.", v=current),
+                       code="stale_version", current_version=current)
+    rule.version = current + 1
+    rule.conditions = conditions
+    rule.name = name
+    rule.level = level or rule.level
+    if known is not None:
+        rule.known_false_positives = known
+    if notes is not None:
+        rule.notes = notes
+    rule.updated_at = utcnow()
+    db.session.add(RuleVersion(rule_id=rule.id, version=rule.version, name=name,
+                               conditions=conditions, created_by_id=actor.id))
+    record(actor, "rule.edit", rule, f"Rule {rule.name} version {rule.version}",
+           conditions=conditions, version=rule.version)
+    db.session.commit()
+    return rule
+
+
+def change_status(actor, rule: Rule, status: Any, *, override: bool = False) -> Rule:
+    """Move a rule to `status`; activating over genuine-corpus hits needs an explicit override."""
+    if status not in STATUSES:
+        raise InvalidInput({"status": _("Choose one of: %(choices)s.", choices=", ".join(STATUSES))})
+    action = ACTION_FOR_STATUS[status]
+    new_status = RULE_LIFECYCLE.next_state(rule.status, action)
+    if action == "activate":
+        proof = corpus_results(rule)
+        if proof.genuine_hits and not override:
+            raise Conflict(
+                _("This rule hits %(n)d known-genuine listings. Activate it only with an "
+                  "explicit override.", n=len(proof.genuine_hits)),
+                code="genuine_hits", genuine_hits=len(proof.genuine_hits))
+    rule.status = new_status
+    rule.status_changed_at = utcnow()
+    record(actor, f"rule.{action}", rule, f"Rule {rule.name} is now {new_status}",
+           override=bool(override))
+    db.session.commit()
+    return rule
+
+
+def get_rule(rule_id: int) -> Rule:
+    """A rule by id, or 404."""
+    rule = db.session.get(Rule, rule_id)
+    if rule is None:
+        raise NotFound()
+    return rule
+
+
+def rules_query(status: str | None = None, tip_id: int | None = None):
+    """Rules, newest first, optionally of one status or tip."""
+    query = select(Rule).order_by(Rule.id.desc())
+    if status in STATUSES:
+        query = query.where(Rule.status == status)
+    if tip_id is not None:
+        query = query.where(Rule.tip_id == tip_id)
+    return query
+
+
+def rule_counts() -> dict[str, int]:
+    """How many rules are in each status."""
+    rows = db.session.execute(select(Rule.status, func.count()).group_by(Rule.status)).all()
+    return {status: 0 for status in STATUSES} | dict(rows)
+
+
+# --- the proving corpus -------------------------------------------------------------
+
+
+@dataclass
+class CorpusResult:
+    """What a rule does on the corpus: genuine listings it hits, counterfeits it hits or misses."""
+
+    genuine_hits: list[CorpusListing] = field(default_factory=list)
+    counterfeit_hits: list[CorpusListing] = field(default_factory=list)
+    counterfeit_missed: list[CorpusListing] = field(default_factory=list)
+    genuine_total: int = 0
+
+
+def corpus_results(rule: Rule) -> CorpusResult:
+    """Run one rule over the whole corpus (nothing is stored)."""
+    matcher = compile_rules([spec_for(rule.id, rule.conditions, rule.version)])
+    result = CorpusResult()
+    for item in db.session.scalars(select(CorpusListing).order_by(CorpusListing.id)):
+        hit = bool(matcher.match(Listing(str(item.id), item.title, item.price, item.region)))
+        if item.kind == "genuine":
+            result.genuine_total += 1
+            if hit:
+                result.genuine_hits.append(item)
+        elif hit:
+            result.counterfeit_hits.append(item)
+        else:
+            result.counterfeit_missed.append(item)
+    return result
+
+
+def add_corpus_listing(actor, kind: Any, title: Any, price: int | None = None,
+                       region: str | None = None, *, source: str = "manual",
+                       hit_id: int | None = None, commit: bool = True) -> CorpusListing:
+    """Add a known-genuine or known-counterfeit listing to the corpus."""
+    errors = {}
+    if kind not in CORPUS_KINDS:
+        errors["kind"] = _("Choose genuine or counterfeit.")
+    if not isinstance(title, str) or not title.strip():
+        errors["title"] = _("This field is required.")
+    elif len(title) > 500:
+        errors["title"] = _("At most %(n)d characters.", n=500)
+    if price is not None and (isinstance(price, bool) or not isinstance(price, int) or price < 0):
+        errors["price"] = _("The amount cannot be negative.")
+    if errors:
+        raise InvalidInput(errors)
+    item = CorpusListing(kind=kind, title=title.strip(), price=price,
+                         region=(region or "").strip()[:80] or None, source=source,
+                         hit_id=hit_id, created_by_id=getattr(actor, "id", None))
+    db.session.add(item)
+    if commit:
+        db.session.flush()
+        record(actor, "corpus.add", item, f"{kind} listing added to the corpus")
+        db.session.commit()
+    return item
+
+
+def remove_corpus_listing(actor, item: CorpusListing) -> None:
+    """Take a listing out of the corpus (audited)."""
+    record(actor, "corpus.remove", item, f"{item.kind} listing removed: {item.title[:100]}")
+    db.session.delete(item)
+    db.session.commit()
+
+
+def corpus_counts() -> dict[str, int]:
+    """How many genuine and counterfeit listings the corpus holds."""
+    rows = db.session.execute(select(CorpusListing.kind, func.count())
+                              .group_by(CorpusListing.kind)).all()
+    return {kind: 0 for kind in CORPUS_KINDS} | dict(rows)
+
+
+def import_corpus(actor, kind: str, upload) -> tuple[int, list[dict]]:
+    """Add the rows of a CSV or JSON Lines file to the corpus; return (added, bad rows)."""
+    from queqiao.scanning.feed import read_upload_rows
+    from queqiao.scanning.listings import BadListing, read_listing
+
+    if kind not in CORPUS_KINDS:
+        raise InvalidInput({"kind": _("Choose genuine or counterfeit.")})
+    added, bad = 0, []
+    for line, item in read_upload_rows(upload):
+        if isinstance(item, dict) and not item.get("id"):
+            item = {**item, "id": f"line-{line}"}
+        try:
+            if isinstance(item, str):
+                raise BadListing({"line": item})
+            listing = read_listing(item)
+        except BadListing as error:
+            bad.append({"line": line, "error": str(error)})
+            continue
+        add_corpus_listing(actor, kind, listing.title, listing.price, listing.region,
+                           source="upload", commit=False)
+        added += 1
+    record(actor, "corpus.upload", None, f"{added} {kind} listings uploaded to the corpus",
+           bad_rows=len(bad))
+    db.session.commit()
+    return added, bad

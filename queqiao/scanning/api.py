@@ -1,0 +1,134 @@
+"""Scans and hits API: scan up to 10,000 listings a call, list hits, record outcomes."""
+
+from flask import jsonify, request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal.api.helpers import api_blueprint, iso, json_body, paginated, parse_datetime
+from portal.api.openapi import PAGING, op, path_param, register_paths
+from portal.authz import access
+from portal.errors import InvalidInput
+from portal.urls import page_url
+from queqiao.rules.services import get_rule
+
+from . import services
+from .models import Hit
+
+bp = api_blueprint("queqiao_scanning_api", __name__)
+
+
+def hit_json(hit: Hit) -> dict:
+    """A hit with the listing as it was when the rule matched it."""
+    return {
+        "id": hit.id,
+        "url": page_url("queqiao_scanning.hit", hit_id=hit.id),
+        "rule_id": hit.rule_id,
+        "rule_version": hit.rule_version,
+        "tip_id": hit.rule.tip_id,
+        "mode": hit.mode,
+        "listing_id": hit.listing_id,
+        "seller_id": hit.seller_id,
+        "listing": hit.snapshot,
+        "outcome": hit.outcome,
+        "outcome_at": iso(hit.outcome_at),
+        "created_at": iso(hit.created_at),
+    }
+
+
+@bp.post("/scans")
+@access("staff")
+def scan():
+    """Scan listings against the shadow and active rules; hits are stored once per version."""
+    data = json_body()
+    listings = services.read_listings(data.get("listings"))
+    result = services.scan(current_user._get_current_object(), listings)
+    return jsonify(scanned=result.scanned, new_hits=result.new_hits, hits=[
+        {"listing_id": listing_id, "rule_id": rule_id, "mode": mode}
+        for listing_id, rule_id, mode in result.matches])
+
+
+def _filter(rule_id: int | None = None) -> services.HitFilter:
+    """Hit filters from the query string."""
+    args = request.args
+    errors = {}
+    numbers = {}
+    for name in ("rule_id", "tip_id"):
+        value = args.get(name)
+        if value:
+            try:
+                numbers[name] = int(value)
+            except ValueError:
+                errors[name] = _("Give a whole number.")
+    if errors:
+        raise InvalidInput(errors)
+    return services.HitFilter(
+        rule_id=rule_id if rule_id is not None else numbers.get("rule_id"),
+        tip_id=numbers.get("tip_id"), seller_id=args.get("seller_id") or None,
+        mode=args.get("mode"), outcome=args.get("outcome"),
+        since=parse_datetime(args.get("since"), "since", required=False),
+        until=parse_datetime(args.get("until"), "until", required=False))
+
+
+@bp.get("/hits")
+@access("staff")
+def hits():
+    """Hits, newest first, filtered by rule, tip, seller, mode, outcome and time."""
+    return jsonify(paginated(services.hits_query(_filter()), hit_json))
+
+
+@bp.get("/rules/<int:rule_id>/hits")
+@access("staff")
+def rule_hits(rule_id: int):
+    """The hits of one rule (every version)."""
+    get_rule(rule_id)
+    return jsonify(paginated(services.hits_query(_filter(rule_id)), hit_json))
+
+
+@bp.get("/hits/<int:hit_id>")
+@access("staff")
+def hit(hit_id: int):
+    """One hit."""
+    return jsonify(hit_json(services.get_hit(hit_id)))
+
+
+@bp.post("/hits/<int:hit_id>/outcome")
+@access("staff")
+def outcome(hit_id: int):
+    """Record that a hit's listing was taken down, or was a false positive."""
+    hit = services.set_outcome(current_user._get_current_object(), services.get_hit(hit_id),
+                               json_body().get("outcome"))
+    return jsonify(hit_json(hit))
+
+
+LISTING = {"type": "object", "required": ["id", "title"], "properties": {
+    "id": {"type": "string"}, "title": {"type": "string"},
+    "price": {"description": "Money in CNY, or an integer amount of fen", "nullable": True},
+    "seller_id": {"type": "string"}, "region": {"type": "string"}, "url": {"type": "string"}}}
+HIT_FILTERS = [{"name": n, "in": "query", "schema": {"type": "string"}}
+               for n in ("rule_id", "tip_id", "seller_id", "mode", "outcome", "since", "until")]
+
+register_paths({
+    "/scans": {"post": op(
+        "Scan up to 10,000 listings against the live rules (413 above)", tag="scanning",
+        body={"type": "object", "required": ["listings"], "properties": {
+            "listings": {"type": "array", "maxItems": 10000, "items": LISTING}}},
+        response={"type": "object", "properties": {
+            "scanned": {"type": "integer"}, "new_hits": {"type": "integer"},
+            "hits": {"type": "array", "items": {"type": "object", "properties": {
+                "listing_id": {"type": "string"}, "rule_id": {"type": "integer"},
+                "mode": {"type": "string", "enum": ["active", "shadow"]}}}}}},
+        errors=(400, 401, 403, 413, 422))},
+    "/hits": {"get": op("List hits", tag="scanning", params=[*HIT_FILTERS, *PAGING],
+                        errors=(401, 403, 422))},
+    "/hits/{hit_id}": {"get": op("One hit with its listing snapshot", tag="scanning",
+                                 params=[path_param("hit_id")], errors=(401, 403, 404))},
+    "/hits/{hit_id}/outcome": {"post": op(
+        "Record a hit's outcome", tag="scanning", params=[path_param("hit_id")],
+        body={"type": "object", "required": ["outcome"], "properties": {
+            "outcome": {"type": "string", "enum": ["taken_down", "false_positive"]}}},
+        errors=(400, 401, 403, 404, 409, 422))},
+    "/rules/{rule_id}/hits": {"get": op(
+        "The hits of one rule", tag="scanning", params=[path_param("rule_id"), *HIT_FILTERS,
+                                                          *PAGING],
+        errors=(401, 403, 404, 422))},
+})

@@ -1,0 +1,219 @@
+"""Scanning listings against the live rules, storing hits, and recording their outcomes."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from portal.aftercommit import after_commit
+from portal.audit.services import record
+from portal.errors import Conflict, InvalidInput, NotFound
+from portal.extensions import db, socketio
+from portal.models import utcnow
+from portal.realtime import STAFF_ROOM
+from queqiao.rules.models import Rule
+from queqiao.rules.services import add_corpus_listing
+
+from .listings import BadListing, ScannedListing, read_listing
+from .matcher import live_rules
+from .models import MODES, OUTCOMES, Hit
+
+MAX_LISTINGS = 10_000
+_CHUNK = 400  # listing ids per IN (...) lookup: well under every database's parameter limit
+
+
+class BatchTooLarge(Conflict):
+    """More listings in one call than a scan takes."""
+
+    status = 413
+    code = "batch_too_large"
+
+
+@dataclass
+class ScanResult:
+    """What one scan did: listings read, every match, and how many hits were new."""
+
+    scanned: int = 0
+    matches: list[tuple[str, int, str]] = field(default_factory=list)
+    new_hits: int = 0
+    new_active: int = 0
+
+
+def read_listings(value: Any) -> list[ScannedListing]:
+    """The API's `listings` array, checked; 413 above the limit, 422 naming bad entries."""
+    if not isinstance(value, list):
+        raise InvalidInput({"listings": _("Give a list of listings.")})
+    if len(value) > MAX_LISTINGS:
+        raise BatchTooLarge(_("At most %(n)d listings a call; split the batch.", n=MAX_LISTINGS),
+                            limit=MAX_LISTINGS)
+    listings, errors = [], {}
+    for position, item in enumerate(value):
+        try:
+            listings.append(read_listing(item))
+        except BadListing as bad:
+            for name, message in bad.fields.items():
+                if len(errors) < 50:
+                    errors[f"listings[{position}].{name}"] = message
+    if errors:
+        raise InvalidInput(errors)
+    return listings
+
+
+def scan(actor, listings: Sequence[ScannedListing], *, feed_id: int | None = None,
+         commit: bool = True) -> ScanResult:
+    """Match listings against the live rules and store each new hit once per rule version."""
+    live = live_rules()
+    by_id = {listing.id: listing for listing in listings}
+    result = ScanResult(scanned=len(listings))
+    found = live.matcher.match_many(listing.for_engine() for listing in by_id.values())
+    result.matches = [(listing_id, rule_id, live.modes[rule_id]) for listing_id, rule_id in found]
+    if not found:
+        return result
+    existing = _existing_hits({listing_id for listing_id, _ in found})
+    now = utcnow()
+    rows = []
+    for listing_id, rule_id, mode in result.matches:
+        key = (listing_id, rule_id, live.versions[rule_id])
+        if key in existing:
+            continue
+        existing.add(key)
+        listing = by_id[listing_id]
+        rows.append({"rule_id": rule_id, "rule_version": key[2], "mode": mode,
+                     "listing_id": listing_id, "seller_id": listing.seller_id,
+                     "title": listing.title, "snapshot": listing.snapshot(),
+                     "feed_id": feed_id, "created_at": now})
+    if rows:
+        db.session.execute(_insert_ignoring_duplicates(), rows)
+    result.new_hits = len(rows)
+    result.new_active = sum(1 for row in rows if row["mode"] == "active")
+    if commit:
+        if rows:
+            record(actor, "scan.run", None, f"Scanned {result.scanned} listings",
+                   new_hits=result.new_hits, feed_id=feed_id)
+            _announce(result)
+        db.session.commit()
+    return result
+
+
+def _existing_hits(listing_ids: set[str]) -> set[tuple[str, int, int]]:
+    """(listing, rule, version) already stored for these listings."""
+    ids = sorted(listing_ids)
+    seen: set[tuple[str, int, int]] = set()
+    for start in range(0, len(ids), _CHUNK):
+        rows = db.session.execute(
+            select(Hit.listing_id, Hit.rule_id, Hit.rule_version)
+            .where(Hit.listing_id.in_(ids[start:start + _CHUNK])))
+        seen.update((a, b, c) for a, b, c in rows)
+    return seen
+
+
+def _insert_ignoring_duplicates():
+    """An INSERT into hits that skips rows a concurrent scan stored first."""
+    if db.engine.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(Hit).on_conflict_do_nothing(
+        index_elements=["listing_id", "rule_id", "rule_version"])
+
+
+def _announce(result: ScanResult) -> None:
+    """Tell staff pages (the dashboard, the hits list) about new hits, after commit."""
+    if not result.new_hits:
+        return
+    payload = {"new_hits": result.new_hits, "new_active": result.new_active,
+               "at": utcnow().isoformat()}
+    after_commit(db.session(), lambda: socketio.emit("hits.new", payload, to=STAFF_ROOM))
+
+
+# --- hits ---------------------------------------------------------------------------
+
+
+def get_hit(hit_id: int) -> Hit:
+    """A hit by id, or 404."""
+    hit = db.session.get(Hit, hit_id)
+    if hit is None:
+        raise NotFound()
+    return hit
+
+
+def set_outcome(actor, hit: Hit, outcome: Any) -> Hit:
+    """Record what became of a hit; it also feeds the proving corpus."""
+    if outcome not in OUTCOMES:
+        raise InvalidInput({"outcome": _("Choose one of: %(choices)s.",
+                                         choices=", ".join(OUTCOMES))})
+    if hit.outcome is not None:
+        raise Conflict(_("This hit already has an outcome (%(outcome)s).",
+                         outcome=hit.outcome.replace("_", " ")), code="outcome_recorded")
+    hit.outcome = outcome
+    hit.outcome_at = utcnow()
+    hit.outcome_by_id = actor.id
+    snapshot = hit.snapshot or {}
+    price = (snapshot.get("price") or {}).get("amount")
+    add_corpus_listing(actor, "genuine" if outcome == "false_positive" else "counterfeit",
+                       hit.title, price, snapshot.get("region"), source="outcome",
+                       hit_id=hit.id, commit=False)
+    record(actor, f"hit.{outcome}", hit, f"Hit {hit.id} marked {outcome}")
+    db.session.commit()
+    return hit
+
+
+@dataclass
+class HitFilter:
+    """The ways a hit list can be narrowed."""
+
+    rule_id: int | None = None
+    tip_id: int | None = None
+    seller_id: str | None = None
+    mode: str | None = None
+    outcome: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+def hits_query(where: HitFilter):
+    """Hits, newest first, narrowed by `where`."""
+    query = select(Hit).order_by(Hit.id.desc())
+    if where.rule_id is not None:
+        query = query.where(Hit.rule_id == where.rule_id)
+    if where.tip_id is not None:
+        query = query.where(Hit.rule_id.in_(select(Rule.id).where(Rule.tip_id == where.tip_id)))
+    if where.seller_id:
+        query = query.where(Hit.seller_id == where.seller_id)
+    if where.mode in MODES:
+        query = query.where(Hit.mode == where.mode)
+    if where.outcome in OUTCOMES:
+        query = query.where(Hit.outcome == where.outcome)
+    elif where.outcome == "none":
+        query = query.where(Hit.outcome.is_(None))
+    if where.since is not None:
+        query = query.where(Hit.created_at >= where.since)
+    if where.until is not None:
+        query = query.where(Hit.created_at < where.until)
+    return query
+
+
+@dataclass
+class DryRunRow:
+    """One listing of a dry run and the live rules it would hit."""
+
+    listing: ScannedListing
+    rules: list[tuple[Rule, str]]
+
+
+DRY_RUN_LIMIT = 10_000
+
+
+def dry_run(listings: Sequence[ScannedListing]) -> list[DryRunRow]:
+    """What every shadow and active rule would hit on `listings`; nothing is stored."""
+    live = live_rules()
+    found: dict[str, list[int]] = {}
+    for listing_id, rule_id in live.matcher.match_many(x.for_engine() for x in listings):
+        found.setdefault(listing_id, []).append(rule_id)
+    wanted = {rule_id for ids in found.values() for rule_id in ids}
+    rules = {r.id: r for r in db.session.scalars(select(Rule).where(Rule.id.in_(wanted)))}
+    return [DryRunRow(x, [(rules[r], live.modes[r]) for r in found.get(x.id, []) if r in rules])
+            for x in listings]
