@@ -52,7 +52,8 @@ class RuleForm(FlaskForm):
         """The form as the rules service takes it."""
         price = fen(self.max_price.data)
         return {
-            "name": self.name.data, "tip_id": self.tip_id.data, "level": self.level.data,
+            "name": self.name.data, "level": self.level.data,
+            "tip_id": self.tip_id.data if self.tip_id is not None else None,
             "known_false_positives": self.known_false_positives.data or "",
             "notes": self.notes.data or "",
             "conditions": {

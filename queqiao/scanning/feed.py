@@ -38,7 +38,8 @@ FORMATS = (".csv", ".jsonl", ".ndjson", ".json")
 
 def feed_folder() -> Path:
     """Where uploaded feed files wait to be scanned."""
-    folder = Path(current_app.instance_path) / "feeds"
+    root = current_app.config.get("UPLOAD_FOLDER") or current_app.instance_path
+    folder = Path(root) / "feeds"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
@@ -68,7 +69,8 @@ def read_upload_rows(upload: FileStorage | None) -> Iterator[tuple[int, dict | s
         raise InvalidInput({"file": _("Choose a CSV or JSON Lines file.")})
     if not name.endswith(FORMATS):
         raise InvalidInput({"file": _("Feed files are CSV (.csv) or JSON Lines (.jsonl).")})
-    return _rows(upload.stream, name)
+    text = io.TextIOWrapper(upload.stream, encoding="utf-8-sig", errors="replace", newline="")
+    return _rows(text, name)
 
 
 def start(feed: FeedUpload) -> None:
@@ -92,9 +94,10 @@ def process(app: Flask, feed_id: int) -> None:
         bad: list[dict] = []
         progress = _Progress(feed, room)
         try:
-            with open(feed.stored_path, "rb") as raw, force_locale(actor.locale):
+            with open(feed.stored_path, encoding="utf-8-sig", errors="replace",
+                      newline="") as text, force_locale(actor.locale):
                 batch: list[ScannedListing] = []
-                for line, item in _rows(raw, feed.stored_path):
+                for line, item in _rows(text, feed.stored_path):
                     feed.rows += 1
                     if isinstance(item, str):
                         _bad(feed, bad, line, item)
@@ -107,7 +110,7 @@ def process(app: Flask, feed_id: int) -> None:
                     if len(batch) >= BATCH:
                         _scan_batch(actor, feed, batch, bad)
                         batch = []
-                        progress.maybe_send(raw.tell())
+                        progress.maybe_send(text.buffer.tell())
                 _scan_batch(actor, feed, batch, bad)
             feed.status = "done"
         except Exception as error:  # a broken file must end as a visible failure, not hang
@@ -142,9 +145,8 @@ def _bad(feed: FeedUpload, bad: list[dict], line: int, message: str) -> None:
         bad.append({"line": line, "error": message[:300]})
 
 
-def _rows(raw, path: str) -> Iterator[tuple[int, dict | str]]:
-    """Yield (line number, listing dict or error text) for every data row of the file."""
-    text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace", newline="")
+def _rows(text, path: str) -> Iterator[tuple[int, dict | str]]:
+    """Yield (line number, listing dict or error text) for every data row of a text stream."""
     if path.endswith(".csv"):
         yield from _csv_rows(text)
     else:
@@ -160,7 +162,14 @@ def _csv_rows(text) -> Iterator[tuple[int, dict | str]]:
     if "title" not in columns or "id" not in columns:
         yield 1, _("The header row must name at least the columns id and title.")
         return
-    for row in reader:
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:  # e.g. a NUL byte or an oversized field: skip the row
+            yield reader.line_num, str(error)
+            continue
         if not row:
             continue
         if len(row) != len(columns):

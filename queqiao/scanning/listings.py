@@ -42,6 +42,8 @@ def _ident(value: Any, limit: int = 200) -> str | None:
     if isinstance(value, bool) or not isinstance(value, str | int):
         raise ValueError(_("Give a text or a number."))
     text = str(value).strip()
+    if "\x00" in text:
+        raise ValueError(_("Text cannot contain NUL characters."))
     if len(text) > limit:
         raise ValueError(_("At most %(n)d characters.", n=limit))
     return text or None
@@ -81,6 +83,8 @@ def read_listing(data: Any) -> ScannedListing:
         errors["title"] = _("This field is required.")
     elif len(title) > 500:
         errors["title"] = _("At most %(n)d characters.", n=500)
+    elif "\x00" in title:
+        errors["title"] = _("Text cannot contain NUL characters.")
     if "id" not in errors and values.get("id") is None:
         errors["id"] = _("This field is required.")
     if errors:

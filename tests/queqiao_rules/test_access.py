@@ -11,8 +11,8 @@ NOT_STAFF = ("member", "outsider", "chair", "admin")
 def objects(people):
     rule = make_rule(people["staff"], "active")
     scan_dicts(people["staff"], listing("L1"))
-    from queqiao.scanning.models import Hit
     from portal.extensions import db
+    from queqiao.scanning.models import Hit
 
     hit = db.session.query(Hit).first()
     return {"rule": rule.id, "hit": hit.id}

@@ -2,8 +2,8 @@
 
 import pytest
 
-from queqiao.engine import compile_rules, load_rules
 from queqiao.engine import Listing as EngineListing
+from queqiao.engine import compile_rules, load_rules
 from queqiao.rules.models import Rule, RuleVersion
 from tests.queqiao_rules.helpers import count, make_rule
 
