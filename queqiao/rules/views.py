@@ -23,7 +23,8 @@ def index():
     status = request.args.get("status")
     rules = db.session.scalars(services.rules_query(status).limit(500)).all()
     return render_template("queqiao_rules/index.html", rules=rules, status=status,
-                           statuses=STATUSES, counts=services.rule_counts())
+                           statuses=STATUSES, counts=services.rule_counts(),
+                           awaiting=tips_link.accepted_tips_without_rules())
 
 
 @bp.route("/new", methods=["GET", "POST"])

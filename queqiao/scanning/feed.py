@@ -28,7 +28,7 @@ from portal.realtime import user_room
 
 from .listings import BadListing, ScannedListing, read_listing
 from .models import FeedUpload
-from .services import scan
+from .services import ScanResult, announce, scan
 
 BATCH = 10_000
 KEEP_BAD_ROWS = 500
@@ -93,6 +93,7 @@ def process(app: Flask, feed_id: int) -> None:
         room = user_room(feed.created_by_id)
         bad: list[dict] = []
         progress = _Progress(feed, room)
+        total = ScanResult()
         try:
             with open(feed.stored_path, encoding="utf-8-sig", errors="replace",
                       newline="") as text, force_locale(actor.locale):
@@ -108,10 +109,10 @@ def process(app: Flask, feed_id: int) -> None:
                         _bad(feed, bad, line, str(error))
                         continue
                     if len(batch) >= BATCH:
-                        _scan_batch(actor, feed, batch, bad)
+                        _scan_batch(actor, feed, batch, bad, total)
                         batch = []
                         progress.maybe_send(text.buffer.tell())
-                _scan_batch(actor, feed, batch, bad)
+                _scan_batch(actor, feed, batch, bad, total)
             feed.status = "done"
         except Exception as error:  # a broken file must end as a visible failure, not hang
             db.session.rollback()
@@ -120,6 +121,7 @@ def process(app: Flask, feed_id: int) -> None:
             feed.error = str(error)[:500]
         feed.bad_rows = bad
         feed.finished_at = utcnow()
+        announce(total)  # once per feed, not per batch
         record(actor, "feed.scan", feed, f"Feed {feed.filename} {feed.status}",
                rows=feed.rows, hits=feed.hits, bad_rows=feed.bad_count)
         db.session.commit()
@@ -129,12 +131,15 @@ def process(app: Flask, feed_id: int) -> None:
         db.session.remove()
 
 
-def _scan_batch(actor, feed: FeedUpload, batch: list[ScannedListing], bad: list[dict]) -> None:
+def _scan_batch(actor, feed: FeedUpload, batch: list[ScannedListing], bad: list[dict],
+                feed_total: ScanResult) -> None:
     """Scan one batch and commit it with the feed's counters."""
     if batch:
         result = scan(actor, batch, feed_id=feed.id, commit=False)
         feed.scanned += result.scanned
         feed.hits += result.new_hits
+        feed_total.new_hits += result.new_hits
+        feed_total.new_active += result.new_active
     feed.bad_rows = list(bad)
     db.session.commit()
 

@@ -6,14 +6,18 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from portal.accounts.models import Organisation, User
 from portal.aftercommit import after_commit
 from portal.audit.services import record
 from portal.errors import Conflict, InvalidInput, NotFound
 from portal.extensions import db, socketio
 from portal.models import utcnow
+from portal.notifications.services import notify
 from portal.realtime import STAFF_ROOM
+from portal.urls import page_url
 from queqiao.rules.models import Rule
 from queqiao.rules.services import add_corpus_listing
 
@@ -93,7 +97,7 @@ def scan(actor, listings: Sequence[ScannedListing], *, feed_id: int | None = Non
         if rows:
             record(actor, "scan.run", None, f"Scanned {result.scanned} listings",
                    new_hits=result.new_hits, feed_id=feed_id)
-            _announce(result)
+            announce(result)
         db.session.commit()
     return result
 
@@ -120,13 +124,26 @@ def _insert_ignoring_duplicates():
         index_elements=["listing_id", "rule_id", "rule_version"])
 
 
-def _announce(result: ScanResult) -> None:
-    """Tell staff pages (the dashboard, the hits list) about new hits, after commit."""
+def announce(result: ScanResult) -> None:
+    """Tell staff about new hits, after commit: a live notice for hits of active rules
+    (the bell and a toast on every page, the dashboard included) and a refresh hint
+    for open hit lists."""
     if not result.new_hits:
         return
+    if result.new_active:
+        notify(_staff(), "rule.hits", _l("%(n)d new hits from active rules", n=result.new_active),
+               page_url("queqiao_scanning.hits", mode="active"), view_rule="staff",
+               count=result.new_active)
     payload = {"new_hits": result.new_hits, "new_active": result.new_active,
                "at": utcnow().isoformat()}
     after_commit(db.session(), lambda: socketio.emit("hits.new", payload, to=STAFF_ROOM))
+
+
+def _staff() -> list[User]:
+    """Platform staff, who work the hits."""
+    return list(db.session.scalars(
+        select(User).join(Organisation).where(User.role == "staff",
+                                              Organisation.kind == "platform")))
 
 
 # --- hits ---------------------------------------------------------------------------

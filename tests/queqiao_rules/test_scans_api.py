@@ -138,3 +138,18 @@ def test_the_compiled_engine_is_reused_until_the_live_rules_change(people, api):
     api(people["staff"]).patch(f"/api/v1/rules/{rule.id}", json={
         "version": 1, "conditions": {"all": ["prada"]}})
     assert live_rules() is not first
+
+
+def test_new_active_hits_notify_staff_once_and_shadow_hits_do_not(people, api, make):
+    from portal.notifications.models import Notification
+
+    other_staff = make.make_user("staff")
+    make_rule(people["staff"], "shadow", all=["马蒙"])
+    staff = api(people["staff"])
+    staff.post("/api/v1/scans", json={"listings": [listing("L1")]})
+    assert count(Notification, type="rule.hits") == 0
+    make_rule(people["staff"], "active")
+    staff.post("/api/v1/scans", json={"listings": [listing("L1"), listing("L2")]})
+    staff.post("/api/v1/scans", json={"listings": [listing("L1"), listing("L2")]})  # nothing new
+    assert count(Notification, type="rule.hits", user_id=other_staff.id) == 1
+    assert count(Notification, type="rule.hits", user_id=people["member"].id) == 0
