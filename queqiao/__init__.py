@@ -10,7 +10,10 @@ def register(app: Flask) -> None:
     """Attach Queqiao to the app."""
     from portal.ui import nav_item
 
-    from . import views  # noqa: F401
+    from . import tips, views  # noqa: F401
+    from .tips import api, settings
 
+    settings.init_app(app)
     app.register_blueprint(bp)
+    app.register_blueprint(api.bp)
     nav_item("queqiao.tips", _l("Queqiao tips"), "signed_in", "lightbulb", "/queqiao")
