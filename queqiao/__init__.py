@@ -16,4 +16,6 @@ def register(app: Flask) -> None:
     settings.init_app(app)
     app.register_blueprint(bp)
     app.register_blueprint(api.bp)
-    nav_item("queqiao.tips", _l("Queqiao tips"), "signed_in", "lightbulb", "/queqiao")
+    nav_item("queqiao.tips", _l("Queqiao tips"), "signed_in", "lightbulb", "/queqiao/tips")
+    nav_item("queqiao.vetting", _l("Vetting queue"), "tip.review", "list-check",
+             "/queqiao/vetting")

@@ -78,10 +78,28 @@ def _notify_submitted(tip: Tip, actor: User) -> None:
            obj=tip, view_rule="tip.view", exclude=actor, tip_id=tip.id)
 
 
-def create_tip(author: User, data: dict) -> Tip:
-    """A new tip from a member company, waiting to be vetted."""
+def _store_evidence(files: list[FileStorage], field: str) -> list:
+    """Check and keep every file before anything is written, so a bad one leaves no tip."""
+    return [store(f, allowed=EVIDENCE, field=field) for f in files if f and f.filename]
+
+
+def _attach(tip: Tip, user: User, stored) -> TipAttachment:
+    attachment = TipAttachment(tip=tip, uploaded_by_id=user.id, sha256=stored.sha256,
+                               size=stored.size, mime=stored.mime, filename=stored.filename,
+                               created_at=utcnow())
+    db.session.add(attachment)
+    db.session.flush()
+    _event(tip, user, "attachment_added", filename=stored.filename, attachment_id=attachment.id)
+    record(user, "tip.attach", tip, f"Evidence {stored.filename} added to tip {tip.id}",
+           sha256=stored.sha256)
+    return attachment
+
+
+def create_tip(author: User, data: dict, evidence: list[FileStorage] = ()) -> Tip:
+    """A new tip from a member company (with evidence files, if any), waiting to be vetted."""
     require("tip.create", user=author)
     values = parse_tip(data, author)
+    stored = _store_evidence(list(evidence), "evidence")
     now = utcnow()
     tip = Tip(author=author, organisation_id=author.organisation_id, status="submitted",
               created_at=now, updated_at=now, submitted_at=now)
@@ -89,6 +107,8 @@ def create_tip(author: User, data: dict) -> Tip:
     db.session.add(tip)
     db.session.flush()
     _event(tip, author, "submitted", to_status="submitted", sharing=tip.sharing)
+    for item in stored:
+        _attach(tip, author, item)
     record(author, "tip.create", tip, f"Tip {tip.id} submitted: {tip.title}")
     _notify_submitted(tip, author)
     db.session.commit()
@@ -105,15 +125,18 @@ def _check_version(tip: Tip, version: Any) -> None:
                          "your changes again."), code="stale_version", version=tip.version)
 
 
-def edit_tip(user: User, tip: Tip, data: dict, version: Any = None) -> Tip:
-    """Change the content (and sharing) of a tip that waits or was sent back."""
+def edit_tip(user: User, tip: Tip, data: dict, version: Any = None,
+             evidence: list[FileStorage] = ()) -> Tip:
+    """Change the content (and sharing) of a tip that waits or was sent back, adding any
+    evidence files in the same step."""
     require_visible("tip.view", tip, user=user)
     require("tip.edit", tip, user=user)
     _check_version(tip, version)
     values = parse_tip(data, user, partial=True)
+    stored = _store_evidence(list(evidence), "evidence")
     sharing = values.pop("sharing", None)
     content_changes = [f for f in values if _differs(tip, f, values[f])]
-    if content_changes and tip.status not in EDITABLE:
+    if (content_changes or stored) and tip.status not in EDITABLE:
         raise Conflict(_("A tip that is %(state)s can no longer be edited.",
                          state=tip.status.replace("_", " ")), code="illegal_transition")
     if content_changes:
@@ -122,7 +145,9 @@ def edit_tip(user: User, tip: Tip, data: dict, version: Any = None) -> Tip:
         record(user, "tip.edit", tip, f"Tip {tip.id} edited", fields=sorted(content_changes))
     if sharing and sharing != tip.sharing:
         _change_sharing(user, tip, sharing)
-    if content_changes or sharing:
+    for item in stored:
+        _attach(tip, user, item)
+    if content_changes or sharing or stored:
         tip.version += 1
         tip.updated_at = utcnow()
     db.session.commit()
@@ -277,15 +302,7 @@ def add_attachment(user: User, tip: Tip, upload: FileStorage | None) -> TipAttac
     if tip.status not in EDITABLE:
         raise Conflict(_("Evidence can be added while the tip waits for vetting or was sent "
                          "back."), code="illegal_transition")
-    stored = store(upload, allowed=EVIDENCE, field="file")
-    attachment = TipAttachment(tip=tip, uploaded_by_id=user.id, sha256=stored.sha256,
-                               size=stored.size, mime=stored.mime, filename=stored.filename,
-                               created_at=utcnow())
-    db.session.add(attachment)
-    db.session.flush()
-    _event(tip, user, "attachment_added", filename=stored.filename, attachment_id=attachment.id)
-    record(user, "tip.attach", tip, f"Evidence {stored.filename} added to tip {tip.id}",
-           sha256=stored.sha256)
+    attachment = _attach(tip, user, store(upload, allowed=EVIDENCE, field="file"))
     db.session.commit()
     return attachment
 

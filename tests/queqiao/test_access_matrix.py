@@ -37,12 +37,38 @@ def _status(response, seen: int = 200) -> bool:
     return response.status_code == seen
 
 
+def _page_lists(client, w, query: str = "") -> bool:
+    r = client.page.get(f"/queqiao/tips{query}")
+    assert r.status_code == 200
+    return f'href="/queqiao/tips/{w.tip.id}"' in r.get_data(as_text=True)
+
+
+def _page_hint(client, w) -> bool:
+    r = client.page.get(f"/queqiao/tips/{w.anchor.id}")
+    r.close()
+    return r.status_code == 200 and f'href="/queqiao/tips/{w.tip.id}"' in r.get_data(True)
+
+
+def _feedback(client, w) -> bool:
+    """Only the author's side and staff; others who see the tip get 403, the rest 404."""
+    status = client.get(f"/api/v1/tips/{w.tip.id}/feedback").status_code
+    assert status == 200 or status == (403 if w.sees else 404), status
+    return status == 200
+
+
 READ_PATHS = {
+    "page_list": _page_lists,
+    "page_search": lambda c, w: _page_lists(c, w, f"?q={KEYWORD}"),
+    "page_detail": lambda c, w: _status(c.page.get(f"/queqiao/tips/{w.tip.id}")),
+    "page_attachment": lambda c, w: _status(
+        c.page.get(f"/queqiao/tips/{w.tip.id}/attachments/{w.attachment.id}")),
+    "page_similar_hint": _page_hint,
     "api_list": lambda c, w: w.tip.id in _ids(c.get("/api/v1/tips")),
     "api_detail": lambda c, w: _status(c.get(f"/api/v1/tips/{w.tip.id}")),
     "api_search": lambda c, w: w.tip.id in _ids(c.get(f"/api/v1/tips?q={KEYWORD}")),
     "attachment": lambda c, w: _status(
         c.get(f"/api/v1/tips/{w.tip.id}/attachments/{w.attachment.id}")),
+    "feedback": lambda c, w: _feedback(c, w),
     "comments": lambda c, w: _status(c.get(f"/api/v1/tips/{w.tip.id}/comments")),
     "similar_hint": lambda c, w: _status(c.get(f"/api/v1/tips/{w.anchor.id}/similar")) and
     w.tip.id in _ids(c.get(f"/api/v1/tips/{w.anchor.id}/similar")),
@@ -72,6 +98,7 @@ class World:
             if services.may(cast[role], "tip.comment", self.tip):
                 services.add_comment(cast[role], self.tip, f"{role} was here")
         self.user = None
+        self.sees = False
 
 
 def _upload(data: bytes, name: str):
@@ -82,16 +109,19 @@ def _upload(data: bytes, name: str):
 
 @pytest.mark.parametrize("status", ["accepted", "submitted"])
 @pytest.mark.parametrize("sharing", ["platform", "working_group", "alliance"])
-def test_every_read_path_follows_the_sharing_level(cast, api, sharing, status):
+def test_every_read_path_follows_the_sharing_level(cast, api, as_user, sharing, status):
     world = World(cast, sharing, status)
     audience = AUDIENCE[sharing] if status == "accepted" else OWN_SIDE
     seen = {}
     for role in ROLES:
         client = api(cast[role])
+        client.page = as_user(cast[role])
         world.user = cast[role]
+        world.sees = role in audience
         for path, check in READ_PATHS.items():
             seen[(role, path)] = bool(check(client, world))
-    expected = {(role, path): role in audience for role in ROLES for path in READ_PATHS}
+    expected = {(role, path): role in (OWN_SIDE if path == "feedback" else audience)
+                for role in ROLES for path in READ_PATHS}
     wrong = sorted(k for k in expected if seen[k] != expected[k])
     assert wrong == [], f"sharing={sharing} status={status}: wrong for {wrong}"
 
