@@ -1,7 +1,7 @@
 """Tip pages: list and search, write, edit, detail with history and conversation,
 vetting queue, feedback and track record. Thin: the services decide."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -15,6 +15,7 @@ from portal.uploads import send_stored
 
 from .. import bp
 from . import services
+from .export import tips_csv
 from .feedback import feedback_for
 from .forms import (
     CommentForm,
@@ -51,6 +52,19 @@ def tips():
     groups = sorted({g for g in _all_groups()}, key=lambda g: g.position)
     return render_template("queqiao/tips.html", tips=rows, filters=filters, errors=errors,
                            groups=groups, **_labels())
+
+
+@bp.get("/tips/export.csv")
+@access("signed_in")
+def export_csv():
+    """The tips the person may see (with the list's filters) as CSV."""
+    try:
+        filters = parse_filters(request.args)
+    except InvalidInput:
+        filters = TipFilters()
+    rows = db.session.scalars(tips_query(current_user, filters)).all()
+    return Response(tips_csv(rows), mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": "attachment; filename=tips.csv"})
 
 
 def _all_groups():

@@ -63,6 +63,8 @@ READ_PATHS = {
     "page_attachment": lambda c, w: _status(
         c.page.get(f"/queqiao/tips/{w.tip.id}/attachments/{w.attachment.id}")),
     "page_similar_hint": _page_hint,
+    "csv_export": lambda c, w: f"\n{w.tip.id},Matrix tip," in c.page.get(
+        "/queqiao/tips/export.csv").get_data(as_text=True),
     "api_list": lambda c, w: w.tip.id in _ids(c.get("/api/v1/tips")),
     "api_detail": lambda c, w: _status(c.get(f"/api/v1/tips/{w.tip.id}")),
     "api_search": lambda c, w: w.tip.id in _ids(c.get(f"/api/v1/tips?q={KEYWORD}")),

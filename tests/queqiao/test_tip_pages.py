@@ -209,3 +209,19 @@ def test_pages_speak_chinese(make, as_user):
     assert "分享线索" in html and "需补充信息" in html
     html = as_user(member).get(f"/queqiao/tips/{tip.id}").get_data(as_text=True)
     assert "识别特征" in html and "要求补充信息" in html
+
+
+def test_csv_export_follows_filters_and_defuses_formulas(people, as_user):
+    make_tip(people["member"], title="=HYPERLINK(\"http://x\")")
+    make_tip(people["member"], title="Other", brand="Helvetia")
+    body = as_user(people["member"]).get("/queqiao/tips/export.csv?brand=Maison+Lumière")
+    text = body.get_data(as_text=True)
+    assert body.mimetype == "text/csv"
+    assert "'=HYPERLINK" in text and "Other" not in text and "高仿 | 原单" in text
+
+
+def test_home_cards(people, as_user):
+    make_tip(people["member"], title="Card tip")
+    assert "Card tip" in as_user(people["staff"]).get("/home").get_data(as_text=True)
+    assert "Card tip" in as_user(people["member"]).get("/home").get_data(as_text=True)
+    assert "Card tip" not in as_user(people["outsider"]).get("/home").get_data(as_text=True)
