@@ -10,9 +10,14 @@ def register(app: Flask) -> None:
     """Attach Queqiao to the app."""
     from portal.ui import nav_item
 
-    from . import views  # noqa: F401
+    from . import tips, views  # noqa: F401
+    from .tips import api, demo, home, settings  # noqa: F401  (demo and home register)
 
+    settings.init_app(app)
     app.register_blueprint(bp)
+    app.register_blueprint(api.bp)
     from .rules import register as register_rules
     register_rules(app)
-    nav_item("queqiao.tips", _l("Queqiao tips"), "signed_in", "lightbulb", "/queqiao")
+    nav_item("queqiao.tips", _l("Queqiao tips"), "signed_in", "lightbulb", "/queqiao/tips")
+    nav_item("queqiao.vetting", _l("Vetting queue"), "tip.review", "list-check",
+             "/queqiao/vetting")

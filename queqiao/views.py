@@ -1,14 +1,3 @@
-"""Tip pages."""
+"""Queqiao pages: the tip pages live in queqiao.tips.views."""
 
-from flask import render_template
-
-from portal.authz import access
-
-from . import bp
-
-
-@bp.get("/tips")
-@access("signed_in")
-def tips():
-    """Tips the person may see."""
-    return render_template("queqiao/tips.html", tips=[])
+from .tips import views  # noqa: F401

@@ -1,7 +1,7 @@
 """queqiao rules
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 Create Date: 2026-11-24 04:35:36.378074
 
 """
@@ -12,7 +12,7 @@ import portal.models  # noqa: F401  (column types)
 
 # revision identifiers, used by Alembic.
 revision = '0003'
-down_revision = '0001'
+down_revision = '0002'
 branch_labels = None
 depends_on = None
 
@@ -68,6 +68,7 @@ def upgrade():
     sa.Column('updated_at', portal.models.UTCDateTime(timezone=True), nullable=False),
     sa.Column('status_changed_at', portal.models.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_rules_created_by_id_users')),
+    sa.ForeignKeyConstraint(['tip_id'], ['tips.id'], name=op.f('fk_rules_tip_id_tips')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_rules'))
     )
     with op.batch_alter_table('rules', schema=None) as batch_op:

@@ -11,7 +11,7 @@ def register(app: Flask) -> None:
     from portal.ui import nav_item
     from queqiao import scanning
 
-    from . import api, demo, panels, views  # noqa: F401
+    from . import api, demo, feedback, panels, views  # noqa: F401
 
     app.register_blueprint(bp)
     app.register_blueprint(api.bp)

@@ -20,8 +20,8 @@ class Rule(db.Model):
     __tablename__ = "rules"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
-    # The tip this rule came from (the tips table belongs to the tips part).
-    tip_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    # The accepted tip this rule was made from, if any.
+    tip_id: Mapped[int | None] = mapped_column(ForeignKey("tips.id"), index=True)
     status: Mapped[str] = mapped_column(String(20), default="shadow", index=True)
     version: Mapped[int] = mapped_column(default=1)
     conditions: Mapped[dict] = mapped_column(JSON)

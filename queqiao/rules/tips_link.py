@@ -2,17 +2,46 @@
 
 from typing import Any
 
+from sqlalchemy import select
+
+from portal.extensions import db
+from queqiao.tips.models import Tip
+
 
 def tip_exists(tip_id: int) -> bool:
-    """Whether a tip with this id exists and may feed a rule."""
-    return True
+    """Whether an accepted tip with this id exists (only vetted tips feed rules)."""
+    tip = db.session.get(Tip, tip_id)
+    return tip is not None and tip.status == "accepted"
 
 
 def tip_prefill(tip_id: int) -> dict[str, Any] | None:
-    """Rule form values taken from an accepted tip's indicators, or None."""
-    return None
+    """Rule form values from an accepted tip: its brand and keywords, exclusions, ceiling, regions."""
+    tip = db.session.get(Tip, tip_id)
+    if tip is None or tip.status != "accepted":
+        return None
+    indicators = tip.indicators
+    keywords = [k for k in indicators["keywords"] if k.strip()]
+    brand = (tip.brand or "").strip()
+    price = indicators["max_price"]
+    return {
+        "name": tip.title[:200],
+        "conditions": {
+            # The brand must be there; any one of the tip's keywords then marks the fake.
+            "all": [brand] if brand and brand.casefold() not in {k.casefold() for k in keywords}
+            else [],
+            "any": keywords,
+            "none": list(indicators["exclude"]),
+            "max_price": price if price and price.get("currency") == "CNY" else None,
+            "regions": list(indicators["regions"]),
+        },
+    }
 
 
-def accepted_tips_without_rules(limit: int = 20) -> list:
-    """Accepted tips no rule has been made from yet."""
-    return []
+def accepted_tips_without_rules(limit: int = 20) -> list[Tip]:
+    """Accepted tips no rule has been made from yet, oldest decision first."""
+    from .models import Rule
+
+    return list(db.session.scalars(
+        select(Tip).where(Tip.status == "accepted", Tip.id.not_in(
+            select(Rule.tip_id).where(Rule.tip_id.is_not(None))))
+        .order_by(Tip.decided_at, Tip.id).limit(limit)))

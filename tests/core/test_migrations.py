@@ -8,6 +8,7 @@ from sqlalchemy.engine import make_url
 
 from portal import create_app
 from portal.config import TestConfig
+from portal.database import include_object
 from portal.extensions import db
 
 
@@ -30,7 +31,8 @@ def test_upgrade_on_an_empty_database_matches_the_models(_schema, tmp_path):
     with app.app_context():
         upgrade()
         with db.engine.connect() as conn:
-            diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
+            diff = compare_metadata(MigrationContext.configure(
+                conn, opts={"include_object": include_object}), db.metadata)
             slugs = conn.execute(text("select slug from working_groups order by position")).scalars().all()
         tables = set(inspect(db.engine).get_table_names())
         db.engine.dispose()

@@ -1,0 +1,309 @@
+"""The tips API (API.md: Queqiao tips), documented in the OpenAPI document."""
+
+from flask import jsonify, request, url_for
+from flask_login import current_user
+
+from portal.accounts.models import Organisation
+from portal.api.helpers import api_blueprint, iso, json_body, paginated
+from portal.api.openapi import PAGING, op, path_param, register_paths
+from portal.authz import access, can, require, require_visible
+from portal.extensions import db
+from portal.richtext import render_markdown
+from portal.uploads import send_stored
+
+from . import services
+from .feedback import feedback_for
+from .models import Tip
+from .queries import parse_filters, similar_tips, tips_query, vetting_queue
+from .track_record import track_record
+
+bp = api_blueprint("queqiao_api", __name__)
+
+
+def person(user) -> dict | None:
+    """A person as the API shows them."""
+    return None if user is None else {"id": user.id, "name": user.name}
+
+
+def tip_json(tip: Tip, *, detail: bool = False) -> dict:
+    """A tip; the detail adds history, attachments and what the caller may do."""
+    data = {
+        "id": tip.id,
+        "url": url_for("queqiao.tip_detail", tip_id=tip.id),
+        "title": tip.title,
+        "description": tip.description,
+        "brand": tip.brand,
+        "working_group": tip.working_group.slug,
+        "organization": {"id": tip.organisation.id, "name": tip.organisation.name},
+        "author": person(tip.author),
+        "status": tip.status,
+        "sharing": tip.sharing,
+        "indicators": tip.indicators,
+        "version": tip.version,
+        "created_at": iso(tip.created_at),
+        "updated_at": iso(tip.updated_at),
+        "submitted_at": iso(tip.submitted_at),
+        "decided_at": iso(tip.decided_at),
+    }
+    if detail:
+        data["description_html"] = str(render_markdown(tip.description))
+        data["history"] = [{"action": e.action, "status": e.to_status, "from_status": e.from_status,
+                            "reason": e.reason, "at": iso(e.at), "by": person(e.actor),
+                            "details": e.details} for e in tip.events]
+        data["attachments"] = [attachment_json(a) for a in tip.attachments]
+        data["comments_url"] = url_for("queqiao_api.comments", tip_id=tip.id)
+        data["can"] = {action: can(current_user, f"tip.{action}", tip)
+                       for action in ("edit", "review", "comment", "feedback")}
+    return data
+
+
+def attachment_json(a) -> dict:
+    """An evidence file's facts and where to fetch it."""
+    return {"id": a.id, "filename": a.filename, "mime": a.mime, "size": a.size, "sha256": a.sha256,
+            "created_at": iso(a.created_at),
+            "url": url_for("queqiao_api.attachment", tip_id=a.tip_id, attachment_id=a.id)}
+
+
+def comment_json(c) -> dict:
+    """A comment of the conversation."""
+    return {"id": c.id, "body": c.body, "body_html": str(render_markdown(c.body)),
+            "author": person(c.author), "organization": c.author.organisation.name,
+            "created_at": iso(c.created_at)}
+
+
+@bp.post("/tips")
+@access("tip.create")
+def create():
+    """A member company shares a tip; it waits for vetting."""
+    tip = services.create_tip(current_user, json_body())
+    return jsonify(tip_json(tip, detail=True)), 201
+
+
+@bp.get("/tips")
+@access("signed_in")
+def index():
+    """Tips the caller may see, with search and filters."""
+    return jsonify(paginated(tips_query(current_user, parse_filters(request.args)), tip_json))
+
+
+@bp.get("/tips/queue")
+@access("tip.review")
+def queue():
+    """The vetting queue: trusted contributors first, then the longest waiting."""
+    items = [{**tip_json(e.tip), "waiting_seconds": int(e.waited.total_seconds()),
+              "trusted_contributor": e.trusted} for e in vetting_queue(current_user)]
+    return jsonify(items=items, page=1, per_page=len(items), total=len(items))
+
+
+@bp.get("/tips/<int:tip_id>")
+@access("signed_in")
+def show(tip_id: int):
+    """One tip, with its history."""
+    return jsonify(tip_json(services.get_tip(current_user, tip_id), detail=True))
+
+
+@bp.patch("/tips/<int:tip_id>")
+@access("signed_in")
+def edit(tip_id: int):
+    """The author's organisation edits a waiting or returned tip (send `version`)."""
+    data = json_body()
+    tip = services.edit_tip(current_user, services.get_tip(current_user, tip_id), data,
+                            version=data.get("version"))
+    return jsonify(tip_json(tip, detail=True))
+
+
+@bp.post("/tips/<int:tip_id>/review")
+@access("signed_in")
+def review(tip_id: int):
+    """Platform staff decide: accept, needs_info or reject (reason required unless accepting)."""
+    data = json_body()
+    tip = services.review_tip(current_user, services.get_tip(current_user, tip_id),
+                              data.get("decision"), data.get("reason"))
+    return jsonify(tip_json(tip, detail=True))
+
+
+@bp.post("/tips/<int:tip_id>/resubmit")
+@access("signed_in")
+def resubmit(tip_id: int):
+    """Back to the queue after the author added what was asked."""
+    data = json_body()
+    tip = services.resubmit_tip(current_user, services.get_tip(current_user, tip_id),
+                                data.get("note"))
+    return jsonify(tip_json(tip, detail=True))
+
+
+@bp.post("/tips/<int:tip_id>/withdraw")
+@access("signed_in")
+def withdraw(tip_id: int):
+    """The author's organisation takes back an undecided tip."""
+    data = json_body()
+    tip = services.withdraw_tip(current_user, services.get_tip(current_user, tip_id),
+                                data.get("reason"))
+    return jsonify(tip_json(tip, detail=True))
+
+
+@bp.get("/tips/<int:tip_id>/feedback")
+@access("signed_in")
+def feedback(tip_id: int):
+    """What the tip achieved: the author's organisation and platform staff."""
+    tip = services.get_tip(current_user, tip_id)
+    require("tip.feedback", tip)
+    return jsonify({"tip_id": tip.id, **feedback_for(tip)})
+
+
+@bp.get("/tips/<int:tip_id>/comments")
+@access("signed_in")
+def comments(tip_id: int):
+    """The tip's conversation, oldest first."""
+    tip = services.get_tip(current_user, tip_id)
+    items = [comment_json(c) for c in tip.comments]
+    return jsonify(items=items, page=1, per_page=len(items), total=len(items))
+
+
+@bp.post("/tips/<int:tip_id>/comments")
+@access("signed_in")
+def add_comment(tip_id: int):
+    """Add to the conversation."""
+    comment = services.add_comment(current_user, services.get_tip(current_user, tip_id),
+                                   json_body().get("body"))
+    return jsonify(comment_json(comment)), 201
+
+
+@bp.get("/tips/<int:tip_id>/similar")
+@access("signed_in")
+def similar(tip_id: int):
+    """Tips sharing keywords with this one, among those the caller may see."""
+    tip = services.get_tip(current_user, tip_id)
+    items = [{**tip_json(other), "shared_keywords": shared}
+             for other, shared in similar_tips(current_user, tip)]
+    return jsonify(items=items, page=1, per_page=len(items), total=len(items))
+
+
+@bp.post("/tips/<int:tip_id>/attachments")
+@access("signed_in")
+def upload(tip_id: int):
+    """Evidence (image or PDF, multipart field `file`), checked by content."""
+    tip = services.get_tip(current_user, tip_id)
+    attachment = services.add_attachment(current_user, tip, request.files.get("file"))
+    return jsonify(attachment_json(attachment)), 201
+
+
+@bp.get("/tips/<int:tip_id>/attachments/<int:attachment_id>")
+@access("signed_in")
+def attachment(tip_id: int, attachment_id: int):
+    """The evidence file, only for those who may see the tip."""
+    a = services.get_attachment(current_user, tip_id, attachment_id)
+    return send_stored(a.sha256, a.mime, a.filename)
+
+
+@bp.get("/organizations/<int:org_id>/tip-record")
+@access("signed_in")
+def tip_record(org_id: int):
+    """A contributor's track record: its own people and platform staff."""
+    org = require_visible("tip.track_record", db.session.get(Organisation, org_id))
+    return jsonify({"organization": {"id": org.id, "name": org.name}, **track_record(org.id)})
+
+
+TIP_SCHEMA = {"type": "object", "properties": {
+    "id": {"type": "integer"}, "url": {"type": "string"}, "title": {"type": "string"},
+    "description": {"type": "string"}, "brand": {"type": "string"},
+    "working_group": {"type": "string"}, "organization": {"type": "object"},
+    "author": {"type": "object"},
+    "status": {"type": "string", "enum": ["submitted", "needs_info", "accepted", "rejected",
+                                          "withdrawn"]},
+    "sharing": {"type": "string", "enum": ["platform", "working_group", "alliance"]},
+    "indicators": {"$ref": "#/components/schemas/TipIndicators"},
+    "version": {"type": "integer"}, "created_at": {"type": "string", "format": "date-time"},
+    "updated_at": {"type": "string", "format": "date-time"},
+    "history": {"type": "array", "items": {"type": "object"}}}}
+INDICATORS = {"type": "object", "required": ["keywords"], "properties": {
+    "keywords": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+    "exclude": {"type": "array", "items": {"type": "string"}},
+    "max_price": {"oneOf": [{"$ref": "#/components/schemas/Money"}], "nullable": True},
+    "regions": {"type": "array", "items": {"type": "string"}}}}
+NEW_TIP = {"type": "object", "required": ["title", "description", "brand", "working_group",
+                                          "indicators"], "properties": {
+    "title": {"type": "string", "maxLength": 200}, "description": {"type": "string"},
+    "brand": {"type": "string"}, "working_group": {"type": "string", "description": "slug"},
+    "sharing": {"type": "string", "enum": ["platform", "working_group", "alliance"],
+                "default": "platform"},
+    "indicators": {"$ref": "#/components/schemas/TipIndicators"}}}
+EDIT_TIP = {**NEW_TIP, "required": [], "properties": {**NEW_TIP["properties"],
+                                                      "version": {"type": "integer"}}}
+FEEDBACK = {"type": "object", "properties": {
+    **{k: {"type": "integer"} for k in ("rules", "hits", "taken_down", "false_positives",
+                                        "test_purchases", "confirmed_counterfeit",
+                                        "confirmed_genuine", "inconclusive")},
+    "precision": {"type": "number", "nullable": True,
+                  "description": "confirmed counterfeit / (counterfeit + genuine)"},
+    "weekly": {"type": "array", "items": {"type": "object"}}}}
+TIP_REF = {"$ref": "#/components/schemas/Tip"}
+LIST = {"type": "object", "properties": {"items": {"type": "array", "items": TIP_REF},
+                                         "page": {"type": "integer"},
+                                         "per_page": {"type": "integer"},
+                                         "total": {"type": "integer"}}}
+FILTERS = [{"name": n, "in": "query", "schema": {"type": "string"}, "description": d}
+           for n, d in (("q", "full text over title, description and keywords"),
+                        ("group", "working group slug"), ("brand", "brand"),
+                        ("status", "status"), ("sharing", "sharing level"),
+                        ("since", "created on or after (YYYY-MM-DD)"),
+                        ("until", "created on or before (YYYY-MM-DD)"),
+                        ("mine", "1: only my organisation's tips"))]
+TIP_ID = [path_param("tip_id")]
+TEXT_BODY = {"type": "object", "properties": {"note": {"type": "string"},
+                                              "reason": {"type": "string"}}}
+
+register_paths({
+    "/tips": {
+        "post": op("Share a tip", tag="tips", body={"$ref": "#/components/schemas/NewTip"},
+                   ok=201, response=TIP_REF, errors=(400, 401, 403, 422)),
+        "get": op("Tips you may see", tag="tips", response=LIST, errors=(401, 422),
+                  params=PAGING + FILTERS)},
+    "/tips/queue": {"get": op("The vetting queue (staff)", tag="tips", response=LIST,
+                              errors=(401, 403))},
+    "/tips/{tip_id}": {
+        "get": op("One tip with its history", tag="tips", response=TIP_REF, params=TIP_ID),
+        "patch": op("Edit a waiting or returned tip", tag="tips",
+                    body={"$ref": "#/components/schemas/EditTip"}, response=TIP_REF,
+                    params=TIP_ID, errors=(400, 401, 403, 404, 409, 422))},
+    "/tips/{tip_id}/review": {"post": op(
+        "Vet a tip (platform staff)", tag="tips", params=TIP_ID, response=TIP_REF,
+        body={"type": "object", "required": ["decision"], "properties": {
+            "decision": {"type": "string", "enum": ["accept", "needs_info", "reject"]},
+            "reason": {"type": "string", "description": "required unless accepting"}}},
+        errors=(400, 401, 403, 404, 409, 422))},
+    "/tips/{tip_id}/resubmit": {"post": op("Resubmit a tip sent back for information",
+                                           tag="tips", params=TIP_ID, body=TEXT_BODY,
+                                           response=TIP_REF,
+                                           errors=(400, 401, 403, 404, 409, 422))},
+    "/tips/{tip_id}/withdraw": {"post": op("Withdraw an undecided tip", tag="tips",
+                                           params=TIP_ID, body=TEXT_BODY, response=TIP_REF,
+                                           errors=(400, 401, 403, 404, 409, 422))},
+    "/tips/{tip_id}/feedback": {"get": op(
+        "What the tip achieved (author's organisation and staff)", tag="tips", params=TIP_ID,
+        response={"$ref": "#/components/schemas/TipFeedback"})},
+    "/tips/{tip_id}/comments": {
+        "get": op("The tip's conversation", tag="tips", params=TIP_ID),
+        "post": op("Comment on a tip", tag="tips", params=TIP_ID, ok=201,
+                   body={"type": "object", "required": ["body"],
+                         "properties": {"body": {"type": "string"}}},
+                   errors=(400, 401, 403, 404, 422))},
+    "/tips/{tip_id}/similar": {"get": op("Tips sharing keywords, among those you may see",
+                                         tag="tips", params=TIP_ID, response=LIST)},
+    "/tips/{tip_id}/attachments": {"post": {
+        **op("Add evidence (image or PDF)", tag="tips", params=TIP_ID, ok=201,
+             errors=(401, 403, 404, 409, 422)),
+        "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+            "type": "object", "required": ["file"],
+            "properties": {"file": {"type": "string", "format": "binary"}}}}}}}},
+    "/tips/{tip_id}/attachments/{attachment_id}": {"get": {
+        **op("An evidence file", tag="tips", params=TIP_ID + [path_param("attachment_id")]),
+        "responses": {"200": {"description": "The file", "content": {
+            "image/*": {}, "application/pdf": {}}},
+            "401": {"description": "No or bad token"},
+            "404": {"description": "Absent or not visible to you"}}}},
+    "/organizations/{org_id}/tip-record": {"get": op(
+        "A contributor's track record (its own people and staff)", tag="tips",
+        params=[path_param("org_id")])},
+}, {"Tip": TIP_SCHEMA, "TipIndicators": INDICATORS, "NewTip": NEW_TIP, "EditTip": EDIT_TIP,
+    "TipFeedback": FEEDBACK})

@@ -1,0 +1,131 @@
+"""Forms of the tip pages; they hand plain values to the services."""
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    FileField,
+    MultipleFileField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+
+from portal.errors import InvalidInput
+
+from .indicators import split_terms
+from .lifecycle import SHARING_LABELS
+
+# Service field names -> form field names.
+FIELD_OF = {"indicators.keywords": "keywords", "indicators.exclude": "exclude",
+            "indicators.regions": "regions", "indicators.max_price": "max_price",
+            "indicators": "keywords"}
+
+
+def sharing_choices() -> list[tuple[str, str]]:
+    """The three sharing levels with their labels."""
+    return [(k, str(v)) for k, v in SHARING_LABELS.items()]
+
+
+class TipForm(FlaskForm):
+    """Write or edit a tip."""
+
+    title = StringField(_l("Title"))
+    brand = StringField(_l("Brand"))
+    working_group = SelectField(_l("Working group"))
+    sharing = SelectField(_l("Who may see it"))
+    description = TextAreaField(_l("How to recognise the fakes (Markdown)"),
+                                render_kw={"rows": 6})
+    keywords = TextAreaField(_l("Title keywords and phrases"), render_kw={"rows": 3})
+    exclude = TextAreaField(_l("Words that mark a genuine listing"), render_kw={"rows": 2})
+    max_price = StringField(_l("Price ceiling (CNY): a genuine item never sells below this"))
+    regions = TextAreaField(_l("Seller regions or shipping origins"), render_kw={"rows": 2})
+    evidence = MultipleFileField(_l("Evidence (images or PDF)"))
+    submit = SubmitField(_l("Submit tip"))
+
+    def data_for_service(self) -> dict:
+        """The API-shaped body the services take."""
+        return {
+            "title": self.title.data, "brand": self.brand.data,
+            "description": self.description.data, "working_group": self.working_group.data,
+            "sharing": self.sharing.data,
+            "indicators": {"keywords": split_terms(self.keywords.data),
+                           "exclude": split_terms(self.exclude.data),
+                           "regions": split_terms(self.regions.data),
+                           "max_price": yuan_to_money(self.max_price.data)},
+        }
+
+    def fill_from(self, tip) -> None:
+        """Show a tip's values in the form."""
+        ind = tip.indicators
+        self.title.data, self.brand.data = tip.title, tip.brand
+        self.description.data = tip.description
+        self.working_group.data, self.sharing.data = tip.working_group.slug, tip.sharing
+        self.keywords.data = "\n".join(ind["keywords"])
+        self.exclude.data = "\n".join(ind["exclude"])
+        self.regions.data = "\n".join(ind["regions"])
+        price = ind["max_price"]
+        self.max_price.data = f"{price['amount'] / 100:.2f}" if price else ""
+
+
+def yuan_to_money(text: str | None) -> dict | None:
+    """'1,500.50' (yuan) -> {"amount": 150050, "currency": "CNY"}; blank -> None."""
+    cleaned = re.sub(r"[\s,¥￥]", "", text or "")
+    if not cleaned:
+        return None
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise InvalidInput({"max_price": _("Give an amount in yuan, e.g. 1500 or 1500.50.")}) \
+            from None
+    if value != value.quantize(Decimal("0.01")) or value <= 0 or value > 10**9:
+        raise InvalidInput({"max_price": _("Give an amount in yuan, e.g. 1500 or 1500.50.")})
+    return {"amount": int(value * 100), "currency": "CNY"}
+
+
+def form_errors(error: InvalidInput) -> InvalidInput:
+    """The service's errors under the form's field names."""
+    return InvalidInput({FIELD_OF.get(k, k): v for k, v in error.fields.items()})
+
+
+class ReviewForm(FlaskForm):
+    """Staff decide on a tip."""
+
+    decision = RadioField(_l("Decision"), choices=[
+        ("accept", _l("Accept")), ("needs_info", _l("Ask for more information")),
+        ("reject", _l("Reject"))])
+    reason = TextAreaField(_l("Reason (required unless accepting)"), render_kw={"rows": 2})
+    submit = SubmitField(_l("Record decision"))
+
+
+class CommentForm(FlaskForm):
+    """A message in the conversation."""
+
+    body = TextAreaField(_l("Comment (Markdown)"), render_kw={"rows": 3})
+    submit = SubmitField(_l("Post comment"))
+
+
+class NoteForm(FlaskForm):
+    """A note with a resubmission or a withdrawal."""
+
+    note = TextAreaField(_l("Note"), render_kw={"rows": 2})
+    submit = SubmitField(_l("Send"))
+
+
+class SharingForm(FlaskForm):
+    """Change who may see a tip."""
+
+    sharing = SelectField(_l("Who may see it"))
+    submit = SubmitField(_l("Change sharing"))
+
+
+class EvidenceForm(FlaskForm):
+    """Add an evidence file."""
+
+    file = FileField(_l("Evidence (image or PDF)"))
+    submit = SubmitField(_l("Upload"))

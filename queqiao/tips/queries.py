@@ -1,0 +1,144 @@
+"""Reading tips: lists with filters and search, the vetting queue, similar tips.
+
+Every query starts from the visibility filter, so nothing here can show a tip the
+reader may not see.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from portal.accounts.groups import group_by_slug
+from portal.accounts.models import User
+from portal.authz import visible
+from portal.errors import InvalidInput
+from portal.extensions import db
+from portal.models import utcnow
+
+from .lifecycle import STATUS_LABELS
+from .models import SHARING_LEVELS, Tip
+from .search import search_clause
+
+
+@dataclass
+class TipFilters:
+    """What a reader asked for: text, group, brand, status, sharing, dates, own organisation."""
+
+    q: str = ""
+    group: str = ""
+    brand: str = ""
+    status: str = ""
+    sharing: str = ""
+    since: date | None = None
+    until: date | None = None
+    mine: bool = False
+
+    @property
+    def active(self) -> bool:
+        """Whether anything narrows the list."""
+        return any((self.q, self.group, self.brand, self.status, self.sharing, self.since,
+                    self.until, self.mine))
+
+
+def _date(value: str, field: str, errors: dict) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        errors[field] = _("Give a date as YYYY-MM-DD.")
+        return None
+
+
+def parse_filters(args: Any) -> TipFilters:
+    """Filters from query arguments; InvalidInput naming each one that makes no sense."""
+    errors: dict[str, str] = {}
+    f = TipFilters(q=(args.get("q") or "").strip()[:200],
+                   group=(args.get("group") or args.get("working_group") or "").strip(),
+                   brand=(args.get("brand") or "").strip()[:120],
+                   status=(args.get("status") or "").strip(),
+                   sharing=(args.get("sharing") or "").strip(),
+                   mine=(args.get("mine") or "") in ("1", "true", "on"))
+    if f.group and group_by_slug(f.group) is None:
+        errors["group"] = _("Unknown working group.")
+    if f.status and f.status not in STATUS_LABELS:
+        errors["status"] = _("Unknown status.")
+    if f.sharing and f.sharing not in SHARING_LEVELS:
+        errors["sharing"] = _("Choose platform, working_group or alliance.")
+    f.since = _date(args.get("since") or "", "since", errors)
+    f.until = _date(args.get("until") or "", "until", errors)
+    if errors:
+        raise InvalidInput(errors)
+    return f
+
+
+def _day_start(day: date) -> datetime:
+    from datetime import UTC
+
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+def tips_query(user: User, filters: TipFilters | None = None):
+    """The tips `user` may see, narrowed by the filters, newest first."""
+    f = filters or TipFilters()
+    query = select(Tip).where(visible(user, Tip))
+    if f.q:
+        query = query.where(search_clause(f.q))
+    if f.group:
+        group = group_by_slug(f.group)
+        query = query.where(Tip.working_group_id == (group.id if group else -1))
+    if f.brand:
+        query = query.where(func.lower(Tip.brand) == f.brand.lower())
+    if f.status:
+        query = query.where(Tip.status == f.status)
+    if f.sharing:
+        query = query.where(Tip.sharing == f.sharing)
+    if f.since:
+        query = query.where(Tip.created_at >= _day_start(f.since))
+    if f.until:
+        query = query.where(Tip.created_at < _day_start(f.until + timedelta(days=1)))
+    if f.mine:
+        query = query.where(Tip.organisation_id == user.organisation_id)
+    return query.order_by(Tip.created_at.desc(), Tip.id.desc())
+
+
+@dataclass
+class QueueEntry:
+    """A tip waiting for vetting, with how long it has waited and its contributor's mark."""
+
+    tip: Tip
+    waited: timedelta
+    trusted: bool
+
+
+def vetting_queue(user: User) -> list[QueueEntry]:
+    """Submitted tips: trusted contributors first, then the longest waiting first."""
+    from .track_record import trusted_organisation_ids
+
+    tips = db.session.scalars(select(Tip).where(visible(user, Tip), Tip.status == "submitted")
+                              .order_by(Tip.submitted_at, Tip.id)).all()
+    trusted = trusted_organisation_ids({t.organisation_id for t in tips})
+    now = utcnow()
+    entries = [QueueEntry(t, now - t.submitted_at, t.organisation_id in trusted) for t in tips]
+    return sorted(entries, key=lambda e: (not e.trusted, e.tip.submitted_at, e.tip.id))
+
+
+def similar_tips(user: User, tip: Tip, limit: int = 5) -> list[tuple[Tip, list[str]]]:
+    """Tips sharing keywords with `tip`, among those `user` may see, most shared first."""
+    wanted = {k.lower() for k in tip.keywords or []}
+    if not wanted:
+        return []
+    candidates = db.session.scalars(
+        select(Tip).where(visible(user, Tip), Tip.id != tip.id)
+        .order_by(Tip.created_at.desc()).limit(1000)).all()
+    scored = []
+    for other in candidates:
+        shared = [k for k in other.keywords or [] if k.lower() in wanted]
+        if shared:
+            same_brand = other.brand.lower() == tip.brand.lower()
+            scored.append((len(shared) + (1 if same_brand else 0), other, shared))
+    scored.sort(key=lambda s: (-s[0], -s[1].id))
+    return [(other, shared) for _score, other, shared in scored[:limit]]

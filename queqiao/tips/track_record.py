@@ -1,0 +1,118 @@
+"""A contributor's track record, modelled on the good-faith programme.
+
+Per organisation and window (1, 2, 3 months): tips submitted, accepted, rejected,
+the acceptance rate, hits, takedowns and precision. An organisation meeting the
+configured thresholds over the trust window is a "trusted contributor": its new
+tips go to the front of the vetting queue.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.models import utcnow
+
+from .feedback import events_for, precision
+from .models import Tip
+
+WINDOWS_MONTHS = (1, 2, 3)
+DAYS_PER_MONTH = 30
+
+
+@dataclass
+class WindowRecord:
+    """The numbers of one organisation over one window."""
+
+    days: int
+    submitted: int = 0
+    accepted: int = 0
+    rejected: int = 0
+    hits: int = 0
+    taken_down: int = 0
+    counterfeit: int = 0
+    genuine: int = 0
+
+    @property
+    def months(self) -> int:
+        return self.days // DAYS_PER_MONTH
+
+    @property
+    def acceptance(self) -> float | None:
+        """Accepted over decided (accepted or rejected); None when nothing was decided."""
+        decided = self.accepted + self.rejected
+        return None if decided == 0 else self.accepted / decided
+
+    @property
+    def precision(self) -> float | None:
+        """Confirmed counterfeit over authenticated."""
+        return precision(self.counterfeit, self.genuine)
+
+    def as_dict(self) -> dict:
+        return {"months": self.months, "days": self.days, "submitted": self.submitted,
+                "accepted": self.accepted, "rejected": self.rejected,
+                "acceptance": self.acceptance, "hits": self.hits,
+                "taken_down": self.taken_down, "precision": self.precision}
+
+
+def _records(org_ids: set[int], days_list: list[int], now: datetime) -> dict[int, dict[int, WindowRecord]]:
+    """Window records for each organisation, from its tips and their feedback events."""
+    records = {o: {d: WindowRecord(d) for d in days_list} for o in org_ids}
+    if not org_ids:
+        return records
+    start = now - timedelta(days=max(days_list))
+    tips = db.session.execute(select(Tip.id, Tip.organisation_id, Tip.created_at, Tip.status,
+                                     Tip.decided_at).where(Tip.organisation_id.in_(org_ids))).all()
+    org_of = {t.id: t.organisation_id for t in tips}
+    for t in tips:
+        for days, rec in records[t.organisation_id].items():
+            since = now - timedelta(days=days)
+            rec.submitted += t.created_at >= since
+            if t.decided_at is not None and t.decided_at >= since:
+                rec.accepted += t.status == "accepted"
+                rec.rejected += t.status == "rejected"
+    counted = {"hit": "hits", "taken_down": "taken_down", "counterfeit": "counterfeit",
+               "genuine": "genuine"}
+    for event in events_for(list(org_of)):
+        if event.kind not in counted or event.at < start:
+            continue
+        for days, rec in records[org_of[event.tip_id]].items():
+            if event.at >= now - timedelta(days=days):
+                setattr(rec, counted[event.kind], getattr(rec, counted[event.kind]) + 1)
+    return records
+
+
+def thresholds() -> dict:
+    """The configured thresholds of the trusted-contributor mark."""
+    c = current_app.config
+    return {"min_accepted": c["TIPS_TRUSTED_MIN_ACCEPTED"],
+            "min_acceptance": c["TIPS_TRUSTED_MIN_ACCEPTANCE"],
+            "min_precision": c["TIPS_TRUSTED_MIN_PRECISION"],
+            "window_days": c["TIPS_TRUSTED_WINDOW_DAYS"]}
+
+
+def meets_thresholds(rec: WindowRecord, limits: dict) -> bool:
+    """Enough accepted tips, a high acceptance rate and measured high precision."""
+    return (rec.accepted >= limits["min_accepted"]
+            and (rec.acceptance or 0) >= limits["min_acceptance"]
+            and rec.precision is not None and rec.precision >= limits["min_precision"])
+
+
+def trusted_organisation_ids(org_ids: set[int], now: datetime | None = None) -> set[int]:
+    """Those of `org_ids` that hold the trusted-contributor mark now."""
+    limits = thresholds()
+    days = limits["window_days"]
+    records = _records(set(org_ids), [days], now or utcnow())
+    return {o for o, recs in records.items() if meets_thresholds(recs[days], limits)}
+
+
+def track_record(org_id: int, now: datetime | None = None) -> dict:
+    """An organisation's record over 1, 2 and 3 months and whether it is trusted."""
+    limits = thresholds()
+    days_list = sorted({m * DAYS_PER_MONTH for m in WINDOWS_MONTHS} | {limits["window_days"]})
+    recs = _records({org_id}, days_list, now or utcnow())[org_id]
+    return {"windows": [recs[m * DAYS_PER_MONTH].as_dict() for m in WINDOWS_MONTHS],
+            "trusted": meets_thresholds(recs[limits["window_days"]], limits),
+            "thresholds": limits}
