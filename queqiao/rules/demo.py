@@ -44,8 +44,14 @@ def demo_rules() -> list[str]:
     staff = db.session.scalars(select(User).where(User.role == "staff").order_by(User.id)).first()
     if staff is None or db.session.scalar(select(Rule.id).limit(1)) is not None:
         return []
-    for name, conditions, status in DEMO_RULES:
-        rule = services.create_rule(staff, {"name": name, "conditions": conditions})
+    from queqiao.tips.models import Tip
+
+    tip_id = db.session.scalar(select(Tip.id).where(Tip.status == "accepted").order_by(Tip.id))
+    for number, (name, conditions, status) in enumerate(DEMO_RULES):
+        values = {"name": name, "conditions": conditions}
+        if number == 0 and tip_id is not None:
+            values["tip_id"] = tip_id  # so the tip's authors see feedback in the demo
+        rule = services.create_rule(staff, values)
         if status == "active":
             services.change_status(staff, rule, "active", override=True)
     if db.session.scalar(select(CorpusListing.id).limit(1)) is None:
