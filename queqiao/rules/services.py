@@ -5,6 +5,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from portal.audit.services import record
 from portal.errors import Conflict, InvalidInput, NotFound
@@ -106,7 +107,14 @@ def update_rule(actor, rule: Rule, values: dict) -> Rule:
                                conditions=conditions, created_by_id=actor.id))
     record(actor, "rule.edit", rule, f"Rule {rule.name} version {rule.version}",
            conditions=conditions, version=rule.version)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Where rows cannot be locked (SQLite), a racing editor shows up as this version
+        # already existing.
+        db.session.rollback()
+        raise Conflict(_("This rule was changed by someone else. Reload it and make your "
+                         "change again."), code="stale_version") from None
     return rule
 
 

@@ -55,7 +55,8 @@ def hit(hit_id: int):
     item = services.get_hit(hit_id)
     snapshot = item.snapshot or {}
     proposal = "/test-purchases/new?" + urlencode({
-        "source_kind": "rule_hit", "source_ref": item.id, "platform": "marketplace",
+        "source_kind": "rule_hit", "source_ref": item.id,
+        "platform": current_app.config.get("QUEQIAO_PLATFORM", "marketplace"),
         "seller_id": snapshot.get("seller_id") or "", "listing_url": snapshot.get("url") or ""})
     return render_template("queqiao_rules/hit.html", hit=item, snapshot=snapshot,
                            proposal_url=proposal, form=OutcomeForm())

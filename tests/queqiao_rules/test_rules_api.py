@@ -123,3 +123,22 @@ def test_rule_list_filters_by_status(people, api):
     body = api(people["staff"]).get("/api/v1/rules?status=active").get_json()
     assert body["total"] == 1 and body["items"][0]["status"] == "active"
     assert api(people["staff"]).get("/api/v1/rules/999").status_code == 404
+
+
+def test_a_racing_edit_that_slips_past_the_version_check_is_still_a_conflict(people, app):
+    from portal.errors import Conflict
+    from portal.extensions import db
+    from queqiao.rules import services
+
+    rule = make_rule(people["staff"])
+    # Another editor's version 2 lands between this editor's check and commit.
+    db.session.add(RuleVersion(rule_id=rule.id, version=2, name="other",
+                               conditions=rule.conditions, created_by_id=people["staff"].id))
+    try:
+        services.update_rule(people["staff"], rule, {"version": 1, "conditions": {"all": ["x"]}})
+    except Conflict as conflict:
+        assert conflict.code == "stale_version"
+    else:
+        raise AssertionError("the duplicate version was stored")
+    db.session.expire_all()
+    assert db.session.get(Rule, rule.id).version == 1
