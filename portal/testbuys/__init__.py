@@ -29,4 +29,5 @@ def register(app: Flask) -> None:
     app.register_blueprint(api)
     register_commands(app)
     nav_item("testbuys.index", _l("Test purchases"), "signed_in", "bag-check", "/test-purchases")
-    nav_item("testbuys.ledger_page", _l("Ledger"), "test_purchase.ledger", "cash-coin", "/ledger")
+    nav_item("testbuys.ledger_page", _l("Ledger"), "test_purchase.ledger", "cash-coin",
+             "/test-purchases/ledger")

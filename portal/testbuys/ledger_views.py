@@ -15,7 +15,7 @@ from . import bp, forms, ledger, reports
 
 def _settlement_form(form=None):
     form = form or forms.SettlementForm()
-    orgs = db.session.scalars(select(Organisation).where(Organisation.kind == "member")
+    orgs = db.session.scalars(select(Organisation).where(Organisation.kind.in_(("member", "platform")))
                               .order_by(Organisation.name)).all()
     choices = [(str(o.id), o.name) for o in orgs]
     form.from_org.choices = choices
