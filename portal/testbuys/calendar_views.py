@@ -65,3 +65,19 @@ def calendar():
                            by_day=by_day, prev=prev, following=following, filters=filters,
                            groups=groups, statuses=STATUSES,
                            purchasers=sorted(purchasers, key=lambda u: u.name))
+
+
+@bp.post("/<int:purchase_id>/reschedule")
+@access("signed_in")
+def reschedule(purchase_id: int):
+    """Move a planned buy to another day (dragged on the calendar), with the same clash check."""
+    from flask import jsonify
+
+    from ..api.helpers import json_body, parse_datetime
+    from . import services
+
+    purchase = services.get_purchase(purchase_id, current_user)
+    when = parse_datetime(json_body().get("scheduled_for"), "scheduled_for")
+    services.schedule(current_user, purchase.id, scheduled_for=when,
+                      purchaser_id=purchase.purchaser_id)
+    return jsonify(id=purchase.id, scheduled_for=when.isoformat())

@@ -6,7 +6,7 @@ from ..api.helpers import iso, money
 from ..urls import page_url
 from .ledger import Ledger, org_names
 from .models import TestPurchase
-from .services import payer_org_id, referral_due, shares
+from .services import effective_value, payer_org_id, referral_due, shares
 
 
 def _org(org) -> dict | None:
@@ -56,6 +56,7 @@ def purchase_detail(p: TestPurchase, custody_report=None) -> dict[str, Any]:
         "outcome": {"taken_down": p.taken_down_at is not None,
                     "seller_penalised": p.seller_penalised_at is not None,
                     "value_involved": money(p.value_involved, "CNY"),
+                    "value_counted": money(effective_value(p), "CNY"),
                     "referral_due": referral_due(p)},
         "summary": p.summary, "closed_at": iso(p.closed_at),
         "cancel_reason": p.cancel_reason, "cancelled_at": iso(p.cancelled_at),

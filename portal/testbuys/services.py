@@ -23,7 +23,7 @@ from ..models import utcnow
 from ..notifications.services import notify
 from ..urls import page_url
 from .evidence import append_custody
-from .lifecycle import LIFECYCLE
+from .lifecycle import LIFECYCLE, VERDICT_LABELS
 from .models import SOURCE_KINDS, VERDICTS, Participant, TestPurchase
 from .shares import allocate
 
@@ -386,7 +386,8 @@ def authenticate(actor: User, purchase_id: int, *, verdict: Any, method: Any,
                    why=notes)
     record(actor, "test_purchase.authenticate", purchase, f"Verdict: {verdict}", verdict=verdict)
     _touch_and_notify(purchase, actor, _l("Test purchase of %(seller)s authenticated: %(verdict)s",
-                                          seller=purchase.seller_id, verdict=verdict))
+                                          seller=purchase.seller_id,
+                                          verdict=VERDICT_LABELS[verdict]))
     db.session.commit()
     return purchase
 
@@ -429,10 +430,17 @@ def criminal_threshold() -> int:
     return int(current_app.config.get("TESTBUY_CRIMINAL_THRESHOLD", 50_000_00))
 
 
+def effective_value(purchase: TestPurchase) -> int:
+    """The value involved: as entered, else summed over the seller's known counterfeit sales."""
+    if purchase.value_involved is not None:
+        return purchase.value_involved
+    return seller_known_value(purchase)
+
+
 def referral_due(purchase: TestPurchase) -> bool:
     """A counterfeit whose value involved reaches the criminal threshold."""
-    return (purchase.verdict == "counterfeit" and purchase.value_involved is not None
-            and purchase.value_involved >= criminal_threshold())
+    return (purchase.verdict == "counterfeit"
+            and effective_value(purchase) >= criminal_threshold())
 
 
 def record_outcome(actor: User, purchase_id: int, *, taken_down: Any = None,

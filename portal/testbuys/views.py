@@ -1,6 +1,6 @@
 """Test purchase pages: list, propose, the purchase with its steps, evidence, dossier."""
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -300,19 +300,14 @@ def evidence_file(purchase_id: int, evidence_id: int):
 @access("signed_in")
 def referral(purchase_id: int):
     """The referral dossier as one printable HTML file (?download=1 to save it)."""
-    from .referral import dossier
+    from .referral import dossier_response
 
     purchase = _get(purchase_id)
     require("test_purchase.act", purchase)
     if not services.referral_due(purchase):
         raise Forbidden(_("A referral needs a counterfeit verdict and a value involved that "
                           "reaches the criminal threshold."))
-    html = dossier(purchase)
-    response = Response(html, mimetype="text/html")
-    if request.args.get("download"):
-        response.headers["Content-Disposition"] = (
-            f'attachment; filename="referral-test-purchase-{purchase.id}.html"')
-    return response
+    return dossier_response(purchase, bool(request.args.get("download")))
 
 
 from . import calendar_views, ledger_views  # noqa: E402,F401

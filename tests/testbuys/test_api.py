@@ -249,6 +249,7 @@ def test_outcome_and_referral_threshold(people, partner, api, client, as_user):
     r = member.post(f"{BASE}/{p.id}/outcome", json={"value_involved": 5_000_000})
     assert r.get_json()["outcome"] == {"taken_down": True, "seller_penalised": True,
                                        "value_involved": {"amount": 5_000_000, "currency": "CNY"},
+                                       "value_counted": {"amount": 5_000_000, "currency": "CNY"},
                                        "referral_due": True}
     page = as_user(people["member"]).get(f"/test-purchases/{p.id}/referral?download=1")
     assert page.status_code == 200 and "attachment" in page.headers["Content-Disposition"]
@@ -294,3 +295,52 @@ def test_reports_count_verdicts_and_spend(people, partner, api):
     spend = {r["name"]: r["amount"]["amount"] for r in figures["spend_by_organization"]}
     assert spend == {people["member"].organisation.name: 2_000, partner.organisation.name: 2_000}
     assert api(people["outsider"]).get(f"{BASE}/reports").get_json()["purchases"] == 0
+
+
+def test_known_sales_count_towards_the_criminal_threshold(people, api, app):
+    app.config["TESTBUY_CRIMINAL_THRESHOLD"] = 30_000
+    app.config["TESTBUY_CLASH_DAYS"] = 0  # two buys from one seller in a row, for this test
+    first = received(people["member"], seller="big", cost=20_000)
+    services.authenticate(people["member"], first.id, verdict="counterfeit", method="x")
+    body = api(people["member"]).get(f"{BASE}/{first.id}").get_json()
+    assert body["outcome"]["value_counted"]["amount"] == 20_000
+    assert body["outcome"]["referral_due"] is False
+    services.close(people["member"], first.id, summary="done")
+    second = received(people["member"], seller="big", cost=15_000)
+    services.authenticate(people["member"], second.id, verdict="counterfeit", method="x")
+    body = api(people["member"]).get(f"{BASE}/{second.id}").get_json()
+    assert body["outcome"]["value_counted"]["amount"] == 35_000
+    assert body["outcome"]["referral_due"] is True
+
+
+READS = ["/api/v1/test-purchases", "/api/v1/test-purchases/reports", "/api/v1/ledger",
+         "/api/v1/test-purchases/targets?platform=taobao&seller_id=seller-1"]
+
+
+@pytest.mark.parametrize("path", READS)
+@pytest.mark.parametrize("who,ok", [("member", True), ("outsider", True), ("chair", True),
+                                    ("staff", True), ("admin", True), (None, False)])
+def test_who_may_read_lists_reports_ledger_and_targets(people, api, path, who, ok):
+    status = api(people[who] if who else None).get(path).status_code
+    if who is None:
+        assert status == 401
+    elif who == "admin" and "targets" in path:
+        assert status == 403  # the secretariat neither proposes nor joins
+    else:
+        assert status == 200 if ok else 403
+
+
+@pytest.mark.parametrize("who,status", [("member", 200), ("outsider", 404), ("chair", 404),
+                                        ("staff", 200), ("admin", 200)])
+def test_who_may_read_one_purchase_and_its_custody(people, api, who, status):
+    p = propose(people["member"])
+    client = api(people[who])
+    assert client.get(f"{BASE}/{p.id}").status_code == status
+    assert client.get(f"{BASE}/{p.id}/custody").status_code == status
+    assert client.get(f"{BASE}/999999").status_code == 404
+
+
+def test_targets_needs_platform_and_seller(people, api):
+    r = api(people["member"]).get(f"{BASE}/targets?platform=taobao")
+    assert r.status_code == 422 and "seller_id" in r.get_json()["error"]["fields"]
+    assert api(people["member"]).get(f"{BASE}?status=bogus").status_code == 422

@@ -87,3 +87,23 @@ def test_two_companies_plan_a_joint_buy_through_to_closed(browser, live_server, 
     a.wait_for_selector("canvas.tp-chart")
     assert a.evaluate("document.querySelectorAll('canvas.tp-chart').length") == 3
     assert errors == []
+
+
+def test_dragging_a_buy_to_another_day_reschedules_it(page, make):
+    from portal.extensions import db
+    from portal.testbuys.models import TestPurchase
+    from tests.testbuys.helpers import scheduled
+
+    member = make.make_user("member", name="Dora Drag")
+    p = scheduled(member, seller="drag-seller")
+    day = p.scheduled_for.date()
+    target = day + timedelta(days=1)
+    if target.month != day.month:
+        target = day - timedelta(days=1)
+    browser_login(page, member.email, PASSWORD)
+    page.goto(f"/test-purchases/calendar?date={day.isoformat()}")
+    page.drag_and_drop(f"[data-reschedule-url='/test-purchases/{p.id}/reschedule']",
+                       f"td[data-day='{target.isoformat()}']")
+    page.wait_for_selector(f"td[data-day='{target.isoformat()}'] .tp-item")
+    db.session.expire_all()
+    assert db.session.get(TestPurchase, p.id).scheduled_for.date() == target

@@ -114,8 +114,17 @@ def test_each_step_through_the_page_forms(people, partner, as_user):
         "outcome-taken_down": "y", "outcome-value_involved": "60000"}).status_code == 303
     page = c.get(f"/test-purchases/{p.id}").get_data(as_text=True)
     assert 'id="referral-link"' in page and 'data-ok="yes"' in page
-    dossier = c.get(f"/test-purchases/{p.id}/referral").get_data(as_text=True)
+    response = c.get(f"/test-purchases/{p.id}/referral")
+    dossier = response.get_data(as_text=True)
     assert "label.png" in dossier and p.custody[0].hash in dossier
+    import base64
+    import hashlib
+    import re
+
+    style = re.search(r"<style>(.*?)</style>", dossier).group(1)
+    digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
+    assert f"style-src 'sha256-{digest}'" in response.headers["Content-Security-Policy"]
+    assert "unsafe-inline" not in response.headers["Content-Security-Policy"]
     assert c.post(f"/test-purchases/{p.id}/step/close", data={
         "close-summary": "done"}).status_code == 303
     assert db.session.get(TestPurchase, p.id).status == "closed"
@@ -166,3 +175,23 @@ def test_reports_page_has_charts_without_inline_script(people, partner, as_user)
     services.authenticate(partner, p.id, verdict="counterfeit", method="x")
     page = as_user(people["staff"]).get("/test-purchases/reports").get_data(as_text=True)
     assert "chart.umd.min.js" in page and 'class="tp-chart"' in page and "100 %" in page
+
+
+def test_dragging_on_the_calendar_reschedules_with_the_clash_check(people, partner, as_user):
+    from tests.testbuys.helpers import later
+
+    p = scheduled(people["member"], partner)
+    c = as_user(people["member"])
+    headers = {"Accept": "application/json"}
+    day = later(4).strftime("%Y-%m-%dT10:00:00+00:00")
+    r = c.post(f"/test-purchases/{p.id}/reschedule", json={"scheduled_for": day}, headers=headers)
+    assert r.status_code == 200
+    assert db.session.get(TestPurchase, p.id).scheduled_for.isoformat() == day
+    assert c.post(f"/test-purchases/{p.id}/reschedule", json={"scheduled_for": "soon"},
+                  headers=headers).status_code == 422
+    assert as_user(people["outsider"]).post(f"/test-purchases/{p.id}/reschedule", json={
+        "scheduled_for": day}, headers=headers).status_code == 404
+    page = c.get(f"/test-purchases/calendar?date={day[:10]}").get_data(as_text=True)
+    assert f'data-reschedule-url="/test-purchases/{p.id}/reschedule"' in page
+    assert 'data-reschedule-url' not in as_user(people["staff"]).get(
+        f"/test-purchases/calendar?date={day[:10]}&status=closed").get_data(as_text=True)
