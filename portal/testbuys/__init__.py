@@ -19,7 +19,7 @@ SETTINGS = {
 def register(app: Flask) -> None:
     """Attach test purchases to the app: pages, API, policy, calendar, CLI, demo data."""
     from ..ui import nav_item
-    from . import calendar_feed, demo, policy, views  # noqa: F401
+    from . import calendar_feed, demo, home, policy, views  # noqa: F401
     from .api import api
     from .cli import register_commands
 

@@ -195,3 +195,12 @@ def test_dragging_on_the_calendar_reschedules_with_the_clash_check(people, partn
     assert f'data-reschedule-url="/test-purchases/{p.id}/reschedule"' in page
     assert 'data-reschedule-url' not in as_user(people["staff"]).get(
         f"/test-purchases/calendar?date={day[:10]}&status=closed").get_data(as_text=True)
+
+
+def test_home_shows_open_purchases_to_those_who_take_part(people, partner, as_user):
+    p = scheduled(people["member"], partner, seller="home-seller")
+    assert "home-seller" in as_user(partner).get("/home").get_data(as_text=True)
+    assert "home-seller" not in as_user(people["outsider"]).get("/home").get_data(as_text=True)
+    assert "Open test purchases" not in as_user(people["admin"]).get("/home").get_data(
+        as_text=True)
+    assert p.status == "scheduled"
