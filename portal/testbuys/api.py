@@ -42,8 +42,11 @@ def list_purchases():
             raise InvalidInput({"status": _("Unknown status.")})
         query = query.where(TestPurchase.status == status)
     for name in ("platform", "seller_id"):
-        if request.args.get(name):
-            query = query.where(getattr(TestPurchase, name) == request.args[name])
+        value = request.args.get(name, "")
+        if "\x00" in value:
+            raise InvalidInput({name: _("Unknown value.")})
+        if value:
+            query = query.where(getattr(TestPurchase, name) == value)
     return jsonify(paginated(query.order_by(TestPurchase.id.desc()), purchase_summary))
 
 
@@ -67,7 +70,7 @@ def check_target():
     """The bare fact whether an open purchase targets this seller (and which, to join it)."""
     platform, seller = request.args.get("platform", ""), request.args.get("seller_id", "")
     errors = {n: _("This field is required.") for n, v in
-              (("platform", platform), ("seller_id", seller)) if not v.strip()}
+              (("platform", platform), ("seller_id", seller)) if not v.strip() or "\x00" in v}
     if errors:
         raise InvalidInput(errors)
     existing = services.open_purchase_for(platform, seller)

@@ -12,6 +12,7 @@ from ..authz import access, visible
 from ..extensions import db
 from . import bp
 from .models import STATUSES, TestPurchase
+from .services import as_id
 
 
 def _day(value: str | None) -> date:
@@ -52,8 +53,8 @@ def calendar():
         query = query.where(TestPurchase.working_group_id == group.id)
     if filters["status"] in STATUSES:
         query = query.where(TestPurchase.status == filters["status"])
-    if filters["purchaser"].isdigit():
-        query = query.where(TestPurchase.purchaser_id == int(filters["purchaser"]))
+    if as_id(filters["purchaser"]):
+        query = query.where(TestPurchase.purchaser_id == as_id(filters["purchaser"]))
     by_day: dict[date, list[TestPurchase]] = {}
     for p in db.session.scalars(query.order_by(TestPurchase.scheduled_for)):
         by_day.setdefault(p.scheduled_for.date(), []).append(p)

@@ -13,7 +13,8 @@ from ..audit.services import record
 from ..errors import Forbidden, InvalidInput
 from ..extensions import db
 from ..models import utcnow
-from .models import SettlementPayment, TestPurchase
+from .models import MAX_AMOUNT, SettlementPayment, TestPurchase
+from .services import as_id
 from .settlement import Transfer, balances, suggest_settlements
 from .shares import allocate
 
@@ -99,10 +100,7 @@ def record_payment(actor: User, *, from_org: Any, to_org: Any, amount: tuple[int
     errors: dict[str, str] = {}
     orgs = {}
     for name, value in (("from", from_org), ("to", to_org)):
-        try:
-            orgs[name] = db.session.get(Organisation, int(value))
-        except (TypeError, ValueError):
-            orgs[name] = None
+        orgs[name] = db.session.get(Organisation, as_id(value)) if as_id(value) else None
         if orgs[name] is None:
             errors[name] = _("No such organisation.")
     if not errors and orgs["from"].id == orgs["to"].id:
@@ -111,7 +109,9 @@ def record_payment(actor: User, *, from_org: Any, to_org: Any, amount: tuple[int
         errors["amount"] = _("This field is required.")
     elif amount[0] <= 0:
         errors["amount"] = _("The amount must be more than zero.")
-    if note is not None and not isinstance(note, str):
+    elif amount[0] > MAX_AMOUNT:
+        errors["amount"] = _("This amount is too large.")
+    if note is not None and (not isinstance(note, str) or "\x00" in note):
         errors["note"] = _("This field must be text.")
     if errors:
         raise InvalidInput(errors)

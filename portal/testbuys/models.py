@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, event, text
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import Organisation, User, WorkingGroup
@@ -12,6 +12,8 @@ from ..models import UTCDateTime, utcnow
 OPEN_STATUSES = ("proposed", "scheduled", "ordered", "received", "authenticated")
 STATUSES = (*OPEN_STATUSES, "closed", "cancelled")
 VERDICTS = ("counterfeit", "genuine", "inconclusive")
+# Money columns are 64-bit; anything above this many minor units is refused as a typo.
+MAX_AMOUNT = 10**15
 SOURCE_KINDS = ("member", "rule_hit", "analytics")
 
 # One open purchase per platform and seller across the alliance: the database
@@ -36,7 +38,7 @@ class TestPurchase(db.Model):
                                                          index=True)
     reason: Mapped[str] = mapped_column(Text, default="")
     currency: Mapped[str] = mapped_column(String(3), default="CNY")
-    budget_amount: Mapped[int | None]
+    budget_amount: Mapped[int | None] = mapped_column(BigInteger)
     source_kind: Mapped[str] = mapped_column(String(20), default="member")
     source_ref: Mapped[str] = mapped_column(String(200), default="")
     status: Mapped[str] = mapped_column(String(20), default="proposed", index=True)
@@ -50,7 +52,7 @@ class TestPurchase(db.Model):
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # order
     order_number: Mapped[str | None] = mapped_column(String(120))
-    cost_amount: Mapped[int | None]
+    cost_amount: Mapped[int | None] = mapped_column(BigInteger)
     paid_by_org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     ordered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # receipt
@@ -66,7 +68,7 @@ class TestPurchase(db.Model):
     # outcome
     taken_down_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     seller_penalised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    value_involved: Mapped[int | None]
+    value_involved: Mapped[int | None] = mapped_column(BigInteger)
     referral_prepared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # end
     summary: Mapped[str] = mapped_column(Text, default="")
@@ -183,7 +185,7 @@ class SettlementPayment(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     from_org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     to_org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
-    amount: Mapped[int]
+    amount: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3), default="CNY")
     note: Mapped[str] = mapped_column(String(300), default="")
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))

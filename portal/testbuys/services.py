@@ -24,7 +24,7 @@ from ..notifications.services import notify
 from ..urls import page_url
 from .evidence import append_custody
 from .lifecycle import LIFECYCLE, VERDICT_LABELS
-from .models import SOURCE_KINDS, VERDICTS, Participant, TestPurchase
+from .models import MAX_AMOUNT, SOURCE_KINDS, VERDICTS, Participant, TestPurchase
 from .shares import allocate
 
 MAX_WEIGHT = 1000
@@ -83,6 +83,8 @@ def _text(value: Any, field: str, errors: dict, *, required: bool = False, max_l
     value = value.strip()
     if len(value) > max_length:
         errors[field] = _("At most %(n)d characters.", n=max_length)
+    elif "\x00" in value:
+        errors[field] = _("This text contains a character that cannot be stored.")
     return value
 
 
@@ -104,7 +106,23 @@ def _positive_money(value: tuple[int, str] | None, field: str, errors: dict,
     amount, currency = value
     if amount <= 0:
         errors[field] = _("The amount must be more than zero.")
+    elif amount > MAX_AMOUNT:
+        errors[field] = _("This amount is too large.")
     return amount, currency
+
+
+def as_id(value: Any) -> int | None:
+    """A row id from JSON or a form (an integer or its digits), or None."""
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 2**31:
+        return None
+    return value
+
+
+def _plausible(moment: datetime) -> bool:
+    """A time this century, so that date arithmetic cannot overflow."""
+    return 2000 <= moment.year <= 2100
 
 
 def _raise(errors: dict) -> None:
@@ -139,7 +157,8 @@ def propose(actor: User, *, platform: Any, seller_id: Any, listing_url: Any = ""
     weight = _weight(weight, errors)
     group = None
     if working_group:
-        group = group_by_slug(str(working_group))
+        slug = working_group if isinstance(working_group, str) else ""
+        group = group_by_slug(slug) if slug and "\x00" not in slug else None
         if group is None:
             errors["working_group"] = _("No working group with this name.")
     budget_amount, currency = _positive_money(budget, "budget", errors)
@@ -267,10 +286,7 @@ def _purchaser(value: Any, purchase: TestPurchase, errors: dict) -> User | None:
     if value in (None, ""):
         errors["purchaser_id"] = _("This field is required.")
         return None
-    try:
-        user = db.session.get(User, int(value))
-    except (TypeError, ValueError):
-        user = None
+    user = db.session.get(User, as_id(value)) if as_id(value) else None
     if user is None or not user.is_active or not (
             user.is_staff or user.organisation_id in purchase.participant_org_ids()):
         errors["purchaser_id"] = _("The purchaser is platform staff or a person of a "
@@ -286,6 +302,8 @@ def schedule(actor: User, purchase_id: int, *, scheduled_for: datetime | None,
     errors: dict[str, str] = {}
     if scheduled_for is None:
         errors["scheduled_for"] = _("This field is required.")
+    elif not _plausible(scheduled_for) or scheduled_for > utcnow() + timedelta(days=730):
+        errors["scheduled_for"] = _("Plan the buy within the next two years.")
     elif scheduled_for < purchase.created_at - timedelta(minutes=1):
         errors["scheduled_for"] = _("The buy cannot be planned before it was proposed.")
     purchaser = _purchaser(purchaser_id, purchase, errors)
@@ -321,10 +339,7 @@ def order(actor: User, purchase_id: int, *, order_number: Any, cost: tuple[int, 
     amount, currency = _positive_money(cost, "cost", errors, required=True)
     payer = None
     if paid_by not in (None, ""):
-        try:
-            payer = db.session.get(Organisation, int(paid_by))
-        except (TypeError, ValueError):
-            payer = None
+        payer = db.session.get(Organisation, as_id(paid_by)) if as_id(paid_by) else None
         allowed = purchase.participant_org_ids() | (
             {purchase.purchaser.organisation_id} if purchase.purchaser else set())
         if payer is None or payer.id not in allowed:
@@ -352,7 +367,10 @@ def receive(actor: User, purchase_id: int, *, received_at: datetime | None,
     errors: dict[str, str] = {}
     notes = _text(notes, "notes", errors, max_length=5000)
     received_at = received_at or utcnow()
-    if purchase.ordered_at and received_at < purchase.ordered_at - timedelta(minutes=1):
+    if not _plausible(received_at):
+        errors["received_at"] = _("The goods cannot arrive in the future.") \
+            if received_at.year > 2000 else _("The goods cannot arrive before they were ordered.")
+    elif purchase.ordered_at and received_at < purchase.ordered_at - timedelta(minutes=1):
         errors["received_at"] = _("The goods cannot arrive before they were ordered.")
     elif received_at > utcnow() + timedelta(days=1):
         errors["received_at"] = _("The goods cannot arrive in the future.")
@@ -455,8 +473,8 @@ def record_outcome(actor: User, purchase_id: int, *, taken_down: Any = None,
     for name, value in (("taken_down", taken_down), ("seller_penalised", seller_penalised)):
         if value is not None and not isinstance(value, bool):
             errors[name] = _("Give true or false.")
-    if value_involved is not None and value_involved[0] < 0:
-        errors["value_involved"] = _("The amount cannot be negative.")
+    if value_involved is not None and value_involved[0] > MAX_AMOUNT:
+        errors["value_involved"] = _("This amount is too large.")
     _raise(errors)
     now, changes = utcnow(), []
     if taken_down is not None:

@@ -344,3 +344,17 @@ def test_targets_needs_platform_and_seller(people, api):
     r = api(people["member"]).get(f"{BASE}/targets?platform=taobao")
     assert r.status_code == 422 and "seller_id" in r.get_json()["error"]["fields"]
     assert api(people["member"]).get(f"{BASE}?status=bogus").status_code == 422
+
+
+def test_odd_query_strings_are_refused_or_ignored_never_500(people, api, as_user):
+    member = api(people["member"])
+    assert member.get(f"{BASE}/targets?platform=a&seller_id=%00").status_code == 422
+    assert member.get(f"{BASE}?seller_id=%00").status_code == 422
+    page = as_user(people["member"]).get("/test-purchases/calendar?purchaser=99999999999999"
+                                         "&date=not-a-date&view=year")
+    assert page.status_code == 200
+
+
+def test_amounts_beyond_64_bits_are_refused(people, api):
+    r = api(people["member"]).post(BASE, json={**PROPOSAL, "budget": 10**16})
+    assert r.status_code == 422 and "budget" in r.get_json()["error"]["fields"]
