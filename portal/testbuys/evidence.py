@@ -3,13 +3,16 @@
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
 from .. import uploads
+from ..errors import Conflict
 from ..extensions import db
 from ..models import utcnow
 from .custody_chain import GENESIS, ChainEntry, ChainProblem, ChainReport, ProblemKind, verify_chain
+from .lifecycle import STATUS_LABELS
 from .models import CustodyEntry, Evidence, TestPurchase
 
 
@@ -42,6 +45,9 @@ def append_custody(purchase: TestPurchase, actor: Any, action: str, what: str = 
 def store_evidence(purchase: TestPurchase, actor: Any, upload: FileStorage | None,
                    description: str = "") -> Evidence:
     """Keep an uploaded photo or document under its SHA-256 and log it in the custody chain."""
+    if not purchase.is_open:
+        raise Conflict(_("The purchase is %(status)s; its evidence is complete.",
+                         status=STATUS_LABELS[purchase.status]), code="illegal_transition")
     stored = uploads.store(upload, allowed=uploads.EVIDENCE, field="file",
                            max_bytes=current_app.config.get("TESTBUY_MAX_EVIDENCE_BYTES"))
     item = Evidence(purchase_id=purchase.id, sha256=stored.sha256, size=stored.size,

@@ -281,6 +281,9 @@ def upload(purchase_id: int):
         db.session.rollback()
         show_errors(form, e)
         return _render_show(_get(purchase_id), 422, evidence_form=form)
+    except Conflict as e:
+        flash(e.message, "danger")
+        return _render_show(_get(purchase_id), 409)
     flash(_("Evidence stored and logged."), "success")
     return redirect(url_for(".show", purchase_id=purchase_id), 303)
 

@@ -358,3 +358,13 @@ def test_odd_query_strings_are_refused_or_ignored_never_500(people, api, as_user
 def test_amounts_beyond_64_bits_are_refused(people, api):
     r = api(people["member"]).post(BASE, json={**PROPOSAL, "budget": 10**16})
     assert r.status_code == 422 and "budget" in r.get_json()["error"]["fields"]
+
+
+def test_evidence_is_complete_once_a_purchase_is_closed(people, api):
+    p = received(people["member"])
+    services.authenticate(people["member"], p.id, verdict="genuine", method="x")
+    services.close(people["member"], p.id, summary="done")
+    r = api(people["member"])._call("post", f"{BASE}/{p.id}/evidence", None,
+                                    content_type="multipart/form-data",
+                                    data={"file": (io.BytesIO(PNG), "late.png")})
+    assert r.status_code == 409
