@@ -92,3 +92,12 @@ def test_reminders_go_once_to_purchaser_and_overdue_brands(people, app, runner):
     assert any(t.startswith("Authentication overdue") for t in titles)
     assert "sent 0 purchaser and 0 authentication" in runner.invoke(
         args=["remind-test-purchases"]).output
+
+
+def test_tampered_evidence_record_is_found(purchase, runner):
+    db.session.execute(text("UPDATE test_purchase_evidence SET sha256 = :h WHERE purchase_id = :p"),
+                       {"h": "0" * 64, "p": purchase.id})
+    db.session.commit()
+    result = runner.invoke(args=["verify-custody"])
+    assert result.exit_code == 1
+    assert "has no valid recorded sha256" in result.output

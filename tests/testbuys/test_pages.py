@@ -204,3 +204,14 @@ def test_home_shows_open_purchases_to_those_who_take_part(people, partner, as_us
     assert "Open test purchases" not in as_user(people["admin"]).get("/home").get_data(
         as_text=True)
     assert p.status == "scheduled"
+
+
+def test_purchase_page_and_dossier_read_in_chinese(people, as_user, make):
+    reader = make.make_user("member", locale="zh", groups=("luxury-goods",))
+    p = received(people["member"], reader, cost=6_000_000)
+    services.authenticate(reader, p.id, verdict="counterfeit", method="防伪标签")
+    c = as_user(reader)
+    page = c.get(f"/test-purchases/{p.id}").get_data(as_text=True)
+    assert "参与方与费用分摊" in page and "证据保管链完整" in page and "假货" in page
+    dossier = c.get(f"/test-purchases/{p.id}/referral").get_data(as_text=True)
+    assert "移送执法机关" in dossier and "防伪标签" in dossier
