@@ -12,7 +12,7 @@ import portal.models  # noqa: F401  (column types)
 
 # revision identifiers, used by Alembic.
 revision = '0006'
-down_revision = '0001'
+down_revision = '0003'
 branch_labels = None
 depends_on = None
 
