@@ -44,6 +44,9 @@ def test_member_shares_staff_vet_author_is_told_live(page, browser, live_server,
     staff_page.goto("/queqiao/vetting")
     staff_page.click("#vetting-queue a")
     staff_page.wait_for_selector("#review-form")
+    staff_page.click(".reason-template >> nth=0")
+    assert staff_page.input_value("#review-form textarea[name=reason]") == "Insufficient evidence"
+    staff_page.fill("#review-form textarea[name=reason]", "")
     staff_page.check("#review-form input[value=accept]")
     staff_page.click("#review-form [type=submit]")
     staff_page.wait_for_selector(".tip-status[data-status=accepted]")
@@ -97,6 +100,10 @@ def test_feedback_chart_draws_the_weekly_series(page, make):
         s.src = '/static/js/queqiao-feedback.js?again';
         document.body.appendChild(s);
     }""")
-    page.wait_for_function("Chart.getChart(document.getElementById('feedback-chart'))")
+    # Poll from Python: wait_for_function would need 'unsafe-eval', which the CSP forbids.
+    for _ in range(100):
+        if page.evaluate("() => !!Chart.getChart(document.getElementById('feedback-chart'))"):
+            break
+        page.wait_for_timeout(50)
     data = page.evaluate("Chart.getChart(document.getElementById('feedback-chart')).data")
     assert data["labels"] == ["2026-11-16"] and data["datasets"][0]["data"] == [3]
