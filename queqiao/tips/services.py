@@ -27,6 +27,7 @@ from .models import SHARING_LEVELS, Tip, TipAttachment, TipComment, TipEvent
 
 MAX_COMMENT = 10000
 MAX_REASON = 2000
+MAX_ATTACHMENTS = 20
 
 
 def _apply(tip: Tip, values: dict) -> None:
@@ -78,9 +79,17 @@ def _notify_submitted(tip: Tip, actor: User) -> None:
            obj=tip, view_rule="tip.view", exclude=actor, tip_id=tip.id)
 
 
-def _store_evidence(files: list[FileStorage], field: str) -> list:
+def _store_evidence(files: list[FileStorage], field: str, already: int = 0) -> list:
     """Check and keep every file before anything is written, so a bad one leaves no tip."""
-    return [store(f, allowed=EVIDENCE, field=field) for f in files if f and f.filename]
+    files = [f for f in files if f and f.filename]
+    _check_room(already + len(files), field)
+    return [store(f, allowed=EVIDENCE, field=field) for f in files]
+
+
+def _check_room(total: int, field: str) -> None:
+    if total > MAX_ATTACHMENTS:
+        raise InvalidInput({field: _("A tip holds at most %(n)d evidence files.",
+                                     n=MAX_ATTACHMENTS)})
 
 
 def _attach(tip: Tip, user: User, stored) -> TipAttachment:
@@ -133,7 +142,7 @@ def edit_tip(user: User, tip: Tip, data: dict, version: Any = None,
     require("tip.edit", tip, user=user)
     _check_version(tip, version)
     values = parse_tip(data, user, partial=True)
-    stored = _store_evidence(list(evidence), "evidence")
+    stored = _store_evidence(list(evidence), "evidence", already=len(tip.attachments))
     sharing = values.pop("sharing", None)
     content_changes = [f for f in values if _differs(tip, f, values[f])]
     if (content_changes or stored) and tip.status not in EDITABLE:
@@ -302,6 +311,7 @@ def add_attachment(user: User, tip: Tip, upload: FileStorage | None) -> TipAttac
     if tip.status not in EDITABLE:
         raise Conflict(_("Evidence can be added while the tip waits for vetting or was sent "
                          "back."), code="illegal_transition")
+    _check_room(len(tip.attachments) + 1, "file")
     attachment = _attach(tip, user, store(upload, allowed=EVIDENCE, field="file"))
     db.session.commit()
     return attachment

@@ -10,6 +10,15 @@ from tests.support.live import browser_login
 pytestmark = pytest.mark.browser
 
 
+def wait_until(page, predicate: str, seconds: float = 10) -> None:
+    """Poll from Python: wait_for_function re-evaluates with eval(), which the CSP forbids."""
+    for _ in range(int(seconds * 20)):
+        if page.evaluate(predicate):
+            return
+        page.wait_for_timeout(50)
+    raise AssertionError(f"never true: {predicate}")
+
+
 def test_member_shares_staff_vet_author_is_told_live(page, browser, live_server, make, tmp_path):
     member = make.make_user("member", name="Anna Member")
     staff = make.make_user("staff", name="Wang Fang")
@@ -35,7 +44,7 @@ def test_member_shares_staff_vet_author_is_told_live(page, browser, live_server,
     tip_url = page.url
     assert "高仿包包" in page.locator("#tip-indicators").inner_text()
     assert page.locator("#tip-evidence img").count() == 1
-    page.wait_for_function("window.portalSocket && window.portalSocket.connected")
+    wait_until(page, "() => !!(window.portalSocket && window.portalSocket.connected)")
 
     staff_context = browser.new_context(base_url=live_server.url, locale="en-GB")
     staff_page = staff_context.new_page()
@@ -44,6 +53,9 @@ def test_member_shares_staff_vet_author_is_told_live(page, browser, live_server,
     staff_page.goto("/queqiao/vetting")
     staff_page.click("#vetting-queue a")
     staff_page.wait_for_selector("#review-form")
+    staff_page.click(".reason-template >> nth=0")
+    assert staff_page.input_value("#review-form textarea[name=reason]") == "Insufficient evidence"
+    staff_page.fill("#review-form textarea[name=reason]", "")
     staff_page.check("#review-form input[value=accept]")
     staff_page.click("#review-form [type=submit]")
     staff_page.wait_for_selector(".tip-status[data-status=accepted]")
@@ -97,6 +109,6 @@ def test_feedback_chart_draws_the_weekly_series(page, make):
         s.src = '/static/js/queqiao-feedback.js?again';
         document.body.appendChild(s);
     }""")
-    page.wait_for_function("Chart.getChart(document.getElementById('feedback-chart'))")
+    wait_until(page, "() => !!Chart.getChart(document.getElementById('feedback-chart'))")
     data = page.evaluate("Chart.getChart(document.getElementById('feedback-chart')).data")
     assert data["labels"] == ["2026-11-16"] and data["datasets"][0]["data"] == [3]

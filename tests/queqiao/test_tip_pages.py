@@ -225,3 +225,36 @@ def test_home_cards(people, as_user):
     assert "Card tip" in as_user(people["staff"]).get("/home").get_data(as_text=True)
     assert "Card tip" in as_user(people["member"]).get("/home").get_data(as_text=True)
     assert "Card tip" not in as_user(people["outsider"]).get("/home").get_data(as_text=True)
+
+
+def test_a_tip_holds_a_bounded_number_of_evidence_files(people, api):
+    from queqiao.tips.services import MAX_ATTACHMENTS
+
+    tip = make_tip(people["member"])
+    client = api(people["member"])
+    headers = {"Authorization": f"Bearer {client.token}"}
+    for n in range(MAX_ATTACHMENTS):
+        r = client.client.post(f"/api/v1/tips/{tip.id}/attachments", headers=headers,
+                               data={"file": (io.BytesIO(PNG + bytes([n])), f"p{n}.png")},
+                               content_type="multipart/form-data")
+        assert r.status_code == 201
+    r = client.client.post(f"/api/v1/tips/{tip.id}/attachments", headers=headers,
+                           data={"file": (io.BytesIO(PNG), "one-more.png")},
+                           content_type="multipart/form-data")
+    assert r.status_code == 422 and "file" in r.get_json()["error"]["fields"]
+
+
+def test_api_attachment_upload_checks_content_and_access(cast, api):
+    tip = make_tip(cast["author"])
+    def post(who, payload):
+        client = api(cast[who])
+        return client.client.post(f"/api/v1/tips/{tip.id}/attachments",
+                                  headers={"Authorization": f"Bearer {client.token}"},
+                                  data=payload, content_type="multipart/form-data")
+    assert post("author", {"file": (io.BytesIO(b"<svg onload=alert(1)>"), "x.png")}
+                ).status_code == 422
+    assert post("author", {}).status_code == 422
+    assert post("staff", {"file": (io.BytesIO(PNG), "x.png")}).status_code == 403
+    assert post("group_member", {"file": (io.BytesIO(PNG), "x.png")}).status_code == 404
+    r = post("colleague", {"file": (io.BytesIO(PNG), "x.png")})
+    assert r.status_code == 201 and r.get_json()["mime"] == "image/png"

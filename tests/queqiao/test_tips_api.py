@@ -284,3 +284,20 @@ def test_the_openapi_document_describes_tips(client):
     assert {"post", "get"} <= set(paths["/tips"])
     assert "post" in paths["/tips/{tip_id}/review"]
     assert "get" in paths["/tips/{tip_id}/feedback"]
+
+
+def test_each_person_reads_the_review_notice_in_their_language(make, people):
+    from portal.notifications.models import Notification
+    from queqiao.tips import services
+
+    author = people["member"]
+    colleague = make.make_user("member", org=author.organisation, locale="zh")
+    tip = make_tip(author, title="Fake belts")
+    services.review_tip(people["staff"], tip, "needs_info", "Which shops?")
+
+    def title(user):
+        return db.session.scalar(select(Notification.title).where(
+            Notification.user_id == user.id, Notification.type == "tip.reviewed"))
+
+    assert title(author) == "Your tip “Fake belts” was reviewed: Needs information"
+    assert title(colleague) == "您的线索“Fake belts”已审核：需补充信息"
