@@ -4,7 +4,7 @@ import pytest
 import requests
 
 from tests.support.factories import PASSWORD
-from tests.support.live import browser_login
+from tests.support.live import browser_login, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -20,7 +20,7 @@ def test_member_signs_in_switches_to_chinese_and_gets_a_live_notification(page, 
     assert page.locator(".group-card").count() == 12
     assert page.locator("text=奢侈品").count() >= 1
     assert page.locator("#bell-count").is_hidden()
-    page.wait_for_function("window.portalSocket && window.portalSocket.connected")
+    wait_until(page, "window.portalSocket && window.portalSocket.connected")
 
     r = requests.post(live_server.url + "/api/v1/auth/tokens",
                       json={"email": user.email, "password": PASSWORD, "name": "phone"}, timeout=10)

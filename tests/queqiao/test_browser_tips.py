@@ -5,18 +5,10 @@ import pytest
 
 from tests.queqiao.tipkit import PNG
 from tests.support.factories import PASSWORD
-from tests.support.live import browser_login
+from tests.support.live import browser_login, wait_until
 
 pytestmark = pytest.mark.browser
 
-
-def wait_until(page, predicate: str, seconds: float = 10) -> None:
-    """Poll from Python: wait_for_function re-evaluates with eval(), which the CSP forbids."""
-    for _ in range(int(seconds * 20)):
-        if page.evaluate(predicate):
-            return
-        page.wait_for_timeout(50)
-    raise AssertionError(f"never true: {predicate}")
 
 
 def test_member_shares_staff_vet_author_is_told_live(page, browser, live_server, make, tmp_path):

@@ -146,3 +146,13 @@ def browser_login(page, email: str, password: str) -> None:
     page.fill("input[name=password]", password)
     page.click("#login-form [type=submit]")
     page.wait_for_url("**/home")
+
+
+def wait_until(page, predicate: str, seconds: float = 10) -> None:
+    """Poll a page expression from Python: Playwright's wait_for_function re-evaluates it
+    with eval(), which the portal's Content-Security-Policy forbids."""
+    for _ in range(int(seconds * 20)):
+        if page.evaluate(predicate):
+            return
+        page.wait_for_timeout(50)
+    raise AssertionError(f"never true: {predicate}")
