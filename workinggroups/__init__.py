@@ -12,6 +12,15 @@ def register(app: Flask) -> None:
     from portal.ui import nav_item
 
     from . import views  # noqa: F401
+    from .api import api_bp
+    from .meetings import api as meetings_api  # noqa: F401
+    from .meetings import feeds, policy  # noqa: F401
+    from .meetings import views as meetings_views  # noqa: F401
+    from .room import api as room_api  # noqa: F401
+    from .room import sockets  # noqa: F401
+    from .room import views as room_views  # noqa: F401
 
+    sockets.bind()
     app.register_blueprint(bp)
+    app.register_blueprint(api_bp)
     nav_item("workinggroups.directory", _l("Working groups"), "signed_in", "people", "/groups")

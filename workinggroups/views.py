@@ -3,19 +3,14 @@
 from flask import render_template
 from flask_login import current_user
 
-from portal.accounts.groups import all_groups, group_by_slug
+from portal.accounts.groups import all_groups
 from portal.authz import access, can
-from portal.errors import NotFound
+from portal.extensions import db
 
 from . import bp
-
-
-def group_or_404(slug: str):
-    """The group of that slug; every signed-in person may see that it exists."""
-    group = group_by_slug(slug)
-    if group is None:
-        raise NotFound()
-    return group
+from .access import group_or_404
+from .meetings.services import meetings_of
+from .room.services import presence
 
 
 @bp.get("")
@@ -30,7 +25,11 @@ def directory():
 def home(slug: str):
     """A group's home: description, chairs, members; private parts for those who may see them."""
     group = group_or_404(slug)
-    return render_template("workinggroups/home.html", group=group,
-                           private=can(current_user, "group.view_private", group))
-
-
+    private = can(current_user, "group.view_private", group)
+    context = {}
+    if private:
+        context = {
+            "upcoming": db.session.scalars(meetings_of(group, upcoming=True).limit(5)).all(),
+            "present": presence.people(group.slug),
+        }
+    return render_template("workinggroups/home.html", group=group, private=private, **context)

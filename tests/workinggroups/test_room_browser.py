@@ -1,0 +1,75 @@
+"""In Debian's chromium: two members chat live from two browser contexts; an outsider is kept out."""
+
+import pytest
+import requests
+
+from tests.support.factories import PASSWORD
+from tests.support.live import browser_login
+
+pytestmark = pytest.mark.browser
+
+SLUG = "luxury-goods"
+
+
+def _member_page(browser, live_server, user):
+    context = browser.new_context(base_url=live_server.url, locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    browser_login(page, user.email, PASSWORD)
+    page.goto(f"/groups/{SLUG}/room")
+    page.wait_for_selector("#room[data-joined=yes]")
+    return context, page
+
+
+def _say(page, text):
+    page.fill("#chat-text", text)
+    page.click("#chat-send")
+
+
+def test_two_members_chat_live_and_an_outsider_cannot_enter(browser, live_server, make):
+    anna = make.make_user("member", name="Anna Lumière", groups=(SLUG,))
+    bo = make.make_user("member", name="Bo Chen", groups=(SLUG,))
+    outsider = make.make_user("member", name="Olaf Other", groups=("pharmaceutical",))
+    outsider_email = outsider.email
+    ctx_a, page_a = _member_page(browser, live_server, anna)
+    ctx_b, page_b = _member_page(browser, live_server, bo)
+    try:
+        page_a.wait_for_selector("#presence li:has-text('Bo Chen')")
+        _say(page_a, "Seen the new livestream sellers?")
+        page_b.wait_for_selector(".chat-line:has-text('Seen the new livestream sellers?')")
+        _say(page_b, "Yes — 已经举报了")
+        page_a.wait_for_selector(".chat-line:has-text('已经举报了')")
+        assert "Bo Chen" in page_a.locator(".chat-line").last.inner_text()
+        # kept: a fresh load shows both messages from the server
+        page_b.reload()
+        lines = page_b.locator("#room-log .chat-line").all_inner_texts()
+        assert any("livestream" in line for line in lines) and any("已经举报了" in line
+                                                                  for line in lines)
+    finally:
+        ctx_a.close()
+        ctx_b.close()
+
+    ctx_o = browser.new_context(base_url=live_server.url, locale="en-GB")
+    try:
+        page_o = ctx_o.new_page()
+        page_o.set_default_timeout(10_000)
+        browser_login(page_o, outsider_email, PASSWORD)
+        response = page_o.goto(f"/groups/{SLUG}/room")
+        assert response.status == 404
+        assert page_o.locator(".chat-line").count() == 0
+        history = page_o.request.get(f"/api/v1/working-groups/{SLUG}/messages")
+        assert history.status in (401, 404)
+        token = requests.post(live_server.url + "/api/v1/auth/tokens",
+                              json={"email": outsider_email, "password": PASSWORD},
+                              timeout=10).json()["token"]
+        r = requests.get(f"{live_server.url}/api/v1/working-groups/{SLUG}/messages",
+                         headers={"Authorization": f"Bearer {token}"}, timeout=10)
+        assert r.status_code == 404
+        # the socket refuses to let the outsider join from an open page either
+        page_o.goto("/groups")
+        page_o.wait_for_function("window.portalSocket && window.portalSocket.connected")
+        ack = page_o.evaluate("""slug => new Promise(resolve =>
+            window.portalSocket.emit('join_group', {slug: slug}, resolve))""", SLUG)
+        assert ack == {"ok": False, "error": "not_found"}
+    finally:
+        ctx_o.close()
