@@ -13,6 +13,10 @@ def register(app: Flask) -> None:
 
     from . import views  # noqa: F401
     from .api import api_bp
+    from .discussions import api as discussions_api  # noqa: F401
+    from .discussions import policy as discussions_policy  # noqa: F401
+    from .discussions import sockets as discussions_sockets
+    from .discussions import views as discussions_views  # noqa: F401
     from .meetings import api as meetings_api  # noqa: F401
     from .meetings import feeds, policy  # noqa: F401
     from .meetings import views as meetings_views  # noqa: F401
@@ -21,6 +25,7 @@ def register(app: Flask) -> None:
     from .room import views as room_views  # noqa: F401
 
     sockets.bind()
+    discussions_sockets.bind()
     app.register_blueprint(bp)
     app.register_blueprint(api_bp)
     nav_item("workinggroups.directory", _l("Working groups"), "signed_in", "people", "/groups")

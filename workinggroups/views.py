@@ -9,6 +9,7 @@ from portal.extensions import db
 
 from . import bp
 from .access import group_or_404
+from .discussions.services import threads_of
 from .meetings.services import meetings_of
 from .room.services import presence
 
@@ -31,5 +32,6 @@ def home(slug: str):
         context = {
             "upcoming": db.session.scalars(meetings_of(group, upcoming=True).limit(5)).all(),
             "present": presence.people(group.slug),
+            "threads": db.session.scalars(threads_of(group).limit(5)).all(),
         }
     return render_template("workinggroups/home.html", group=group, private=private, **context)

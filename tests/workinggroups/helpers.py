@@ -15,3 +15,11 @@ def make_meeting(chair, slug: str = "luxury-goods", *, days: float = 7, hours: f
     return meetings.schedule(chair, group(slug), title=title, starts_at=start,
                              ends_at=start + timedelta(hours=hours), timezone=timezone,
                              mode=kw.pop("mode", "in_person"), **kw)
+
+
+def make_thread(author, slug: str = "luxury-goods", title: str = "Livestream sellers",
+                body: str = "What are you seeing?"):
+    """A thread with its opening post."""
+    from workinggroups.discussions import services as discussions
+
+    return discussions.start_thread(author, group(slug), title, body)
