@@ -17,9 +17,12 @@ def register(app: Flask) -> None:
     from .discussions import policy as discussions_policy  # noqa: F401
     from .discussions import sockets as discussions_sockets
     from .discussions import views as discussions_views  # noqa: F401
+    from .documents import policy as documents_policy  # noqa: F401
+    from .documents import views as documents_views  # noqa: F401
     from .meetings import api as meetings_api  # noqa: F401
     from .meetings import feeds, policy  # noqa: F401
     from .meetings import views as meetings_views  # noqa: F401
+    from .membership import views as membership_views  # noqa: F401
     from .room import api as room_api  # noqa: F401
     from .room import sockets  # noqa: F401
     from .room import views as room_views  # noqa: F401
