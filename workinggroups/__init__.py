@@ -11,7 +11,7 @@ def register(app: Flask) -> None:
     """Attach the working groups to the app."""
     from portal.ui import nav_item
 
-    from . import views  # noqa: F401
+    from . import cli, demo, panels, views  # noqa: F401
     from .api import api_bp
     from .discussions import api as discussions_api  # noqa: F401
     from .discussions import policy as discussions_policy  # noqa: F401
@@ -28,6 +28,7 @@ def register(app: Flask) -> None:
     from .room import views as room_views  # noqa: F401
 
     sockets.bind()
+    cli.register(app)
     discussions_sockets.bind()
     app.register_blueprint(bp)
     app.register_blueprint(api_bp)

@@ -257,3 +257,13 @@ def test_group_is_told_nothing_on_rollback(people):
         services.schedule(people["chair"], group(SLUG), title="", starts_at=utcnow(),
                           ends_at=utcnow() + timedelta(hours=1))
     assert Notification.query.count() == before
+
+
+def test_chair_cancels_on_the_page_and_a_second_cancel_is_refused(as_user, people):
+    meeting = make_meeting(people["chair"])
+    client = as_user(people["chair"])
+    assert client.post(f"/groups/{SLUG}/meetings/{meeting.id}/cancel").status_code == 302
+    assert reload(meeting).cancelled_at is not None
+    client.post(f"/groups/{SLUG}/meetings/{meeting.id}/cancel")
+    page = client.get(f"/groups/{SLUG}/meetings/{meeting.id}").get_data(as_text=True)
+    assert "Only an upcoming meeting can be cancelled." in page

@@ -14,7 +14,7 @@ SLUG = "luxury-goods"
 def _member_page(browser, live_server, user):
     context = browser.new_context(base_url=live_server.url, locale="en-GB")
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(30_000)
     browser_login(page, user.email, PASSWORD)
     page.goto(f"/groups/{SLUG}/room")
     page.wait_for_selector("#room[data-joined=yes]")
@@ -52,7 +52,7 @@ def test_two_members_chat_live_and_an_outsider_cannot_enter(browser, live_server
     ctx_o = browser.new_context(base_url=live_server.url, locale="en-GB")
     try:
         page_o = ctx_o.new_page()
-        page_o.set_default_timeout(10_000)
+        page_o.set_default_timeout(30_000)
         browser_login(page_o, outsider_email, PASSWORD)
         response = page_o.goto(f"/groups/{SLUG}/room")
         assert response.status == 404
