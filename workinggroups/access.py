@@ -34,3 +34,19 @@ def visible_group_ids(user: Any) -> set[int] | None:
 def may_see_group(user: Any, group: WorkingGroup) -> bool:
     """Shorthand for the core rule."""
     return can(user, "group.view_private", group)
+
+
+class GroupName:
+    """A group's name that reads in the language in force when it is turned into text.
+
+    Notification titles are lazy strings rendered once per recipient in their own
+    language; passing this instead of a fixed name lets the group's name follow.
+    """
+
+    def __init__(self, group: WorkingGroup):
+        self.en, self.zh = group.name_en, group.name_zh
+
+    def __str__(self) -> str:
+        from portal.i18n import current_locale
+
+        return self.zh if current_locale() == "zh" else self.en

@@ -267,3 +267,11 @@ def test_chair_cancels_on_the_page_and_a_second_cancel_is_refused(as_user, peopl
     client.post(f"/groups/{SLUG}/meetings/{meeting.id}/cancel")
     page = client.get(f"/groups/{SLUG}/meetings/{meeting.id}").get_data(as_text=True)
     assert "Only an upcoming meeting can be cancelled." in page
+
+
+def test_each_reader_gets_the_title_and_group_name_in_their_language(people, make):
+    reader = make.make_user("member", org=people["member"].organisation, locale="zh")
+    make_meeting(people["chair"], title="Spring session")
+    titles = {n.user_id: n.title for n in Notification.query.filter_by(type="meeting.scheduled")}
+    assert titles[reader.id] == "奢侈品 新会议：Spring session"
+    assert titles[people["member"].id] == "New meeting in Luxury Goods: Spring session"

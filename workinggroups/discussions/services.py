@@ -17,6 +17,7 @@ from portal.notifications.services import notify
 from portal.richtext import render_markdown
 from portal.urls import page_url
 
+from ..access import GroupName
 from ..preferences import hearing_everything, muted_ids
 from .mentions import mentioned_people
 from .models import SUBSCRIPTION_STATES, Post, Thread, ThreadSubscription
@@ -111,7 +112,7 @@ def _tell(actor: User, thread: Thread, post: Post, *, new_thread: bool) -> None:
                 wanted[user_id] = db.session.get(User, user_id)
     others = [u for uid, u in wanted.items()
               if uid not in told and subs.get(uid) != "mute"]
-    title = (_l("New thread in %(group)s: %(title)s", group=group.name_en, title=thread.title)
+    title = (_l("New thread in %(group)s: %(title)s", group=GroupName(group), title=thread.title)
              if new_thread else
              _l("%(name)s replied in “%(title)s”", name=actor.name, title=thread.title))
     notify(others, "thread.new" if new_thread else "thread.reply", title, url, obj=thread,

@@ -14,6 +14,7 @@ from portal.notifications.services import notify
 from portal.uploads import DOCUMENTS, store
 from portal.urls import page_url
 
+from ..access import GroupName
 from ..preferences import hearing_everything
 from .models import Document, DocumentVersion
 
@@ -46,7 +47,7 @@ def upload(actor: User, group: WorkingGroup, title: str | None, file: FileStorag
     record(actor, "document.upload", document, f"Document {title!r} in {group.slug}",
            sha256=stored.sha256)
     notify(hearing_everything(group), "document.new",
-           _l("New document in %(group)s: %(title)s", group=group.name_en, title=title),
+           _l("New document in %(group)s: %(title)s", group=GroupName(group), title=title),
            page_url("workinggroups.document", slug=group.slug, document_id=document.id),
            obj=document, view_rule="document.view", exclude=actor)
     db.session.commit()

@@ -17,6 +17,7 @@ from portal.models import utcnow
 from portal.notifications.services import notify
 from portal.urls import page_url
 
+from ..access import GroupName
 from ..preferences import hearing_everything
 from .models import MODES, RSVP_ANSWERS, Meeting, MeetingAttendance, MeetingRsvp
 
@@ -95,7 +96,7 @@ def schedule(actor: User, group: WorkingGroup, *, title: str, starts_at: datetim
     db.session.flush()
     record(actor, "meeting.schedule", meeting, f"Meeting {title!r} of {group.slug} scheduled")
     notify(hearing_everything(group), "meeting.scheduled",
-           _l("New meeting in %(group)s: %(title)s", group=group.name_en, title=title),
+           _l("New meeting in %(group)s: %(title)s", group=GroupName(group), title=title),
            page_url("workinggroups.meeting", slug=group.slug, meeting_id=meeting.id),
            obj=meeting, view_rule="meeting.view", exclude=actor)
     db.session.commit()

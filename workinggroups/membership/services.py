@@ -12,6 +12,7 @@ from portal.models import utcnow
 from portal.notifications.services import notify
 from portal.urls import page_url
 
+from ..access import GroupName
 from .lifecycle import MEMBERSHIP
 
 
@@ -55,7 +56,7 @@ def request_to_join(actor: User, group: WorkingGroup) -> GroupMembership:
     else:
         _move(actor, membership, "request")
     notify(_managers(group), "membership.requested",
-           _l("%(org)s asks to join %(group)s", org=org.name, group=group.name_en),
+           _l("%(org)s asks to join %(group)s", org=org.name, group=GroupName(group)),
            page_url("workinggroups.roster", slug=group.slug), obj=group, view_rule="group.manage")
     db.session.commit()
     return membership
@@ -68,12 +69,12 @@ def decide(actor: User, membership: GroupMembership, action: str) -> None:
     _move(actor, membership, action)
     group = membership.working_group
     notify(membership.organisation.users, f"membership.{action}",
-           _message(action, membership.organisation.name, group.name_en),
+           _message(action, membership.organisation.name, GroupName(group)),
            page_url("workinggroups.home", slug=group.slug))
     db.session.commit()
 
 
-def _message(action: str, org: str, group: str):
+def _message(action: str, org: str, group: GroupName):
     if action == "approve":
         return _l("%(org)s is now a member of %(group)s", org=org, group=group)
     if action == "decline":
