@@ -152,3 +152,13 @@ def test_room_page_by_role_shows_history(as_user, sock, who, role, status):
 def test_room_page_has_an_empty_state(as_user, who):
     text = as_user(person(who, "member")).get(f"/groups/{SLUG}/room").get_data(as_text=True)
     assert "No messages yet. Say hello!" in text
+
+
+def test_leaving_one_room_keeps_the_others(sock, who):
+    c = sock("chair")  # the chair's company is in luxury-goods and pharmaceutical
+    c.emit("join_group", {"slug": SLUG}, callback=True)
+    c.emit("join_group", {"slug": "pharmaceutical"}, callback=True)
+    assert c.emit("leave_group", {"slug": SLUG}, callback=True) == {"ok": True}
+    assert c.emit("chat", {"slug": SLUG, "text": "gone"}, callback=True)["ok"] is False
+    assert c.emit("chat", {"slug": "pharmaceutical", "text": "still here"},
+                  callback=True)["ok"] is True

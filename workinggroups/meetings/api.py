@@ -1,6 +1,7 @@
 """API: a group's meetings (list, schedule), one meeting, RSVP, attendance, minutes."""
 
 from flask import jsonify
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.api.helpers import iso, json_body, paginated, parse_datetime, text_field
@@ -78,7 +79,7 @@ def create_meeting(slug: str):
             errors.update(e.fields)
     timezone = data.get("timezone")
     if timezone is not None and not isinstance(timezone, str):
-        errors["timezone"] = "Give an IANA time zone name, e.g. Asia/Shanghai."
+        errors["timezone"] = _("Give an IANA time zone name, e.g. Asia/Shanghai.")
     if errors:
         raise InvalidInput(errors)
     meeting = services.schedule(current_user, group, timezone=timezone, mode=_mode(data),
@@ -113,7 +114,7 @@ def attendance(meeting_id: int):
     ids = json_body().get("user_ids")
     if not isinstance(ids, list) or not all(isinstance(i, int) and not isinstance(i, bool)
                                             for i in ids):
-        raise InvalidInput({"user_ids": "Give a list of user ids."})
+        raise InvalidInput({"user_ids": _("Give a list of user ids.")})
     services.record_attendance(current_user, meeting, ids)
     return jsonify(meeting_json(meeting))
 
@@ -126,7 +127,7 @@ def minutes(meeting_id: int):
     require("meeting.manage", meeting)
     body = json_body().get("minutes")
     if body is not None and not isinstance(body, str):
-        raise InvalidInput({"minutes": "This field must be text."})
+        raise InvalidInput({"minutes": _("This field must be text.")})
     services.record_minutes(current_user, meeting, body or "")
     return jsonify(meeting_json(meeting))
 

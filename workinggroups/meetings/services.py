@@ -1,8 +1,9 @@
 """Scheduling meetings, answering, recording attendance and minutes, flagging missing minutes."""
 
 from datetime import datetime
+from functools import cache
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo, available_timezones
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -24,15 +25,17 @@ from .models import MODES, RSVP_ANSWERS, Meeting, MeetingAttendance, MeetingRsvp
 MAX_AGENDA_ITEMS = 30
 
 
+@cache
+def _zones() -> frozenset[str]:
+    return frozenset(available_timezones()) | {"UTC"}
+
+
 def valid_timezone(name: str | None) -> str:
     """An IANA zone name (UTC when none is given), or InvalidInput."""
     name = (name or "UTC").strip()
-    try:
-        if name not in available_timezones() and name != "UTC":
-            raise ZoneInfoNotFoundError(name)
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise InvalidInput({"timezone": _("Unknown time zone %(tz)s.", tz=name[:64])}) from None
+    if name not in _zones():
+        raise InvalidInput({"timezone": _("Unknown time zone %(tz)s.", tz=name[:64])})
+    ZoneInfo(name)
     return name
 
 
@@ -120,7 +123,7 @@ def answer(user: User, meeting: Meeting, reply: str) -> MeetingRsvp:
 
 def record_attendance(actor: User, meeting: Meeting, user_ids: list[int]) -> None:
     """Who was there: people of the group's member companies only."""
-    if not meeting.is_past() and meeting.starts_at > utcnow():
+    if meeting.starts_at > utcnow():
         raise Conflict(_("Attendance is recorded once the meeting has started."),
                        code="meeting_not_started")
     from ..preferences import group_people

@@ -105,10 +105,12 @@ def rsvp(slug: str, meeting_id: int):
     require("meeting.rsvp", item)
     try:
         services.answer(current_user, item, request.form.get("answer", ""))
-    except (InvalidInput, Conflict) as e:
-        flash(e.fields.get("answer") if isinstance(e, InvalidInput) else e.message, "danger")
-        return redirect(url_for(".meeting", slug=slug, meeting_id=meeting_id)), 303
-    flash(_("Your answer is saved."), "success")
+    except InvalidInput as e:
+        flash(e.fields["answer"], "danger")
+    except Conflict as e:
+        flash(e.message, "danger")
+    else:
+        flash(_("Your answer is saved."), "success")
     return redirect(url_for(".meeting", slug=slug, meeting_id=meeting_id))
 
 

@@ -67,6 +67,11 @@ class Presence:
         with self._lock:
             self._rooms.setdefault(slug, {})[sid] = (user.id, user.name)
 
+    def leave(self, slug: str, sid: str) -> None:
+        """Take a connection out of one room."""
+        with self._lock:
+            self._rooms.get(slug, {}).pop(sid, None)
+
     def leave_all(self, sid: str) -> list[str]:
         """Take a connection out of every room; returns the slugs it was in."""
         left = []

@@ -49,7 +49,7 @@ def leave_group(data: Any = None) -> dict:
     slug = data.get("slug") if isinstance(data, dict) else None
     if isinstance(slug, str) and presence.is_in(slug, request.sid):
         leave_room(group_room(slug))
-        presence.leave_all(request.sid)
+        presence.leave(slug, request.sid)
         _announce(slug)
     return {"ok": True}
 
