@@ -6,7 +6,11 @@
   if (!posts || !socket) { return; }
   var threadId = parseInt(posts.getAttribute("data-thread"), 10);
 
-  function join() { socket.emit("join_thread", { id: threadId }, function () {}); }
+  function join() {
+    socket.emit("join_thread", { id: threadId }, function (ack) {
+      posts.setAttribute("data-live", ack && ack.ok ? "yes" : "no");
+    });
+  }
   socket.on("connect", join);
   if (socket.connected) { join(); }
 

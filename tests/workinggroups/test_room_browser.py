@@ -6,6 +6,8 @@ import requests
 from tests.support.factories import PASSWORD
 from tests.support.live import browser_login
 
+from .helpers import make_thread
+
 pytestmark = pytest.mark.browser
 
 SLUG = "luxury-goods"
@@ -73,3 +75,29 @@ def test_two_members_chat_live_and_an_outsider_cannot_enter(browser, live_server
         assert ack == {"ok": False, "error": "not_found"}
     finally:
         ctx_o.close()
+
+
+def test_a_reply_arrives_live_on_an_open_thread_page(page, live_server, make):
+    reader = make.make_user("member", name="Rita Reader", groups=(SLUG,))
+    writer = make.make_user("member", name="Wen Writer", groups=(SLUG,))
+    writer_email = writer.email
+    thread = make_thread(reader, title="Holiday wave")
+    thread_id = thread.id
+    page.set_default_timeout(30_000)
+    browser_login(page, reader.email, PASSWORD)
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"/groups/{SLUG}/threads/{thread_id}")
+    page.wait_for_selector("#posts[data-live=yes]")
+    token = requests.post(live_server.url + "/api/v1/auth/tokens",
+                          json={"email": writer_email, "password": PASSWORD},
+                          timeout=10).json()["token"]
+    r = requests.post(f"{live_server.url}/api/v1/threads/{thread_id}/posts",
+                      json={"body": "Seen it too — **12** new shops <script>alert(1)</script>"},
+                      headers={"Authorization": f"Bearer {token}"}, timeout=10)
+    assert r.status_code == 201
+    live = page.wait_for_selector(".live-post")
+    assert "12" in live.inner_text() and "Wen Writer" in live.inner_text()
+    assert page.locator(".live-post strong:has-text('12')").count() == 1
+    assert page.locator(".live-post script").count() == 0
+    assert errors == []
