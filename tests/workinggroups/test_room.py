@@ -162,3 +162,19 @@ def test_leaving_one_room_keeps_the_others(sock, who):
     assert c.emit("chat", {"slug": SLUG, "text": "gone"}, callback=True)["ok"] is False
     assert c.emit("chat", {"slug": "pharmaceutical", "text": "still here"},
                   callback=True)["ok"] is True
+
+
+def test_someone_whose_company_left_hears_nothing_more(sock, who):
+    from portal.accounts import services as accounts
+
+    member, chair = sock("member"), sock("chair")
+    member.emit("join_group", {"slug": SLUG}, callback=True)
+    chair.emit("join_group", {"slug": SLUG}, callback=True)
+    accounts.set_groups(person(who, "member").organisation, [])
+    db.session.commit()
+    member.get_received()
+    assert chair.emit("chat", {"slug": SLUG, "text": "after you left"}, callback=True)["ok"]
+    assert _events(member, "chat.message") == []
+    assert member.emit("chat", {"slug": SLUG, "text": "still me"}, callback=True)["ok"] is False
+    latest = _events(chair, "presence")[-1]
+    assert [u["id"] for u in latest["users"]] == [who["chair"]]

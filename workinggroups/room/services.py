@@ -81,6 +81,11 @@ class Presence:
                     left.append(slug)
         return left
 
+    def connections(self, slug: str) -> dict[str, int]:
+        """sid -> user id of the room's connections on this process."""
+        with self._lock:
+            return {sid: uid for sid, (uid, _name) in self._rooms.get(slug, {}).items()}
+
     def is_in(self, slug: str, sid: str) -> bool:
         with self._lock:
             return sid in self._rooms.get(slug, {})
@@ -94,3 +99,17 @@ class Presence:
 
 
 presence = Presence()
+
+
+def no_longer_allowed(group: WorkingGroup) -> list[str]:
+    """Connections in the room whose person may no longer see the group (left, removed,
+    deactivated since they joined)."""
+    from portal.authz import can
+
+    present = presence.connections(group.slug)
+    if not present:
+        return []
+    users = {u.id: u for u in db.session.scalars(select(User).where(
+        User.id.in_(set(present.values()))))}
+    return [sid for sid, uid in present.items()
+            if uid not in users or not can(users[uid], "group.view_private", group)]

@@ -67,10 +67,21 @@ def chat(data: Any = None) -> dict:
         except DomainError as e:
             return {"ok": False, "error": e.code, "message": e.message}
         event = message.as_event()
+        _evict(group)
         emit("chat.message", event, to=group_room(group.slug))
         return {"ok": True, "id": message.id}
     finally:
         db.session.remove()
+
+
+def _evict(group) -> None:
+    """Before anything is said, put out of the room whoever may no longer be in it."""
+    gone = services.no_longer_allowed(group)
+    for sid in gone:
+        socketio.server.leave_room(sid, group_room(group.slug), namespace="/")
+        presence.leave(group.slug, sid)
+    if gone:
+        _announce(group.slug)
 
 
 @on_socket_disconnect
