@@ -6,7 +6,7 @@ import requests
 from tests.support.factories import PASSWORD
 from tests.support.live import browser_login
 
-from .helpers import make_thread
+from .helpers import make_meeting, make_thread
 
 pytestmark = pytest.mark.browser
 
@@ -69,7 +69,9 @@ def test_two_members_chat_live_and_an_outsider_cannot_enter(browser, live_server
         assert r.status_code == 404
         # the socket refuses to let the outsider join from an open page either
         page_o.goto("/groups")
-        page_o.wait_for_function("window.portalSocket && window.portalSocket.connected")
+        page_o.wait_for_selector("#bell")
+        page_o.evaluate("""() => new Promise(resolve => window.portalSocket.connected
+            ? resolve(true) : window.portalSocket.on('connect', () => resolve(true)))""")
         ack = page_o.evaluate("""slug => new Promise(resolve =>
             window.portalSocket.emit('join_group', {slug: slug}, resolve))""", SLUG)
         assert ack == {"ok": False, "error": "not_found"}
@@ -100,4 +102,25 @@ def test_a_reply_arrives_live_on_an_open_thread_page(page, live_server, make):
     assert "12" in live.inner_text() and "Wen Writer" in live.inner_text()
     assert page.locator(".live-post strong:has-text('12')").count() == 1
     assert page.locator(".live-post script").count() == 0
+    assert errors == []
+
+
+def test_group_pages_load_without_console_errors(page, make):
+    chair = make.make_user("chair", chair_of=SLUG, name="Chloé Chair")
+    meeting = make_meeting(chair, title="Spring session")
+    thread = make_thread(chair, title="Trends")
+    ids = (meeting.id, thread.id, thread.posts[0].id)
+    page.set_default_timeout(30_000)
+    browser_login(page, chair.email, PASSWORD)
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    for path in (f"/groups/{SLUG}", f"/groups/{SLUG}/meetings", f"/groups/{SLUG}/meetings/new",
+                 f"/groups/{SLUG}/meetings/{ids[0]}", f"/groups/{SLUG}/threads",
+                 f"/groups/{SLUG}/threads/new", f"/groups/{SLUG}/threads/{ids[1]}",
+                 f"/groups/{SLUG}/threads/{ids[1]}/posts/{ids[2]}/edit",
+                 f"/groups/{SLUG}/documents", f"/groups/{SLUG}/room", f"/groups/{SLUG}/roster"):
+        response = page.goto(path)
+        assert response.status == 200, path
+        page.wait_for_load_state("networkidle")
     assert errors == []
