@@ -1,6 +1,7 @@
 """Meetings: who schedules, who sees, RSVP, attendance, minutes and the overdue flag."""
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from flask_babel import refresh
@@ -275,3 +276,41 @@ def test_each_reader_gets_the_title_and_group_name_in_their_language(people, mak
     titles = {n.user_id: n.title for n in Notification.query.filter_by(type="meeting.scheduled")}
     assert titles[reader.id] == "奢侈品 新会议：Spring session"
     assert titles[people["member"].id] == "New meeting in Luxury Goods: Spring session"
+
+
+@pytest.mark.parametrize("role,status", [("chair", 200), ("admin", 200), ("member", 403),
+                                         ("staff", 403), ("outsider", 404)])
+def test_edit_meeting_page_by_role(as_user, people, role, status):
+    meeting = make_meeting(people["chair"])
+    assert as_user(people[role]).get(f"/groups/{SLUG}/meetings/{meeting.id}/edit"
+                                     ).status_code == status
+
+
+def test_chair_reschedules_and_those_who_answered_are_told(as_user, people):
+    meeting = make_meeting(people["chair"], timezone="Europe/Paris")
+    services.answer(people["member"], meeting, "yes")
+    client = as_user(people["chair"])
+    form = client.get(f"/groups/{SLUG}/meetings/{meeting.id}/edit").get_data(as_text=True)
+    local = meeting.starts_at.astimezone(ZoneInfo("Europe/Paris")).strftime("%Y-%m-%dT%H:%M")
+    assert local in form
+    r = client.post(f"/groups/{SLUG}/meetings/{meeting.id}/edit", data={
+        "title": "Moved session", "starts_at": "2031-09-01T10:00", "ends_at": "2031-09-01T12:00",
+        "timezone": "Asia/Tokyo", "mode": "in_person", "location": "Tokyo", "agenda": "Only item"})
+    assert r.status_code == 302
+    meeting = reload(meeting)
+    assert meeting.title == "Moved session" and meeting.sequence == 1
+    assert meeting.starts_at.isoformat() == "2031-09-01T01:00:00+00:00"
+    assert meeting.agenda == ["Only item"]
+    told = Notification.query.filter_by(type="meeting.changed").all()
+    assert [n.user_id for n in told] == [people["member"].id]
+    r = client.post(f"/groups/{SLUG}/meetings/{meeting.id}/edit", data={
+        "title": "", "starts_at": "2031-09-01T10:00", "ends_at": "2031-09-01T09:00",
+        "timezone": "Asia/Tokyo", "mode": "in_person"})
+    assert r.status_code == 422 and reload(meeting).title == "Moved session"
+
+
+def test_a_past_meeting_cannot_be_rescheduled(people):
+    meeting = make_meeting(people["chair"], days=-2)
+    with pytest.raises(Conflict):
+        services.reschedule(people["chair"], meeting, title="x", starts_at=meeting.starts_at,
+                            ends_at=meeting.ends_at, timezone="UTC", mode="in_person")

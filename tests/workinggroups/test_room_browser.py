@@ -116,7 +116,8 @@ def test_group_pages_load_without_console_errors(page, make):
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
     for path in (f"/groups/{SLUG}", f"/groups/{SLUG}/meetings", f"/groups/{SLUG}/meetings/new",
-                 f"/groups/{SLUG}/meetings/{ids[0]}", f"/groups/{SLUG}/threads",
+                 f"/groups/{SLUG}/meetings/{ids[0]}", f"/groups/{SLUG}/meetings/{ids[0]}/edit",
+                 f"/groups/{SLUG}/threads",
                  f"/groups/{SLUG}/threads/new", f"/groups/{SLUG}/threads/{ids[1]}",
                  f"/groups/{SLUG}/threads/{ids[1]}/posts/{ids[2]}/edit",
                  f"/groups/{SLUG}/documents", f"/groups/{SLUG}/room", f"/groups/{SLUG}/roster"):

@@ -106,6 +106,34 @@ def schedule(actor: User, group: WorkingGroup, *, title: str, starts_at: datetim
     return meeting
 
 
+def reschedule(actor: User, meeting: Meeting, *, title: str, starts_at: datetime | None,
+               ends_at: datetime | None, timezone: str | None, mode: str, location: str = "",
+               link: str = "", agenda: Any = None) -> Meeting:
+    """Change an upcoming meeting; calendars see a new SEQUENCE, those who answered are told."""
+    if meeting.cancelled_at is not None or meeting.is_past():
+        raise Conflict(_("Only an upcoming meeting can be changed."), code="illegal_transition")
+    title, location, link = (title or "").strip(), (location or "").strip(), (link or "").strip()
+    errors = _check(title, starts_at, ends_at, mode, link)
+    for check, value in ((valid_timezone, timezone), (clean_agenda, agenda)):
+        try:
+            check(value)
+        except InvalidInput as e:
+            errors.update(e.fields)
+    if errors:
+        raise InvalidInput(errors)
+    meeting.title, meeting.starts_at, meeting.ends_at = title, starts_at, ends_at
+    meeting.timezone, meeting.mode = valid_timezone(timezone), mode
+    meeting.location, meeting.link, meeting.agenda = location, link, clean_agenda(agenda)
+    meeting.sequence += 1
+    record(actor, "meeting.reschedule", meeting, f"Meeting {meeting.id} changed")
+    notify([r.user for r in meeting.rsvps], "meeting.changed",
+           _l("Meeting changed: %(title)s", title=title),
+           page_url("workinggroups.meeting", slug=meeting.group.slug, meeting_id=meeting.id),
+           obj=meeting, view_rule="meeting.view", exclude=actor)
+    db.session.commit()
+    return meeting
+
+
 def answer(user: User, meeting: Meeting, reply: str) -> MeetingRsvp:
     """A member's RSVP (changeable until the meeting ends)."""
     if reply not in RSVP_ANSWERS:

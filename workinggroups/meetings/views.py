@@ -78,6 +78,39 @@ def new_meeting(slug: str):
     return render_template("workinggroups/meeting_form.html", group=group, form=form), status
 
 
+@bp.route("/<slug>/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
+@access("signed_in")
+def edit_meeting(slug: str, meeting_id: int):
+    """The chair changes an upcoming meeting."""
+    group = private_group_or_404(slug)
+    item = meeting_or_404(group, meeting_id)
+    require("meeting.manage", item)
+    if request.method == "GET":
+        zone = ZoneInfo(item.timezone)
+        form = MeetingForm(obj=item, agenda="\n".join(item.agenda or []))
+        form.starts_at.data = item.starts_at.astimezone(zone).replace(tzinfo=None)
+        form.ends_at.data = item.ends_at.astimezone(zone).replace(tzinfo=None)
+    else:
+        form = MeetingForm()
+    if form.validate_on_submit():
+        try:
+            services.reschedule(
+                current_user, item, title=form.title.data, starts_at=_local(form, "starts_at"),
+                ends_at=_local(form, "ends_at"), timezone=form.timezone.data,
+                mode=form.mode.data, location=form.location.data, link=form.link.data,
+                agenda=form.agenda.data)
+        except InvalidInput as e:
+            show_errors(form, e)
+        except Conflict as e:
+            form.form_errors = [e.message]
+        else:
+            flash(_("The meeting is changed."), "success")
+            return redirect(url_for(".meeting", slug=slug, meeting_id=meeting_id))
+    status = 422 if form.is_submitted() else 200
+    return render_template("workinggroups/meeting_form.html", group=group, form=form,
+                           meeting=item), status
+
+
 @bp.get("/<slug>/meetings/<int:meeting_id>")
 @access("signed_in")
 def meeting(slug: str, meeting_id: int):
