@@ -10,7 +10,8 @@ from portal.extensions import db
 from ..preferences import group_people
 
 PERSON = re.compile(r"(?<![\w@])@([A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,})")
-GROUP = re.compile(r"(?<![\w@])@([a-z0-9]+(?:-[a-z0-9]+)+|[a-z0-9]{3,})(?![\w@.-])")
+# A group slug, which may end a sentence ("… @luxury-goods.") but not run into a domain.
+GROUP = re.compile(r"(?<![\w@])@([a-z0-9]+(?:-[a-z0-9]+)+|[a-z0-9]{3,})(?![\w@-]|\.\w)")
 
 
 def mentioned_people(body: str) -> list[User]:
