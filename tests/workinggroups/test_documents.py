@@ -85,3 +85,12 @@ def test_signed_out_download_is_sent_to_sign_in(client, as_user, people):
 def test_documents_empty_state(as_user, people, locale, text):
     assert text in as_user(people["member"]).get(f"/groups/{SLUG}/documents").get_data(
         as_text=True)
+
+
+def test_a_new_document_tells_the_group_not_outsiders(as_user, people):
+    from portal.notifications.models import Notification
+
+    _upload(as_user(people["chair"]), PDF, title="Playbook")
+    told = {n.user_id for n in Notification.query.filter_by(type="document.new")}
+    assert people["member"].id in told
+    assert people["outsider"].id not in told and people["chair"].id not in told

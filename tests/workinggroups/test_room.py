@@ -178,3 +178,15 @@ def test_someone_whose_company_left_hears_nothing_more(sock, who):
     assert member.emit("chat", {"slug": SLUG, "text": "still me"}, callback=True)["ok"] is False
     latest = _events(chair, "presence")[-1]
     assert [u["id"] for u in latest["users"]] == [who["chair"]]
+
+
+def test_history_pages_and_refuses_bad_paging(api, sock, who):
+    c = sock("member")
+    c.emit("join_group", {"slug": SLUG}, callback=True)
+    for i in range(3):
+        c.emit("chat", {"slug": SLUG, "text": f"m{i}"}, callback=True)
+    client = api(person(who, "member"))
+    body = client.get(f"/api/v1/working-groups/{SLUG}/messages?per_page=2&page=2").get_json()
+    assert body["total"] == 3 and [m["text"] for m in body["items"]] == ["m0"]
+    r = client.get(f"/api/v1/working-groups/{SLUG}/messages?per_page=0")
+    assert r.status_code == 422 and "per_page" in r.get_json()["error"]["fields"]
