@@ -22,6 +22,8 @@ def build_calendar(name: str, events: Iterable[Event]) -> bytes:
     cal.add("method", "PUBLISH")
     for event in events:
         cal.add_component(event)
+    # RFC 5545: every TZID an event names needs its VTIMEZONE in the calendar.
+    cal.add_missing_timezones()
     return cal.to_ical()
 
 

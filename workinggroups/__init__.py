@@ -11,7 +11,25 @@ def register(app: Flask) -> None:
     """Attach the working groups to the app."""
     from portal.ui import nav_item
 
-    from . import views  # noqa: F401
+    from . import cli, demo, panels, views  # noqa: F401
+    from .api import api_bp
+    from .discussions import api as discussions_api  # noqa: F401
+    from .discussions import policy as discussions_policy  # noqa: F401
+    from .discussions import sockets as discussions_sockets
+    from .discussions import views as discussions_views  # noqa: F401
+    from .documents import policy as documents_policy  # noqa: F401
+    from .documents import views as documents_views  # noqa: F401
+    from .meetings import api as meetings_api  # noqa: F401
+    from .meetings import feeds, policy  # noqa: F401
+    from .meetings import views as meetings_views  # noqa: F401
+    from .membership import views as membership_views  # noqa: F401
+    from .room import api as room_api  # noqa: F401
+    from .room import sockets  # noqa: F401
+    from .room import views as room_views  # noqa: F401
 
+    sockets.bind()
+    cli.register(app)
+    discussions_sockets.bind()
     app.register_blueprint(bp)
+    app.register_blueprint(api_bp)
     nav_item("workinggroups.directory", _l("Working groups"), "signed_in", "people", "/groups")

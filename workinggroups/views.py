@@ -1,21 +1,22 @@
-"""Directory of the twelve groups and each group's home page."""
+"""Directory of the twelve groups, each group's home page and a person's level for a group."""
 
-from flask import render_template
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.accounts.groups import all_groups, group_by_slug
+from portal.accounts.groups import all_groups
 from portal.authz import access, can
-from portal.errors import NotFound
+from portal.errors import InvalidInput
+from portal.extensions import db
 
 from . import bp
-
-
-def group_or_404(slug: str):
-    """The group of that slug; every signed-in person may see that it exists."""
-    group = group_by_slug(slug)
-    if group is None:
-        raise NotFound()
-    return group
+from .access import group_or_404, private_group_or_404
+from .discussions.services import threads_of
+from .documents.services import documents_of
+from .meetings.services import meetings_of
+from .membership.services import membership_of
+from .preferences import LEVEL_LABELS, save_setting, setting_for
+from .room.services import presence
 
 
 @bp.get("")
@@ -30,7 +31,30 @@ def directory():
 def home(slug: str):
     """A group's home: description, chairs, members; private parts for those who may see them."""
     group = group_or_404(slug)
-    return render_template("workinggroups/home.html", group=group,
-                           private=can(current_user, "group.view_private", group))
+    private = can(current_user, "group.view_private", group)
+    context = {"membership": membership_of(current_user.organisation, group)
+               if current_user.is_member_side else None}
+    if private:
+        context.update({
+            "upcoming": db.session.scalars(meetings_of(group, upcoming=True).limit(5)).all(),
+            "present": presence.people(group.slug),
+            "threads": db.session.scalars(threads_of(group).limit(5)).all(),
+            "documents": db.session.scalars(documents_of(group).limit(5)).all(),
+            "setting": setting_for(current_user, group), "levels": LEVEL_LABELS,
+        })
+    return render_template("workinggroups/home.html", group=group, private=private, **context)
 
 
+@bp.post("/<slug>/notifications")
+@access("signed_in")
+def notifications(slug: str):
+    """Everything, mentions only or mute for this group; and the daily digest."""
+    group = private_group_or_404(slug)
+    try:
+        save_setting(current_user, group, request.form.get("level", ""),
+                     request.form.get("digest") == "1")
+    except InvalidInput as e:
+        flash(e.fields["level"], "danger")
+    else:
+        flash(_("Your notification settings for this group are saved."), "success")
+    return redirect(url_for("workinggroups.home", slug=slug))

@@ -1,0 +1,1 @@
+"""Discussions of a group: threads, replies in Markdown, mentions, follow or mute, live replies."""

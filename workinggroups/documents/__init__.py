@@ -1,0 +1,1 @@
+"""Shared documents of a group: uploads checked by content, kept under their hash, versioned."""

@@ -1,0 +1,1 @@
+"""Meetings of a working group: schedule, agenda, RSVP, attendance, minutes, calendar feeds."""

@@ -1,0 +1,1 @@
+"""Membership of organisations in a group: asking to join, approval, the roster, leaving."""

@@ -1,0 +1,1 @@
+"""Each group's live room: presence, chat kept in the database, history."""

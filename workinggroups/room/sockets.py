@@ -1,0 +1,108 @@
+"""Socket.IO events of the live room: join_group (with ack), chat, chat.message, presence."""
+
+from typing import Any
+
+from flask import request
+from flask_socketio import emit, join_room, leave_room
+
+from portal.accounts.groups import group_by_slug
+from portal.authz import can
+from portal.errors import DomainError, InvalidInput
+from portal.extensions import db, socketio
+from portal.realtime import group_room, on_socket_disconnect, socket_user
+
+from . import services
+from .services import presence
+
+
+def _allowed_group(data: Any):
+    """(user, group) when the socket's person may be in the room named by data['slug']."""
+    user = socket_user()
+    slug = data.get("slug") if isinstance(data, dict) else None
+    group = group_by_slug(slug) if isinstance(slug, str) else None
+    if user is None or group is None or not can(user, "group.view_private", group):
+        return user, None
+    return user, group
+
+
+def _announce(slug: str) -> None:
+    socketio.emit("presence", {"slug": slug, "users": presence.people(slug)},
+                  to=group_room(slug))
+
+
+def join_group(data: Any = None) -> dict:
+    """Enter a group's room; refused (as if the group did not exist) to those who may not."""
+    try:
+        user, group = _allowed_group(data)
+        if group is None:
+            return {"ok": False, "error": "not_found"}
+        join_room(group_room(group.slug))
+        presence.enter(group.slug, request.sid, user)
+        _announce(group.slug)
+        return {"ok": True, "users": presence.people(group.slug)}
+    finally:
+        db.session.remove()
+
+
+def leave_group(data: Any = None) -> dict:
+    """Leave a room."""
+    slug = data.get("slug") if isinstance(data, dict) else None
+    if isinstance(slug, str) and presence.is_in(slug, request.sid):
+        leave_room(group_room(slug))
+        presence.leave(slug, request.sid)
+        _announce(slug)
+    return {"ok": True}
+
+
+def chat(data: Any = None) -> dict:
+    """Say something in a room one has joined; kept, then sent to the room."""
+    try:
+        user, group = _allowed_group(data)
+        if group is None or not presence.is_in(group.slug, request.sid):
+            return {"ok": False, "error": "not_found"}
+        try:
+            message = services.say(user, group, data.get("text"))
+        except InvalidInput as e:
+            return {"ok": False, "error": e.code, "fields": e.fields}
+        except DomainError as e:
+            return {"ok": False, "error": e.code, "message": e.message}
+        event = message.as_event()
+        _evict(group)
+        emit("chat.message", event, to=group_room(group.slug))
+        return {"ok": True, "id": message.id}
+    finally:
+        db.session.remove()
+
+
+def _evict(group) -> None:
+    """Before anything is said, put out of the room whoever may no longer be in it."""
+    gone = services.no_longer_allowed(group)
+    for sid in gone:
+        socketio.server.leave_room(sid, group_room(group.slug), namespace="/")
+        presence.leave(group.slug, sid)
+    if gone:
+        _announce(group.slug)
+
+
+@on_socket_disconnect
+def _gone(sid: str, _user_id: int | None) -> None:
+    for slug in presence.leave_all(sid):
+        _announce(slug)
+
+
+def bind() -> None:
+    """Attach the room's events to the Socket.IO server of the app being built.
+
+    `@socketio.on` binds only to the server that exists at import time; every app the
+    factory builds (several in one test process) gets its own server, so bind each time,
+    with the core's connect and disconnect handlers if that server lacks them.
+    """
+    from portal import realtime
+
+    known = socketio.server.handlers.get("/", {})
+    if "connect" not in known:
+        socketio.on_event("connect", realtime.on_connect)
+        socketio.on_event("disconnect", realtime.on_disconnect)
+    for name, handler in (("join_group", join_group), ("leave_group", leave_group),
+                          ("chat", chat)):
+        socketio.on_event(name, handler)
