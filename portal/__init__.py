@@ -45,6 +45,9 @@ def create_app(config: dict | Config | None = None) -> Flask:
     from .cli import register as register_cli
 
     register_cli(app)
+    from .realtime import bind_events
+
+    bind_events()
     app.view_functions["static"].access_rule = "public"
     return app
 

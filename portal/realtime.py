@@ -6,6 +6,7 @@ platform staff, the staff room; group rooms are joined on request through the
 access policy (see workinggroups).
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import request
@@ -35,6 +36,31 @@ def group_room(slug: str) -> str:
 
 STAFF_ROOM = "staff"
 
+_events: dict[str, Callable] = {}
+
+
+def socket_event(name: str) -> Callable[[Callable], Callable]:
+    """Register the handler of a Socket.IO event (default namespace).
+
+    Flask-SocketIO's `@socketio.on` binds only to the server that exists when the module
+    is imported, and every app the factory builds gets a server of its own; so packages
+    register here and `bind_events()` attaches every handler to each new server.
+    """
+
+    def register(handler: Callable) -> Callable:
+        if _events.get(name, handler) is not handler:
+            raise RuntimeError(f"socket event {name!r} is handled twice")
+        _events[name] = handler
+        return handler
+
+    return register
+
+
+def bind_events() -> None:
+    """Attach every registered event handler to the current app's Socket.IO server."""
+    for name, handler in _events.items():
+        socketio.on_event(name, handler)
+
 
 def socket_user() -> Any:
     """The person behind the current socket event, or None."""
@@ -57,7 +83,7 @@ def _authenticate(auth: Any) -> Any:
     return None
 
 
-@socketio.on("connect")
+@socket_event("connect")
 def on_connect(auth: Any = None) -> None:
     """Refuse anonymous connections; put the person in their rooms."""
     user = _authenticate(auth)
@@ -71,7 +97,7 @@ def on_connect(auth: Any = None) -> None:
     db.session.remove()
 
 
-@socketio.on("disconnect")
+@socket_event("disconnect")
 def on_disconnect(*_args: Any) -> None:
     """Forget the connection and let listeners (presence) know."""
     user_id = _connected.pop(request.sid, None)

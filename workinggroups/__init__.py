@@ -15,7 +15,7 @@ def register(app: Flask) -> None:
     from .api import api_bp
     from .discussions import api as discussions_api  # noqa: F401
     from .discussions import policy as discussions_policy  # noqa: F401
-    from .discussions import sockets as discussions_sockets
+    from .discussions import sockets as discussions_sockets  # noqa: F401
     from .discussions import views as discussions_views  # noqa: F401
     from .documents import policy as documents_policy  # noqa: F401
     from .documents import views as documents_views  # noqa: F401
@@ -27,9 +27,7 @@ def register(app: Flask) -> None:
     from .room import sockets  # noqa: F401
     from .room import views as room_views  # noqa: F401
 
-    sockets.bind()
     cli.register(app)
-    discussions_sockets.bind()
     app.register_blueprint(bp)
     app.register_blueprint(api_bp)
     nav_item("workinggroups.directory", _l("Working groups"), "signed_in", "people", "/groups")

@@ -5,13 +5,14 @@ from typing import Any
 from flask_socketio import join_room
 
 from portal.authz import can
-from portal.extensions import db, socketio
-from portal.realtime import socket_user
+from portal.extensions import db
+from portal.realtime import socket_event, socket_user
 
 from .models import Thread
 from .services import thread_room
 
 
+@socket_event("join_thread")
 def join_thread(data: Any = None) -> dict:
     """Join a thread's room if the person may read the thread (ack {ok})."""
     try:
@@ -26,7 +27,3 @@ def join_thread(data: Any = None) -> dict:
     finally:
         db.session.remove()
 
-
-def bind() -> None:
-    """Attach the event to the app's Socket.IO server (see room.sockets.bind)."""
-    socketio.on_event("join_thread", join_thread)

@@ -9,7 +9,7 @@ from portal.accounts.groups import group_by_slug
 from portal.authz import can
 from portal.errors import DomainError, InvalidInput
 from portal.extensions import db, socketio
-from portal.realtime import group_room, on_socket_disconnect, socket_user
+from portal.realtime import group_room, on_socket_disconnect, socket_event, socket_user
 
 from . import services
 from .services import presence
@@ -30,6 +30,7 @@ def _announce(slug: str) -> None:
                   to=group_room(slug))
 
 
+@socket_event("join_group")
 def join_group(data: Any = None) -> dict:
     """Enter a group's room; refused (as if the group did not exist) to those who may not."""
     try:
@@ -44,6 +45,7 @@ def join_group(data: Any = None) -> dict:
         db.session.remove()
 
 
+@socket_event("leave_group")
 def leave_group(data: Any = None) -> dict:
     """Leave a room."""
     slug = data.get("slug") if isinstance(data, dict) else None
@@ -54,6 +56,7 @@ def leave_group(data: Any = None) -> dict:
     return {"ok": True}
 
 
+@socket_event("chat")
 def chat(data: Any = None) -> dict:
     """Say something in a room one has joined; kept, then sent to the room."""
     try:
@@ -89,20 +92,3 @@ def _gone(sid: str, _user_id: int | None) -> None:
     for slug in presence.leave_all(sid):
         _announce(slug)
 
-
-def bind() -> None:
-    """Attach the room's events to the Socket.IO server of the app being built.
-
-    `@socketio.on` binds only to the server that exists at import time; every app the
-    factory builds (several in one test process) gets its own server, so bind each time,
-    with the core's connect and disconnect handlers if that server lacks them.
-    """
-    from portal import realtime
-
-    known = socketio.server.handlers.get("/", {})
-    if "connect" not in known:
-        socketio.on_event("connect", realtime.on_connect)
-        socketio.on_event("disconnect", realtime.on_disconnect)
-    for name, handler in (("join_group", join_group), ("leave_group", leave_group),
-                          ("chat", chat)):
-        socketio.on_event(name, handler)

@@ -1,7 +1,7 @@
 """test purchases: targets, participants, evidence, custody log, settlements
 
-Revision ID: 0006
-Revises: 0001
+Revision ID: 0004
+Revises: 0003
 Create Date: 2026-11-24 04:32:42.515228
 
 """
@@ -11,7 +11,7 @@ import portal.models  # noqa: F401  (column types)
 
 
 # revision identifiers, used by Alembic.
-revision = '0006'
+revision = '0004'
 down_revision = '0003'
 branch_labels = None
 depends_on = None

@@ -1,7 +1,7 @@
 """workinggroups
 
-Revision ID: 0004
-Revises: 0001
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-11-24 04:44:42.513448
 
 """
@@ -11,8 +11,8 @@ import portal.models  # noqa: F401  (column types)
 
 
 # revision identifiers, used by Alembic.
-revision = '0004'
-down_revision = '0001'
+revision = '0005'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 
