@@ -67,6 +67,35 @@ def update() -> None:
             print(f"{catalog}: {'updated' if verb == 'update' else 'created'}")
 
 
+def translations(catalog: str) -> dict[str, str]:
+    """The catalog's Chinese translations: msgid -> msgstr (first form of plurals)."""
+    from babel.messages.pofile import read_po
+
+    po = ROOT / catalog / "zh" / "LC_MESSAGES" / "messages.po"
+    if not po.exists():
+        return {}
+    with po.open("rb") as f:
+        catalog_po = read_po(f)
+
+    def first(value):
+        return value if isinstance(value, str) else value[0]
+
+    return {first(m.id): first(m.string) for m in catalog_po if m.id and first(m.string)}
+
+
+def conflicts() -> dict[str, dict[str, str]]:
+    """Messages that two catalogs translate differently.
+
+    Flask-Babel merges every catalog into one, so the same English text can have only
+    one Chinese rendering; a text that means two things needs two distinct messages.
+    """
+    seen: dict[str, dict[str, str]] = {}
+    for catalog in PACKAGES:
+        for msgid, msgstr in translations(catalog).items():
+            seen.setdefault(msgid, {})[catalog] = msgstr
+    return {msgid: by for msgid, by in seen.items() if len(set(by.values())) > 1}
+
+
 def untranslated(catalog: str) -> list[str]:
     """Messages of the catalog's sources with no (or a fuzzy) Chinese translation."""
     from babel.messages.pofile import read_po

@@ -123,7 +123,7 @@ class EvidenceForm(FlaskForm):
 class SettlementForm(FlaskForm):
     """A settlement payment between two organisations."""
 
-    from_org = SelectField(_l("From"), choices=[], validate_choice=False)
-    to_org = SelectField(_l("To"), choices=[], validate_choice=False)
+    from_org = SelectField(_l("Payer"), choices=[], validate_choice=False)
+    to_org = SelectField(_l("Payee"), choices=[], validate_choice=False)
     amount = AmountField(_l("Amount (CNY)"), validators=[InputRequired()])
     note = StringField(_l("Note"), validators=[Length(max=300)])

@@ -4,13 +4,19 @@ import pytest
 
 from portal import create_app
 from portal.config import _database_url
-from portal.i18n_tools import PACKAGES, sources, untranslated
+from portal.i18n_tools import PACKAGES, conflicts, sources, untranslated
 
 
 @pytest.mark.parametrize("catalog", sorted(PACKAGES))
 def test_chinese_catalog_is_complete(catalog):
     missing = untranslated(catalog) if sources(catalog) else []
     assert missing == [], f"{len(missing)} messages without Chinese: {missing[:10]}"
+
+
+def test_a_message_reads_the_same_in_every_catalog():
+    """The catalogs are merged at run time, so a message translated two ways would show
+    whichever catalog loads last, e.g. a payer where a date was meant."""
+    assert conflicts() == {}
 
 
 def test_production_refuses_to_start_without_a_secret_key(monkeypatch, tmp_path):
