@@ -7,11 +7,13 @@ bp = Blueprint("advisory", __name__, url_prefix="/recommendations")
 
 
 def register(app: Flask) -> None:
-    """Attach the tracker to the app."""
+    """Attach the tracker (pages and API) to the app."""
     from portal.ui import nav_item
 
-    from . import views  # noqa: F401
+    from . import rules, views  # noqa: F401
+    from .api import bp as api_bp
 
     app.register_blueprint(bp)
+    app.register_blueprint(api_bp)
     nav_item("advisory.index", _l("Advisory Board"), "signed_in", "clipboard-check",
              "/recommendations")

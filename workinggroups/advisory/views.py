@@ -12,3 +12,10 @@ from . import bp
 def index():
     """The tracker list."""
     return render_template("advisory/index.html", recommendations=[])
+
+
+@bp.get("/<int:rec_id>")
+@access("signed_in")
+def detail(rec_id: int):
+    """One recommendation."""
+    return render_template("advisory/index.html", recommendations=[])
