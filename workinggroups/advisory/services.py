@@ -403,6 +403,23 @@ def add_link(actor: Any, rec: Recommendation, kind: Any, ref: Any) -> Recommenda
     return link
 
 
+def remind_board(today: date, days_before: int = 3) -> list[tuple[Recommendation, int]]:
+    """Remind chairs who have not voted on recommendations whose review deadline is near;
+    at most once a day per recommendation. Returns (recommendation, chairs reminded)."""
+    reminded = []
+    for rec in board.due_for_reminder(today, days_before):
+        sent = notify(board.non_voters(rec), "recommendation.reminder",
+                      _l("Please vote on “%(title)s” before %(date)s.", title=rec.title,
+                         date=rec.review_deadline.isoformat()),
+                      page_url("advisory.detail", rec_id=rec.id), obj=rec,
+                      view_rule="recommendation.view", email=True, recommendation_id=rec.id)
+        rec.last_reminded_on = today
+        record(None, "recommendation.remind", rec, f"{len(sent)} chairs reminded")
+        reminded.append((rec, len(sent)))
+    db.session.commit()
+    return reminded
+
+
 def get(rec_id: Any) -> Recommendation | None:
     """A recommendation by id (visibility is checked by the caller)."""
     try:

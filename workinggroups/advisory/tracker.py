@@ -66,3 +66,14 @@ def tracker_query(user: Any, filters: dict):
         when = func.coalesce(Recommendation.first_submitted_at, Recommendation.created_at)
         query = query.where(when >= start, when < end)
     return query.order_by(Recommendation.created_at.desc(), Recommendation.id.desc())
+
+
+def figure_records(user: Any, filters: dict) -> list:
+    """The visible recommendations matching the filters, as plain records for the figures."""
+    from portal.extensions import db
+
+    from .figures import Record
+
+    return [Record(steps=tuple((e.action, e.at) for e in rec.events), status=rec.status,
+                   response_outcome=rec.response_outcome)
+            for rec in db.session.scalars(tracker_query(user, filters))]
