@@ -22,10 +22,11 @@ from .models import Recommendation
 def board_members(today: date | None = None) -> list[User]:
     """Active people holding a chair (not vice-chair) position today, by name."""
     today = today or utcnow().date()
-    query = (select(User).join(ChairPosition, ChairPosition.user_id == User.id)
-             .where(ChairPosition.title == "chair", ChairPosition.starts_on <= today,
-                    or_(ChairPosition.ends_on.is_(None), ChairPosition.ends_on > today))
-             .distinct())
+    # Ids first: PostgreSQL cannot DISTINCT whole user rows (they carry a JSON column).
+    chairs = select(ChairPosition.user_id).where(
+        ChairPosition.title == "chair", ChairPosition.starts_on <= today,
+        or_(ChairPosition.ends_on.is_(None), ChairPosition.ends_on > today))
+    query = select(User).where(User.id.in_(chairs))
     return sorted((u for u in db.session.scalars(query) if u.is_active), key=lambda u: u.name)
 
 
