@@ -229,6 +229,8 @@ def test_returned_goes_back_to_the_chair_who_edits_and_resubmits(api, board):
     stale = chair.patch(f"{BASE}/{rec.id}", json={**helpers.DRAFT,
                                                    "version": current["version"]})
     assert stale.status_code == 409 and stale.get_json()["error"]["code"] == "stale_version"
+    bad = chair.patch(f"{BASE}/{rec.id}", json={**helpers.DRAFT, "version": "1"})
+    assert bad.status_code == 422 and "version" in bad.get_json()["error"]["fields"]
     assert chair.post(f"{BASE}/{rec.id}/submit").get_json()["status"] == "submitted"
 
 

@@ -167,6 +167,8 @@ def update(actor: Any, rec: Recommendation, values: dict) -> Recommendation:
     status = _check(actor, rec, "edit")
     clean = _content(values)
     version = values.get("version")
+    if version is not None and (isinstance(version, bool) or not isinstance(version, int)):
+        raise InvalidInput({"version": _("Give the version you last read, a whole number.")})
     if version is not None and version != rec.version:
         raise Conflict(_("Someone else changed this recommendation meanwhile; reload it."),
                        code="stale_version", current_version=rec.version)
