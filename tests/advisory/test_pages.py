@@ -194,3 +194,12 @@ def test_figures_page_shows_figures_and_chart_data(as_user, board):
     page = as_user(board["member"]).get("/recommendations/figures").get_data(as_text=True)
     assert 'id="figures-chart"' in page and "data-chart=" in page
     assert "advisory-figures.js" in page and "<script>" not in page
+
+
+def test_home_panel_lists_what_awaits_a_chairs_vote(as_user, board):
+    rec = helpers.submitted(board["chair"], title="Vote on me")
+    assert b"Vote on me" in as_user(board["chair2"]).get("/home").data
+    services.vote(board["chair2"], rec, "support")
+    page = as_user(board["chair2"]).get("/home").get_data(as_text=True)
+    assert "Vote on me" not in page and "No recommendation awaits your vote." in page
+    assert "Vote on me" in as_user(board["member"]).get("/home").get_data(as_text=True)

@@ -26,7 +26,7 @@ def register(app: Flask) -> None:
     """Attach the tracker (pages and API) to the app."""
     from portal.ui import nav_item
 
-    from . import demo, rules, views  # noqa: F401
+    from . import demo, panels, rules, views  # noqa: F401
     from .api import bp as api_bp
 
     app.register_blueprint(bp)

@@ -88,8 +88,11 @@ def advisory_demo() -> list[str]:
         chair = group_by_slug(slug).chair
         if chair is None or admin is None or staff is None:
             continue
+        body = (f"**Why:** members of the group see the same pattern every quarter.\n\n"
+                f"**What we ask:** {summary}\n\n**How we will know it works:** fewer "
+                "complaints about the same sellers in the next two quarters.")
         rec = services.create(chair, {"working_group": slug, "title": title, "summary": summary,
-                                      "body": summary, "category": category})
+                                      "body": body, "category": category})
         _walk(rec, stage, chair, admin, staff)
         _backdate(rec, days_ago)
         made += 1
