@@ -277,3 +277,12 @@ def test_invisible_recommendation_is_404_for_every_action(api, board):
                  "milestones", "complete", "close", "follow", "links"):
         assert client.post(f"{BASE}/{rec.id}/{path}", json={}).status_code == 404, path
     assert client.post(f"{BASE}/99999/submit").status_code == 404
+
+
+def test_resubmission_opens_a_fresh_round_of_votes(api, board):
+    rec = helpers.submitted(board["chair"])
+    api(board["chair2"]).post(f"{BASE}/{rec.id}/votes", json={"position": "object"})
+    api(board["admin"]).post(f"{BASE}/{rec.id}/decision", json={"outcome": "returned"})
+    r = api(board["chair"]).post(f"{BASE}/{rec.id}/submit")
+    assert r.get_json()["votes"]["voted"] == 0
+    assert r.get_json()["votes"]["mine"] is None

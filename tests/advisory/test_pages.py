@@ -203,3 +203,23 @@ def test_home_panel_lists_what_awaits_a_chairs_vote(as_user, board):
     page = as_user(board["chair2"]).get("/home").get_data(as_text=True)
     assert "Vote on me" not in page and "No recommendation awaits your vote." in page
     assert "Vote on me" in as_user(board["member"]).get("/home").get_data(as_text=True)
+
+
+PAGE_ACTIONS = ("submit", "withdraw", "cosign", "complete", "close", "vote", "decision",
+                "response", "comments", "milestones", "links", "follow")
+
+
+@pytest.mark.parametrize("action", PAGE_ACTIONS)
+def test_every_page_action_on_an_unseen_draft_is_404(as_user, board, action):
+    rec = helpers.draft(board["chair"])
+    assert as_user(board["member"]).post(f"/recommendations/{rec.id}/{action}").status_code == 404
+
+
+@pytest.mark.parametrize("action", [a for a in PAGE_ACTIONS if a != "follow"])
+def test_a_member_without_a_role_gets_403_on_every_step(as_user, board, action):
+    rec = helpers.submitted(board["chair"])
+    data = {"vote-position": "support", "decision-outcome": "returned",
+            "response-outcome": "accepted", "response-rationale": "x", "comment-body": "x",
+            "milestone-title": "x", "link-kind": "x", "link-ref": "1"}
+    r = as_user(board["member"]).post(f"/recommendations/{rec.id}/{action}", data=data)
+    assert r.status_code == 403, r.status_code

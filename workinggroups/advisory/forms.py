@@ -1,4 +1,8 @@
-"""Forms of the tracker's pages (CSRF on every one)."""
+"""Forms of the tracker's pages (CSRF on every one).
+
+Choices of the step forms are checked by the services, after who may do what, so a person
+without the role hears 403 whatever they sent, and everyone reads the same messages as the API.
+"""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -12,7 +16,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, Optional
 
 from .lifecycle import STATUS_LABELS, STATUSES
 from .models import CATEGORIES
@@ -46,7 +50,8 @@ class RecommendationForm(FlaskForm):
 class VoteForm(FlaskForm):
     """A board member's vote."""
 
-    position = SelectField(_l("Your vote"), choices=list(VOTE_LABELS.items()))
+    position = SelectField(_l("Your vote"), choices=list(VOTE_LABELS.items()),
+                           validate_choice=False)
     comment = StringField(_l("Comment (optional)"), validators=[Optional(), Length(max=5000)])
     submit = SubmitField(_l("Cast vote"))
 
@@ -54,7 +59,8 @@ class VoteForm(FlaskForm):
 class DecisionForm(FlaskForm):
     """The board's decision, recorded by the secretariat."""
 
-    outcome = SelectField(_l("Decision"), choices=list(DECISION_LABELS.items()))
+    outcome = SelectField(_l("Decision"), choices=list(DECISION_LABELS.items()),
+                          validate_choice=False)
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=5000)])
     submit = SubmitField(_l("Record decision"))
 
@@ -62,7 +68,8 @@ class DecisionForm(FlaskForm):
 class ResponseForm(FlaskForm):
     """The platform's response."""
 
-    outcome = SelectField(_l("Response"), choices=list(RESPONSE_LABELS.items()))
+    outcome = SelectField(_l("Response"), choices=list(RESPONSE_LABELS.items()),
+                          validate_choice=False)
     rationale = TextAreaField(_l("Rationale"))
     submit = SubmitField(_l("Send response"))
 
@@ -79,15 +86,15 @@ class MilestoneForm(FlaskForm):
 
     title = StringField(_l("Milestone"))
     target_date = DateField(_l("Target date"), validators=[Optional()])
-    progress = IntegerField(_l("Progress %"), default=0,
-                            validators=[Optional(), NumberRange(min=0, max=100)])
+    # The range is the service's to check, after who-may-do-what.
+    progress = IntegerField(_l("Progress %"), default=0, validators=[Optional()])
     submit = SubmitField(_l("Add milestone"))
 
 
 class LinkForm(FlaskForm):
     """A link to a meeting, tip or test purchase."""
 
-    kind = SelectField(_l("Kind"), choices=[])
+    kind = SelectField(_l("Kind"), choices=[], validate_choice=False)
     ref = StringField(_l("Reference (number)"))
     submit = SubmitField(_l("Add link"))
 

@@ -184,6 +184,15 @@ def update(actor: Any, rec: Recommendation, values: dict) -> Recommendation:
 def submit(actor: Any, rec: Recommendation) -> Recommendation:
     """Put the recommendation to the board; review runs until the deadline."""
     status = _check(actor, rec, "submit")
+    if rec.status == "returned" and rec.votes:
+        # The board reviews the revised text afresh: the earlier round's votes stay in the
+        # audit log, not in the new tally.
+        record(actor, "recommendation.votes_reset", rec,
+               f"{len(rec.votes)} votes of the earlier round set aside",
+               votes={str(v.user_id): v.position for v in rec.votes})
+        for ballot in list(rec.votes):
+            db.session.delete(ballot)
+    rec.last_reminded_on = None
     now = utcnow()
     rec.first_submitted_at = rec.first_submitted_at or now
     days = int(current_app.config.get("ADVISORY_REVIEW_DAYS", 14))
