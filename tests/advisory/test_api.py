@@ -286,3 +286,26 @@ def test_resubmission_opens_a_fresh_round_of_votes(api, board):
     r = api(board["chair"]).post(f"{BASE}/{rec.id}/submit")
     assert r.get_json()["votes"]["voted"] == 0
     assert r.get_json()["votes"]["mine"] is None
+
+
+def test_quorum_and_review_days_come_from_the_environment(monkeypatch, tmp_path):
+    from portal import create_app
+    from portal.config import TestConfig
+
+    monkeypatch.setenv("ADVISORY_QUORUM", "5")
+    monkeypatch.setenv("ADVISORY_REVIEW_DAYS", "21")
+    app = create_app(TestConfig(str(tmp_path), "sqlite://"))
+    assert app.config["ADVISORY_QUORUM"] == 5 and app.config["ADVISORY_REVIEW_DAYS"] == 21
+    monkeypatch.delenv("ADVISORY_QUORUM")
+    assert create_app(TestConfig(str(tmp_path), "sqlite://")).config["ADVISORY_QUORUM"] is None
+
+
+def test_submission_sets_the_review_deadline(app, api, board):
+    from datetime import timedelta
+
+    from portal.models import utcnow
+
+    app.config["ADVISORY_REVIEW_DAYS"] = 10
+    rec = helpers.draft(board["chair"])
+    body = api(board["chair"]).post(f"{BASE}/{rec.id}/submit").get_json()
+    assert body["review_deadline"] == (utcnow().date() + timedelta(days=10)).isoformat()

@@ -1,5 +1,7 @@
 """The Advisory Board recommendation tracker."""
 
+import os
+
 import click
 from flask import Blueprint, Flask
 from flask.cli import with_appcontext
@@ -29,6 +31,13 @@ def register(app: Flask) -> None:
     from . import demo, panels, rules, views  # noqa: F401
     from .api import bp as api_bp
 
+    # Settings from the environment unless the app's configuration already gives them:
+    # votes needed for a decision (default: a majority of the current chairs) and the days
+    # the board has to review a submission.
+    for key, default in (("ADVISORY_QUORUM", ""), ("ADVISORY_REVIEW_DAYS", "14")):
+        if key not in app.config:
+            value = os.environ.get(key, default).strip()
+            app.config[key] = int(value) if value else None
     app.register_blueprint(bp)
     app.register_blueprint(api_bp)
     app.cli.add_command(remind_board)

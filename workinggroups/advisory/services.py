@@ -195,7 +195,7 @@ def submit(actor: Any, rec: Recommendation) -> Recommendation:
     rec.last_reminded_on = None
     now = utcnow()
     rec.first_submitted_at = rec.first_submitted_at or now
-    days = int(current_app.config.get("ADVISORY_REVIEW_DAYS", 14))
+    days = current_app.config.get("ADVISORY_REVIEW_DAYS") or 14
     rec.review_deadline = now.date() + timedelta(days=days)
     _step(actor, rec, "submit", status)
     db.session.commit()
