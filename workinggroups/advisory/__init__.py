@@ -1,17 +1,45 @@
 """The Advisory Board recommendation tracker."""
 
+import os
+
+import click
 from flask import Blueprint, Flask
+from flask.cli import with_appcontext
 from flask_babel import lazy_gettext as _l
 
 bp = Blueprint("advisory", __name__, url_prefix="/recommendations")
 
 
+@click.command("remind-board")
+@click.option("--days", default=3, show_default=True,
+              help="Remind when the review deadline is this many days away or fewer.")
+@with_appcontext
+def remind_board(days: int) -> None:
+    """Remind board members who have not yet voted on recommendations due soon."""
+    from portal.models import utcnow
+
+    from .services import remind_board as remind
+
+    for rec, count in remind(utcnow().date(), days):
+        click.echo(f"recommendation {rec.id}: reminded {count} chairs")
+
+
 def register(app: Flask) -> None:
-    """Attach the tracker to the app."""
+    """Attach the tracker (pages and API) to the app."""
     from portal.ui import nav_item
 
-    from . import views  # noqa: F401
+    from . import demo, panels, rules, views  # noqa: F401
+    from .api import bp as api_bp
 
+    # Settings from the environment unless the app's configuration already gives them:
+    # votes needed for a decision (default: a majority of the current chairs) and the days
+    # the board has to review a submission.
+    for key, default in (("ADVISORY_QUORUM", ""), ("ADVISORY_REVIEW_DAYS", "14")):
+        if key not in app.config:
+            value = os.environ.get(key, default).strip()
+            app.config[key] = int(value) if value else None
     app.register_blueprint(bp)
+    app.register_blueprint(api_bp)
+    app.cli.add_command(remind_board)
     nav_item("advisory.index", _l("Advisory Board"), "signed_in", "clipboard-check",
              "/recommendations")
