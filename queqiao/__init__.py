@@ -11,7 +11,7 @@ def register(app: Flask) -> None:
     from portal.ui import nav_item
 
     from . import tips, views  # noqa: F401
-    from .tips import api, demo, home, settings  # noqa: F401  (demo and home register)
+    from .tips import advisory_links, api, demo, home, settings  # noqa: F401  (they register)
 
     settings.init_app(app)
     app.register_blueprint(bp)

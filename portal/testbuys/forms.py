@@ -95,7 +95,7 @@ class AuthenticateForm(FlaskForm):
 class CloseForm(FlaskForm):
     """Close with a summary."""
 
-    summary = TextAreaField(_l("Summary"), validators=[InputRequired(), Length(max=5000)])
+    summary = TextAreaField(_l("Closing summary"), validators=[InputRequired(), Length(max=5000)])
 
 
 class CancelForm(FlaskForm):

@@ -5,18 +5,9 @@ import pytest
 
 from tests.advisory import helpers
 from tests.support.factories import PASSWORD
-from tests.support.live import browser_login
+from tests.support.live import browser_login, wait_until
 
 pytestmark = pytest.mark.browser
-
-
-def _wait_until(page, predicate: str, seconds: float = 10) -> None:
-    """Poll from Python: wait_for_function re-evaluates with eval(), which the CSP forbids."""
-    for _ in range(int(seconds * 20)):
-        if page.evaluate(predicate):
-            return
-        page.wait_for_timeout(50)
-    raise AssertionError(f"never true: {predicate}")
 
 
 def _as(browser, live_server, user):
@@ -96,7 +87,7 @@ def test_figures_page_draws_its_chart_without_console_errors(browser, live_serve
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto("/recommendations/figures")
-    _wait_until(page, "document.getElementById('figures-chart').width > 0")
+    wait_until(page, "document.getElementById('figures-chart').width > 0")
     page.wait_for_load_state("networkidle")
     for path in ("/recommendations", f"/recommendations/{rec.id}"):
         page.goto(path)

@@ -28,7 +28,7 @@ def register(app: Flask) -> None:
     """Attach the tracker (pages and API) to the app."""
     from portal.ui import nav_item
 
-    from . import demo, panels, rules, views  # noqa: F401
+    from . import demo, link_kinds, panels, rules, views  # noqa: F401
     from .api import bp as api_bp
 
     # Settings from the environment unless the app's configuration already gives them:

@@ -27,7 +27,7 @@ CATEGORY_LABELS = {
     "offline_investigation": _l("Offline investigation"), "litigation": _l("Litigation"),
     "ip_protection": _l("IP protection"), "other": _l("Other"),
 }
-VOTE_LABELS = {"support": _l("Support"), "object": _l("Object"), "abstain": _l("Abstain")}
+VOTE_LABELS = {"support": _l("Support"), "object": _l("Oppose"), "abstain": _l("Abstain")}
 DECISION_LABELS = {"endorsed": _l("Endorse"), "returned": _l("Return for more information"),
                    "declined": _l("Decline")}
 RESPONSE_LABELS = {"accepted": _l("Accepted"), "partially_accepted": _l("Partially accepted"),

@@ -7,18 +7,45 @@ None means the reader may not see the target (or it does not exist), so it is no
 from collections.abc import Callable
 from typing import Any
 
+from portal.authz import can
+from portal.extensions import db
+
 Resolver = Callable[[Any, str], tuple[str, str] | None]
 _kinds: dict[str, Resolver] = {}
+_labels: dict[str, Any] = {}
 
 
-def register_link_kind(kind: str, resolve: Resolver) -> None:
-    """Make `kind` linkable; the resolver decides what each reader sees."""
+def register_link_kind(kind: str, resolve: Resolver, label: Any = None) -> None:
+    """Make `kind` linkable; the resolver decides what each reader sees. `label` is what
+    the link form shows (a lazy string, so each reader sees it in their language)."""
     _kinds[kind] = resolve
+    _labels[kind] = label if label is not None else kind
+
+
+def object_resolver(model: type, view_rule: str, label: Callable[[Any], str],
+                    url: Callable[[Any], str]) -> Resolver:
+    """A resolver for links to rows of `model` by id, shown only where `view_rule` allows."""
+
+    def resolve(user: Any, ref: str) -> tuple[str, str] | None:
+        if not (isinstance(ref, str) and ref.isdigit() and len(ref) < 12):
+            return None
+        obj = db.session.get(model, int(ref))
+        if obj is None or not can(user, view_rule, obj):
+            return None
+        return label(obj), url(obj)
+
+    return resolve
+
+
+def link_kind_choices() -> list[tuple[str, Any]]:
+    """(kind, label) pairs for the link form."""
+    return [(kind, _labels[kind]) for kind in link_kinds()]
 
 
 def unregister_link_kind(kind: str) -> None:
     """Forget a kind (tests register their own)."""
     _kinds.pop(kind, None)
+    _labels.pop(kind, None)
 
 
 def link_kinds() -> list[str]:

@@ -144,7 +144,7 @@ def edit(rec_id: int):
 def _page(rec, status: int = 200, **forms):
     """The recommendation page with every form its reader may use."""
     link_form = forms.get("link_form") or LinkForm(prefix="link")
-    link_form.kind.choices = [(k, k.replace("_", " ")) for k in links.link_kinds()]
+    link_form.kind.choices = links.link_kind_choices()
     context = {
         "rec": rec, "labels": LABELS, "tally": board.tally(rec, current_user),
         "actions": lifecycle.available_actions(current_user, rec),
@@ -290,7 +290,7 @@ def link(rec_id: int):
     """Link a meeting, tip or test purchase."""
     rec = _load(rec_id)
     form = LinkForm(prefix="link")
-    form.kind.choices = [(k, k) for k in links.link_kinds()]
+    form.kind.choices = links.link_kind_choices()
     return _run(rec, "link_form", form, lambda: services.add_link(
         current_user, rec, form.kind.data, form.ref.data), _("Link added."))
 

@@ -1,8 +1,8 @@
 """Advisory Board recommendation tracker: recommendations, events, votes, comments,
 co-signs, milestones, followers, links
 
-Revision ID: 0005
-Revises: 0001
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-11-24 04:29:41.110486
 
 """
@@ -12,8 +12,8 @@ import portal.models  # noqa: F401  (column types)
 
 
 # revision identifiers, used by Alembic.
-revision = '0005'
-down_revision = '0001'
+revision = '0006'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 
