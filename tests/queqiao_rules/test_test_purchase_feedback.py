@@ -174,3 +174,23 @@ def test_listeners_run_inside_the_verdicts_transaction(people, make):
     purchase = db.session.scalars(select(TestPurchase)).one()
     assert seen == [(purchase.id, "genuine", people["member"].id)]
     assert purchase.status == "received" and purchase.verdict is None
+
+
+def test_the_demo_shows_a_tip_with_a_test_purchase_verdict(runner, as_user):
+    from portal.accounts.models import user_by_email
+    from portal.testbuys.models import TestPurchase
+    from queqiao.tips.feedback import feedback_for
+    from queqiao.tips.models import Tip
+
+    for _ in range(2):  # idempotent: the second run adds nothing
+        result = runner.invoke(args=["seed-demo"])
+        assert result.exit_code == 0, result.output
+    tip = db.session.scalars(select(Tip).where(Tip.status == "accepted")).one()
+    feedback = feedback_for(tip)
+    assert (feedback["test_purchases"], feedback["confirmed_counterfeit"],
+            feedback["precision"]) == (1, 1, 1.0)
+    assert count(TestPurchase, source_kind="rule_hit") == 1
+    assert count(CorpusListing, source="test_purchase", kind="counterfeit") == 1
+    html = as_user(user_by_email("member@maison.example")).get(
+        f"/queqiao/tips/{tip.id}/feedback").get_data(as_text=True)
+    assert 'data-figure="confirmed_counterfeit">1</div>' in html
