@@ -128,16 +128,15 @@ def test_a_hit_already_marked_taken_down_is_not_added_twice(people, make, api):
     assert count(CorpusListing, kind="counterfeit", hit_id=hit.id) == 1
 
 
-@pytest.mark.parametrize("source", [{"source_kind": "member", "source_ref": "1"},
-                                    {"source_kind": "analytics", "source_ref": ""},
-                                    {"source_kind": "rule_hit", "source_ref": "99999"},
-                                    {"source_kind": "rule_hit", "source_ref": "hit-1"},
-                                    {"source_kind": "rule_hit", "source_ref": "9" * 60}])
-def test_purchases_not_from_a_known_hit_change_nothing(people, make, source):
+@pytest.mark.parametrize("kind, ref", [("member", "{hit}"), ("analytics", ""),
+                                       ("rule_hit", "{missing}"), ("rule_hit", "hit-{hit}"),
+                                       ("rule_hit", "9" * 60)])
+def test_purchases_not_from_a_known_hit_change_nothing(people, make, kind, ref):
     make_rule(people["staff"], "active")
     scan_dicts(people["staff"], listing("L1"))
-    assert db.session.scalars(select(Hit.id)).one() == 1
-    purchase = _authenticated(people, make, "counterfeit", **source)
+    hit_id = db.session.scalars(select(Hit.id)).one()
+    ref = ref.format(hit=hit_id, missing=hit_id + 1000)
+    purchase = _authenticated(people, make, "counterfeit", source_kind=kind, source_ref=ref)
     assert purchase.verdict == "counterfeit"
     assert count(CorpusListing) == 0
 
