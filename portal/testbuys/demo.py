@@ -61,9 +61,14 @@ def demo_test_purchases() -> list[str]:
     services.order(maison, waiting.id, order_number="PDD-5521", cost=(35_000, "CNY"))
     services.receive(maison, waiting.id, received_at=None, notes="")
 
-    services.propose(staff, platform="taobao", seller_id="sneaker-hub-3",
-                     listing_url="https://item.taobao.example/sneaker-3",
-                     working_group="sportswear-sports-equipment", reason="Rule hit: logo text",
-                     source_kind="rule_hit", source_ref="1")
-    return ["  test purchases: 4 (one closed with a referral, one planned, one awaiting a verdict,"
-            " one from a rule hit)"]
+    lines = ["  test purchases: 3 (one closed with a referral, one planned, one awaiting a verdict)"]
+    # Queqiao's demo proposes one from a real rule hit (source_ref is the hit's id); without
+    # it, show the shape of such a purchase rather than point a second one at that hit.
+    if db.session.scalar(select(TestPurchase.id).where(TestPurchase.source_kind == "rule_hit")
+                         .limit(1)) is None:
+        services.propose(staff, platform="taobao", seller_id="sneaker-hub-3",
+                         listing_url="https://item.taobao.example/sneaker-3",
+                         working_group="sportswear-sports-equipment",
+                         reason="Rule hit: logo text", source_kind="rule_hit", source_ref="1")
+        lines.append("  test purchases: one more, proposed from a rule hit")
+    return lines

@@ -22,6 +22,7 @@ from ..extensions import db
 from ..models import utcnow
 from ..notifications.services import notify
 from ..urls import page_url
+from . import hooks
 from .evidence import append_custody
 from .lifecycle import LIFECYCLE, VERDICT_LABELS
 from .models import MAX_AMOUNT, SOURCE_KINDS, VERDICTS, Participant, TestPurchase
@@ -406,6 +407,7 @@ def authenticate(actor: User, purchase_id: int, *, verdict: Any, method: Any,
     _touch_and_notify(purchase, actor, _l("Test purchase of %(seller)s authenticated: %(verdict)s",
                                           seller=purchase.seller_id,
                                           verdict=VERDICT_LABELS[verdict]))
+    hooks.authenticated(purchase, actor)  # same transaction: listeners commit with the verdict
     db.session.commit()
     return purchase
 

@@ -1,5 +1,7 @@
 """Demo rules, corpus and hits so the demo alliance shows the feature working."""
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
 from portal.accounts.models import User
@@ -59,3 +61,48 @@ def demo_rules() -> list[str]:
             services.add_corpus_listing(staff, kind, title, price, region)
     result = scan(staff, [read_listing(item) for item in DEMO_LISTINGS])
     return [f"Rules: {len(DEMO_RULES)} demo rules, {result.new_hits} hits"]
+
+
+@demo_step
+def demo_test_purchase_from_hit() -> list[str]:
+    """A test purchase of a seller found by a tip's rule, authenticated counterfeit (idempotent).
+
+    Runs after the rules step, so the tip's feedback shows a verdict and the corpus gains
+    the confirmed listing.
+    """
+    from flask import current_app
+
+    from portal.accounts.models import user_by_email
+    from portal.testbuys import services as testbuys
+    from portal.testbuys.models import TestPurchase
+    from queqiao.scanning.models import Hit
+
+    staff = user_by_email("staff@platform.example")
+    hit = db.session.scalars(select(Hit).join(Rule, Hit.rule_id == Rule.id)
+                             .where(Rule.tip_id.is_not(None), Hit.mode == "active")
+                             .order_by(Hit.id)).first()
+    if staff is None or hit is None or db.session.scalar(select(TestPurchase.id).where(
+            TestPurchase.source_kind == "rule_hit", TestPurchase.source_ref == str(hit.id))):
+        return []
+    from portal.models import utcnow
+    from queqiao.tips.models import Tip
+
+    author = db.session.get(Tip, hit.rule.tip_id).author
+    if not author.is_member_side:
+        return []
+
+    snapshot = hit.snapshot or {}
+    purchase = testbuys.propose(
+        staff, platform=current_app.config.get("QUEQIAO_PLATFORM", "marketplace"),
+        seller_id=hit.seller_id or snapshot.get("seller_id") or f"hit-{hit.id}",
+        listing_url=snapshot.get("url") or "", working_group="luxury-goods",
+        reason=f"Rule hit: {hit.title}", budget=(50_000, "CNY"), source_kind="rule_hit",
+        source_ref=str(hit.id))
+    testbuys.join(author, purchase.id, 1)
+    testbuys.schedule(staff, purchase.id, scheduled_for=utcnow() + timedelta(hours=3),
+                      purchaser_id=staff.id)
+    testbuys.order(staff, purchase.id, order_number=f"MK-{hit.id:04d}", cost=(38_000, "CNY"))
+    testbuys.receive(staff, purchase.id, received_at=None, notes="Dust bag without serial card")
+    testbuys.authenticate(author, purchase.id, verdict="counterfeit", method="Heat stamp and "
+                          "stitching", notes="Heat stamp without the accent; 9 stitches per inch")
+    return [f"  rule hit {hit.id}: test purchase authenticated counterfeit (tip feedback)"]

@@ -18,7 +18,7 @@ from portal.models import utcnow
 from portal.notifications.services import notify
 from portal.realtime import STAFF_ROOM
 from portal.urls import page_url
-from queqiao.rules.models import Rule
+from queqiao.rules.models import CorpusListing, Rule
 from queqiao.rules.services import add_corpus_listing
 
 from .listings import BadListing, ScannedListing, read_listing
@@ -168,14 +168,26 @@ def set_outcome(actor, hit: Hit, outcome: Any) -> Hit:
     hit.outcome = outcome
     hit.outcome_at = utcnow()
     hit.outcome_by_id = actor.id
-    snapshot = hit.snapshot or {}
-    price = (snapshot.get("price") or {}).get("amount")
-    add_corpus_listing(actor, "genuine" if outcome == "false_positive" else "counterfeit",
-                       hit.title, price, snapshot.get("region"), source="outcome",
-                       hit_id=hit.id, commit=False)
+    add_hit_to_corpus(actor, hit, "genuine" if outcome == "false_positive" else "counterfeit",
+                      source="outcome")
     record(actor, f"hit.{outcome}", hit, f"Hit {hit.id} marked {outcome}")
     db.session.commit()
     return hit
+
+
+def add_hit_to_corpus(actor, hit: Hit, kind: str, *, source: str) -> CorpusListing | None:
+    """Put the hit's listing snapshot into the corpus as `kind`, once (not committed).
+
+    None when the corpus already holds this hit's listing as `kind`.
+    """
+    already = db.session.scalar(select(CorpusListing.id).where(
+        CorpusListing.hit_id == hit.id, CorpusListing.kind == kind).limit(1))
+    if already is not None:
+        return None
+    snapshot = hit.snapshot or {}
+    price = (snapshot.get("price") or {}).get("amount")
+    return add_corpus_listing(actor, kind, hit.title, price, snapshot.get("region"),
+                              source=source, hit_id=hit.id, commit=False)
 
 
 @dataclass
