@@ -3,6 +3,7 @@
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 
 def _database_url(instance_path: str) -> str:
@@ -15,6 +16,24 @@ def _database_url(instance_path: str) -> str:
     elif url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
     return url
+
+
+def load_settings(config: dict, defaults: dict[str, Any]) -> None:
+    """A feature's settings: what the app's config already says wins, then the environment
+    variable of the same name, then the default. The default's type reads the environment's
+    text; a default of None stands for an optional whole number."""
+    for key, default in defaults.items():
+        if key in config:
+            continue
+        raw = os.environ.get(key, "").strip()
+        if not raw:
+            config[key] = default
+            continue
+        kind = int if default is None else type(default)
+        try:
+            config[key] = kind(raw)
+        except ValueError:
+            raise RuntimeError(f"{key}={raw!r} is not a valid {kind.__name__}") from None
 
 
 def development_secret_key(instance_path: str) -> str:

@@ -1,13 +1,11 @@
 """Shared scheduling of test purchases: joint buys, cost shares, custody and ledger."""
 
-import os
-
 from flask import Blueprint, Flask
 from flask_babel import lazy_gettext as _l
 
 bp = Blueprint("testbuys", __name__, url_prefix="/test-purchases")
 
-# name -> (environment variable, default); all configurable per deployment
+# Defaults, each overridable by the app's config or an environment variable of its name.
 SETTINGS = {
     "TESTBUY_CLASH_DAYS": 7,
     "TESTBUY_CRIMINAL_THRESHOLD": 50_000_00,  # RMB 50,000 in fen
@@ -18,13 +16,13 @@ SETTINGS = {
 
 def register(app: Flask) -> None:
     """Attach test purchases to the app: pages, API, policy, calendar, CLI, demo data."""
+    from ..config import load_settings
     from ..ui import nav_item
     from . import calendar_feed, demo, home, policy, views  # noqa: F401
     from .api import api
     from .cli import register_commands
 
-    for name, default in SETTINGS.items():
-        app.config.setdefault(name, int(os.environ.get(name, default)))
+    load_settings(app.config, SETTINGS)
     app.register_blueprint(bp)
     app.register_blueprint(api)
     register_commands(app)

@@ -274,7 +274,7 @@ def _acting(actor: User, purchase_id: int, action: str, rule: str = "test_purcha
 
 def clash_for(purchase: TestPurchase, when: datetime) -> TestPurchase | None:
     """Another buy from the same seller scheduled within the clash window of `when`."""
-    days = current_app.config.get("TESTBUY_CLASH_DAYS", 7)
+    days = current_app.config["TESTBUY_CLASH_DAYS"]
     window = timedelta(days=days)
     return db.session.scalar(select(TestPurchase).where(
         TestPurchase.id != purchase.id, TestPurchase.platform == purchase.platform,
@@ -314,7 +314,7 @@ def schedule(actor: User, purchase_id: int, *, scheduled_for: datetime | None,
         raise Conflict(
             _("Test purchase #%(id)d buys from this seller on %(day)s, within %(n)d days.",
               id=clash.id, day=clash.scheduled_for.date().isoformat(),
-              n=current_app.config.get("TESTBUY_CLASH_DAYS", 7)),
+              n=current_app.config["TESTBUY_CLASH_DAYS"]),
             code="schedule_clash", clashing_id=clash.id)
     again = purchase.status == "scheduled"
     purchase.status, purchase.scheduled_for, purchase.purchaser_id = state, scheduled_for, purchaser.id

@@ -93,7 +93,7 @@ def demo_test_purchase_from_hit() -> list[str]:
 
     snapshot = hit.snapshot or {}
     purchase = testbuys.propose(
-        staff, platform=current_app.config.get("QUEQIAO_PLATFORM", "marketplace"),
+        staff, platform=current_app.config["QUEQIAO_PLATFORM"],
         seller_id=hit.seller_id or snapshot.get("seller_id") or f"hit-{hit.id}",
         listing_url=snapshot.get("url") or "", working_group="luxury-goods",
         reason=f"Rule hit: {hit.title}", budget=(50_000, "CNY"), source_kind="rule_hit",

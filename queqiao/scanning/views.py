@@ -18,8 +18,6 @@ from .forms import FeedForm, HitFilterForm, OutcomeForm
 from .listings import BadListing, ScannedListing, read_listing
 from .models import FeedUpload
 
-FEED_MAX_BYTES = 4 * 1024**3
-
 
 @bp.get("/hits")
 @access("staff")
@@ -56,7 +54,7 @@ def hit(hit_id: int):
     snapshot = item.snapshot or {}
     proposal = "/test-purchases/new?" + urlencode({
         "source_kind": "rule_hit", "source_ref": item.id,
-        "platform": current_app.config.get("QUEQIAO_PLATFORM", "marketplace"),
+        "platform": current_app.config["QUEQIAO_PLATFORM"],
         "seller_id": snapshot.get("seller_id") or "", "listing_url": snapshot.get("url") or ""})
     return render_template("queqiao_rules/hit.html", hit=item, snapshot=snapshot,
                            proposal_url=proposal, form=OutcomeForm())
@@ -94,7 +92,7 @@ def feeds():
 @access("staff")
 def upload_feed():
     """Keep a feed file and scan it in the background; its page shows the progress."""
-    request.max_content_length = current_app.config.get("QUEQIAO_FEED_MAX_BYTES", FEED_MAX_BYTES)
+    request.max_content_length = current_app.config["QUEQIAO_FEED_MAX_BYTES"]
     form = FeedForm()
     if form.validate_on_submit():
         try:

@@ -1,8 +1,8 @@
 """Settings of the tip exchange, each overridable by an environment variable of its name."""
 
-import os
-
 from flask import Flask
+
+from portal.config import load_settings
 
 DEFAULTS = {
     # The trusted-contributor mark, modelled on the good-faith programme.
@@ -15,7 +15,4 @@ DEFAULTS = {
 
 def init_app(app: Flask) -> None:
     """Put the defaults in the app's config unless the config or environment set them."""
-    for key, default in DEFAULTS.items():
-        if key not in app.config:
-            raw = os.environ.get(key)
-            app.config[key] = type(default)(raw) if raw not in (None, "") else default
+    load_settings(app.config, DEFAULTS)

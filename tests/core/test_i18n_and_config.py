@@ -50,3 +50,19 @@ def test_database_url_schemes_are_normalised(monkeypatch, given, expected):
 def test_default_database_is_sqlite_in_the_instance_folder(monkeypatch):
     monkeypatch.delenv("DATABASE_URL", raising=False)
     assert _database_url("/instance") == "sqlite:////instance/portal.sqlite3"
+
+
+def test_feature_settings_come_from_config_then_environment_then_defaults(monkeypatch):
+    from portal.config import load_settings
+
+    monkeypatch.setenv("EXAMPLE_DAYS", "9")
+    monkeypatch.setenv("EXAMPLE_QUORUM", "")
+    monkeypatch.setenv("EXAMPLE_NAME", "taobao")
+    config = {"EXAMPLE_SET": 1}
+    load_settings(config, {"EXAMPLE_SET": 5, "EXAMPLE_DAYS": 7, "EXAMPLE_QUORUM": None,
+                           "EXAMPLE_NAME": "marketplace", "EXAMPLE_RATE": 0.9})
+    assert config == {"EXAMPLE_SET": 1, "EXAMPLE_DAYS": 9, "EXAMPLE_QUORUM": None,
+                      "EXAMPLE_NAME": "taobao", "EXAMPLE_RATE": 0.9}
+    monkeypatch.setenv("EXAMPLE_DAYS", "a week")
+    with pytest.raises(RuntimeError, match="EXAMPLE_DAYS='a week' is not a valid int"):
+        load_settings({}, {"EXAMPLE_DAYS": 7})

@@ -1,7 +1,5 @@
 """The Advisory Board recommendation tracker."""
 
-import os
-
 import click
 from flask import Blueprint, Flask
 from flask.cli import with_appcontext
@@ -26,18 +24,15 @@ def remind_board(days: int) -> None:
 
 def register(app: Flask) -> None:
     """Attach the tracker (pages and API) to the app."""
+    from portal.config import load_settings
     from portal.ui import nav_item
 
     from . import demo, link_kinds, panels, rules, views  # noqa: F401
     from .api import bp as api_bp
 
-    # Settings from the environment unless the app's configuration already gives them:
-    # votes needed for a decision (default: a majority of the current chairs) and the days
+    # Votes needed for a decision (None: a majority of the current chairs) and the days
     # the board has to review a submission.
-    for key, default in (("ADVISORY_QUORUM", ""), ("ADVISORY_REVIEW_DAYS", "14")):
-        if key not in app.config:
-            value = os.environ.get(key, default).strip()
-            app.config[key] = int(value) if value else None
+    load_settings(app.config, {"ADVISORY_QUORUM": None, "ADVISORY_REVIEW_DAYS": 14})
     app.register_blueprint(bp)
     app.register_blueprint(api_bp)
     app.cli.add_command(remind_board)
