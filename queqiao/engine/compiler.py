@@ -2,10 +2,10 @@
 
 Every distinct normalised term (from `all`, `any` and `none` of every rule) becomes one
 key of a single pyahocorasick automaton, valued with a small integer term index. The
-automaton works on UTF-8 bytes (see `normalisation.scan_form`). For one listing, a
-single `Automaton.iter` pass over the title yields the set of term indices present;
-`iter` (not `iter_long`) is used because overlapping matches matter ("包" inside
-"包包" must be seen as well as "包包").
+automaton works on UTF-8 bytes (see `normalisation.scan_form`). For one listing, an
+`Automaton.iter` pass over the title yields the set of term indices present; `iter`
+(not `iter_long`) is used because overlapping matches matter ("包" inside "包包" must
+be seen as well as "包包").
 
 Rules are then reached through *anchors*, so that per-listing work depends on the terms
 found, not on the number of rules:
@@ -27,6 +27,14 @@ listing, one C-level set intersection finds the triggers present (most listings 
 there); each trigger's partner table is intersected with the terms found; whatever an
 anchor does not settle (further `all` terms, `none` terms, price ceiling, regions) is
 checked with precomputed frozensets only for the few candidates that remain.
+
+Listings are matched in batches, so that per-title Python overhead is paid per batch.
+Within a batch, listings are grouped by price band; each group's titles are normalised
+as one text (`normalisation.batch_scan_form`, titles separated by a byte UTF-8 never
+uses) and scanned once by a small automaton holding only that band's triggers. A
+listing without a trigger of its band cannot match anything, and most listings have
+none, so only the few where a trigger turns up get the full automaton pass, over their
+own slice of the text.
 """
 
 from __future__ import annotations
@@ -34,6 +42,7 @@ from __future__ import annotations
 import heapq
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
+from itertools import islice
 from operator import itemgetter
 from typing import Any
 
@@ -41,7 +50,13 @@ import ahocorasick
 
 from queqiao.engine.errors import RuleError
 from queqiao.engine.listing import Listing
-from queqiao.engine.normalisation import normalise, scan_form, scan_term
+from queqiao.engine.normalisation import (
+    SEPARATOR,
+    batch_scan_form,
+    normalise,
+    scan_form,
+    scan_term,
+)
 from queqiao.engine.rules import RuleId, RuleSpec
 
 # What is left to check for a rule once its anchor has been found:
@@ -67,6 +82,9 @@ _Table = dict[int, _Bucket]
 _Band = tuple[dict[int, _Table], frozenset[int]]
 # At most this many price boundaries; more distinct ceilings share bands.
 _MAX_BOUNDS = 32
+# Listings normalised and scanned together: large enough that per-batch calls cost
+# nothing per listing, small enough that iter_matches stays lazy and memory flat.
+BATCH = 2048
 
 _term_index = itemgetter(1)
 _NOT_YET = object()
@@ -80,11 +98,14 @@ def _id_order(rule_id: RuleId) -> tuple[int, int | str]:
 class CompiledRuleSet:
     """An immutable, thread-safe matcher for a fixed set of rules; build it with compile_rules."""
 
-    __slots__ = ("_rules", "_ids", "_automaton", "_bounds", "_bands", "_term_count")
+    __slots__ = (
+        "_rules", "_ids", "_automaton", "_finders", "_bounds", "_bands", "_term_count"
+    )
 
     _rules: tuple[RuleSpec, ...]
     _ids: tuple[RuleId, ...]
     _automaton: Any
+    _finders: tuple[Any, ...]
     _bounds: tuple[int, ...]
     _bands: tuple[_Band, ...]
     _term_count: int
@@ -108,10 +129,12 @@ class CompiledRuleSet:
         share = _term_shares(automaton, len(terms), sample)
         tables = _build_triggers(_build_anchors(ordered, terms, share), share)
         bounds, bands = _price_bands(tables)
+        finders = _finders(bands, list(terms))
         set_ = object.__setattr__
         set_(self, "_rules", tuple(ordered))
         set_(self, "_ids", tuple(rule.id for rule in ordered))
         set_(self, "_automaton", automaton)
+        set_(self, "_finders", finders)
         set_(self, "_term_count", len(terms))
         set_(self, "_bounds", bounds)
         set_(self, "_bands", bands)
@@ -156,26 +179,79 @@ class CompiledRuleSet:
         return list(self.iter_matches(listings))
 
     def iter_matches(self, listings: Iterable[Listing]) -> Iterator[tuple[str, RuleId]]:
-        """Yield (listing id, rule id) for every match, lazily, in match_many's order."""
+        """Yield (listing id, rule id) for every match, lazily, in match_many's order.
+
+        Listings are taken in batches of BATCH: each batch is normalised as one text and
+        scanned once by the trigger automaton; only listings where a trigger turns up
+        get the full automaton pass over their own slice of that text.
+        """
         if not self._term_count:
             return
-        # Bound locals: this loop runs once per listing, millions of times. It keeps no
-        # state beyond the current listing, so concurrent callers cannot interfere.
-        scan = self._automaton.iter
+        listings = iter(listings)
+        while batch := list(islice(listings, BATCH)):
+            yield from self._match_batch(batch)
+
+    def _match_batch(self, batch: list[Listing]) -> Iterator[tuple[str, RuleId]]:
+        """Yield the matches of one batch of listings, in listing then rule_ids order."""
+        # Bound locals: this runs for every batch. Nothing is kept beyond the batch, so
+        # concurrent callers cannot interfere.
         bounds = self._bounds
-        bands = self._bands
         no_price = len(bounds)
-        ids = self._ids
-        for listing in listings:
-            found = set(map(_term_index, scan(scan_form(listing.title))))
+        # A missing price fails every ceiling, like a price above all of them.
+        groups: dict[int, list[int]] = {}
+        for number, listing in enumerate(batch):
             price = listing.price
-            # A missing price fails every ceiling, like a price above all of them.
-            triggers, trigger_terms = bands[no_price if price is None else bisect_left(bounds, price)]
-            present = found.intersection(trigger_terms)
-            if not present:
+            band = no_price if price is None else bisect_left(bounds, price)
+            if band in groups:
+                groups[band].append(number)
+            else:
+                groups[band] = [number]
+        found_hits: list[tuple[int, list[int]]] = []
+        for band, members in groups.items():
+            finder = self._finders[band]
+            if finder is not None:
+                found_hits.extend(self._match_band(band, finder, [batch[i] for i in members], members))
+        if len(groups) > 1:
+            found_hits.sort()
+        ids = self._ids
+        for number, hits in found_hits:
+            listing_id = batch[number].id
+            for ordinal in hits:
+                yield listing_id, ids[ordinal]
+
+    def _match_band(
+        self, band: int, finder: Any, listings: list[Listing], numbers: list[int]
+    ) -> Iterator[tuple[int, list[int]]]:
+        """Yield (batch number, rule ordinals) for `listings`, which all fall in price `band`.
+
+        Their titles are normalised into one text and scanned by the band's trigger
+        automaton; a listing without a trigger of its band cannot match, so only listings
+        where one turns up get the full automaton pass, over their own slice of the text.
+        """
+        text = batch_scan_form([listing.title for listing in listings])
+        scan = self._automaton.iter
+        triggers, trigger_terms = self._bands[band]
+        find = text.find
+        rfind = text.rfind
+        count = text.count
+        # Listing `index` starts at `start`; triggers arrive in text order, so both
+        # only move forward and the separators are counted once over the text.
+        index = 0
+        start = 0
+        for end, _ in finder.iter(text):
+            if end < start:  # a further trigger in the listing just handled
                 continue
+            begin = rfind(SEPARATOR, start, end) + 1
+            if begin:
+                index += count(SEPARATOR, start, begin)
+            start = find(SEPARATOR, end)
+            if start < 0:
+                start = len(text)
+            listing = listings[index]
+            # A slice, not iter(text, begin, start): that form costs the whole text.
+            found = set(map(_term_index, scan(text[begin:start])))
             hits: list[int] = []
-            for term in present:
+            for term in found.intersection(trigger_terms):
                 table = triggers[term]
                 for key in table.keys() & found:
                     _collect(table[key], found, listing, hits)
@@ -183,22 +259,7 @@ class CompiledRuleSet:
                 if len(hits) > 1:
                     # A rule anchored on several `any` terms can be reached twice.
                     hits = sorted(set(hits))
-                listing_id = listing.id
-                for ordinal in hits:
-                    yield listing_id, ids[ordinal]
-
-    def scan_only(self, texts: Iterable[str]) -> int:
-        """Run only the automaton pass over texts already in scan_form; return the term hits.
-
-        This is the floor under match_many's cost (no normalisation, no rule evaluation)
-        and exists so benchmarks can measure it against the same automaton.
-        """
-        scan = self._automaton.iter
-        seen = 0
-        for text in texts:
-            for _ in scan(text):
-                seen += 1
-        return seen
+                yield numbers[index], hits
 
 
 def _collect(bucket: _Bucket, found: set[int], listing: Listing, hits: list[int]) -> None:
@@ -379,6 +440,21 @@ def _price_bands(tables: dict[int, _Table]) -> tuple[tuple[int, ...], tuple[_Ban
                 kept[term] = narrowed
         bands.append((kept, frozenset(kept)))
     return bounds, tuple(bands)
+
+
+def _finders(bands: tuple[_Band, ...], spelled: list[str]) -> tuple[Any, ...]:
+    """Return per price band an automaton of just its trigger terms (None if it has none)."""
+    finders: list[Any] = []
+    for _, trigger_terms in bands:
+        if not trigger_terms:
+            finders.append(None)
+            continue
+        finder = ahocorasick.Automaton(ahocorasick.STORE_ANY)
+        for index in sorted(trigger_terms):
+            finder.add_word(scan_term(spelled[index]), index)
+        finder.make_automaton()
+        finders.append(finder)
+    return tuple(finders)
 
 
 def compile_rules(

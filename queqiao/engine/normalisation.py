@@ -58,6 +58,19 @@ CASEFOLD_STABLE_LEADS = (*NFKC_STABLE_LEADS, 0xE3, 0xEE, 0xEF)
 _FAST = _byte_table(NFKC_STABLE_LEADS)
 _AFTER_NFKC = _byte_table(CASEFOLD_STABLE_LEADS)
 
+# The batch form separates titles by the byte 0xFF, which never occurs in UTF-8, so no
+# encoded term can match across two titles. Titles are joined by NUL before encoding
+# (NUL is a starter that composes with nothing under NFKC, is unchanged by casefold and
+# is not whitespace) and this table turns each NUL into that separator.
+SEPARATOR = "\xff"
+_BATCH = bytearray(_FAST)
+_BATCH[0] = 0xFF
+_BATCH_FAST = bytes(_BATCH)
+_BATCH = bytearray(_AFTER_NFKC)
+_BATCH[0] = 0xFF
+_BATCH_AFTER_NFKC = bytes(_BATCH)
+del _BATCH
+
 
 def scan_form(text: str) -> str:
     """Return normalise(text) as UTF-8 bytes decoded one byte per char (Latin-1)."""
@@ -79,6 +92,70 @@ def scan_form(text: str) -> str:
     elif "  " in text or text[:1] == " " or text[-1:] == " ":
         raw = b" ".join(raw.split())
     return raw.decode("latin-1")
+
+
+def batch_scan_form(titles: list[str]) -> str:
+    """Return SEPARATOR.join(map(scan_form, titles)), paying per-call overhead once per batch.
+
+    The whole batch is encoded and byte-translated at once; only titles holding a
+    character the byte table cannot settle (NFKC or casefold needed, odd whitespace) go
+    through scan_form one by one, and white space is collapsed over the batch with the
+    separators treated as title ends.
+    """
+    joined = "\x00".join(titles)
+    # A title holding NUL itself would be split in two: take the per-title path.
+    if joined.count("\x00") != len(titles) - 1:
+        return SEPARATOR.join(map(scan_form, titles))
+    try:
+        encoded = joined.encode()
+    except UnicodeEncodeError:  # lone surrogates
+        return SEPARATOR.join(map(scan_form, titles))
+    raw = encoded.translate(_BATCH_FAST)
+    if 0 in raw:
+        raw = _repair(raw, encoded)
+    if b"  " in raw or b" \xff" in raw or b"\xff " in raw or raw[:1] == b" " or raw[-1:] == b" ":
+        # Only the plain space is left to collapse: every other white-space byte maps to
+        # 0 in both tables, so its title was repaired above.
+        raw = b" ".join(raw.split()).replace(b" \xff", b"\xff").replace(b"\xff ", b"\xff")
+    return raw.decode("latin-1")
+
+
+def _repair(raw: bytes, encoded: bytes) -> bytes:
+    """Replace every title of `raw` holding a 0 byte by the scan form of its original text.
+
+    `encoded` is the batch before translation; translation maps byte to byte, so a
+    title occupies the same offsets in both. The titles to repair are NFKC-normalised
+    together, joined by NUL as in batch_scan_form; any that still hold a byte the
+    after-NFKC table cannot settle go through scan_form one by one. White space is
+    left to batch_scan_form, which collapses it over the whole batch.
+    """
+    spans: list[tuple[int, int]] = []
+    flawed = raw.find(0)
+    while flawed >= 0:
+        start = raw.rfind(0xFF, 0, flawed) + 1
+        stop = raw.find(0xFF, flawed)
+        if stop < 0:
+            stop = len(raw)
+        spans.append((start, stop))
+        flawed = raw.find(0, stop)
+    originals = [encoded[start:stop].decode() for start, stop in spans]
+    fixed = _unicode_normalize("NFKC", "\x00".join(originals)).encode().translate(_BATCH_AFTER_NFKC)
+    forms = fixed.split(b"\xff")
+    if len(forms) != len(originals):  # cannot happen: NFKC neither makes nor drops NUL
+        forms = [scan_form(text).encode("latin-1") for text in originals]
+    elif 0 in fixed:
+        forms = [
+            scan_form(text).encode("latin-1") if 0 in form else form
+            for form, text in zip(forms, originals, strict=True)
+        ]
+    pieces: list[bytes] = []
+    done = 0
+    for (start, stop), form in zip(spans, forms, strict=True):
+        pieces.append(raw[done:start])
+        pieces.append(form)
+        done = stop
+    pieces.append(raw[done:])
+    return b"".join(pieces)
 
 
 def _general_scan_form(text: str) -> str:
