@@ -16,6 +16,7 @@ every step of the scan slow.
 
 from __future__ import annotations
 
+from unicodedata import combining
 from unicodedata import normalize as _unicode_normalize
 
 NORMALISATION = "NFKC+casefold+collapse-whitespace"
@@ -65,11 +66,43 @@ _AFTER_NFKC = _byte_table(CASEFOLD_STABLE_LEADS)
 SEPARATOR = "\xff"
 _BATCH = bytearray(_FAST)
 _BATCH[0] = 0xFF
-_BATCH_FAST = bytes(_BATCH)
 _BATCH = bytearray(_AFTER_NFKC)
 _BATCH[0] = 0xFF
-_BATCH_AFTER_NFKC = bytes(_BATCH)
+_BATCH_TABLE = bytes(_BATCH)
 del _BATCH
+
+
+def _unstable_characters() -> list[str]:
+    """Characters with a lead byte only the after-NFKC table lets through that it cannot settle.
+
+    These are the ones NFKC changes and combining marks (which compose with or reorder
+    around their neighbours), and (for safety) any that casefold changes or that are
+    white space; the rest of those lead bytes' characters stand for themselves. (The
+    characters of NFKC_STABLE_LEADS all do; tests check both.)
+    """
+    found = []
+    for lead in sorted(set(CASEFOLD_STABLE_LEADS) - set(NFKC_STABLE_LEADS)):
+        first = (lead & 0x0F) << 12
+        for code in range(first, first + 0x1000):
+            if 0xD800 <= code <= 0xDFFF:
+                continue
+            char = chr(code)
+            if (
+                _unicode_normalize("NFKC", char) != char
+                or combining(char)
+                or char.casefold() != char
+                or char.isspace()
+            ):
+                found.append(char)
+    return found
+
+
+UNSTABLE_CHARACTERS = frozenset(_unstable_characters())
+# Their UTF-8 forms, and a table marking the bytes _next_flaw stops at: 0 (a byte the
+# batch table could not settle) and the lead bytes of those characters.
+_SEPARATOR_AS_SPACE = bytes(range(0xFF)) + b" "
+UNSTABLE_FORMS = frozenset(char.encode() for char in UNSTABLE_CHARACTERS)
+_STOPS = bytes(1 if byte in (0, *{form[0] for form in UNSTABLE_FORMS}) else 2 for byte in range(256))
 
 
 def scan_form(text: str) -> str:
@@ -110,52 +143,53 @@ def batch_scan_form(titles: list[str]) -> str:
         encoded = joined.encode()
     except UnicodeEncodeError:  # lone surrogates
         return SEPARATOR.join(map(scan_form, titles))
-    raw = encoded.translate(_BATCH_FAST)
-    if 0 in raw:
-        raw = _repair(raw, encoded)
-    if b"  " in raw or b" \xff" in raw or b"\xff " in raw or raw[:1] == b" " or raw[-1:] == b" ":
-        # Only the plain space is left to collapse: every other white-space byte maps to
-        # 0 in both tables, so its title was repaired above.
+    raw = encoded.translate(_BATCH_TABLE)
+    stops = raw.translate(_STOPS)
+    if _next_flaw(raw, stops, 0) >= 0:
+        raw = _repair(raw, stops, encoded)
+    # One search instead of three: with separators read as spaces, a double space is a
+    # run of spaces, a space at a title's end, or an empty title (harmless to collapse).
+    if raw[:1] == b" " or raw[-1:] == b" " or b"  " in raw.translate(_SEPARATOR_AS_SPACE):
+        # Only the plain space is left to collapse: every other white-space character is
+        # a flaw, so its title was repaired above.
         raw = b" ".join(raw.split()).replace(b" \xff", b"\xff").replace(b"\xff ", b"\xff")
     return raw.decode("latin-1")
 
 
-def _repair(raw: bytes, encoded: bytes) -> bytes:
-    """Replace every title of `raw` holding a 0 byte by the scan form of its original text.
+def _repair(raw: bytes, stops: bytes, encoded: bytes) -> bytes:
+    """Replace every title of `raw` with a flaw (see _next_flaw) by its scan_form.
 
     `encoded` is the batch before translation; translation maps byte to byte, so a
-    title occupies the same offsets in both. The titles to repair are NFKC-normalised
-    together, joined by NUL as in batch_scan_form; any that still hold a byte the
-    after-NFKC table cannot settle go through scan_form one by one. White space is
-    left to batch_scan_form, which collapses it over the whole batch.
+    title occupies the same offsets in both. White space is left to batch_scan_form,
+    which collapses it over the whole batch.
     """
-    spans: list[tuple[int, int]] = []
-    flawed = raw.find(0)
+    pieces: list[bytes] = []
+    done = 0
+    flawed = _next_flaw(raw, stops, 0)
     while flawed >= 0:
         start = raw.rfind(0xFF, 0, flawed) + 1
         stop = raw.find(0xFF, flawed)
         if stop < 0:
             stop = len(raw)
-        spans.append((start, stop))
-        flawed = raw.find(0, stop)
-    originals = [encoded[start:stop].decode() for start, stop in spans]
-    fixed = _unicode_normalize("NFKC", "\x00".join(originals)).encode().translate(_BATCH_AFTER_NFKC)
-    forms = fixed.split(b"\xff")
-    if len(forms) != len(originals):  # cannot happen: NFKC neither makes nor drops NUL
-        forms = [scan_form(text).encode("latin-1") for text in originals]
-    elif 0 in fixed:
-        forms = [
-            scan_form(text).encode("latin-1") if 0 in form else form
-            for form, text in zip(forms, originals, strict=True)
-        ]
-    pieces: list[bytes] = []
-    done = 0
-    for (start, stop), form in zip(spans, forms, strict=True):
         pieces.append(raw[done:start])
-        pieces.append(form)
+        pieces.append(scan_form(encoded[start:stop].decode()).encode("latin-1"))
         done = stop
+        flawed = _next_flaw(raw, stops, stop)
     pieces.append(raw[done:])
     return b"".join(pieces)
+
+
+def _next_flaw(raw: bytes, stops: bytes, start: int) -> int:
+    """Return the offset of the next byte from `start` that the batch table cannot settle, or -1.
+
+    That is a byte the table maps to 0, or the start of one of UNSTABLE_CHARACTERS.
+    `stops` is raw.translate(_STOPS), so that C finds every candidate and Python looks
+    only at the lead bytes those characters share with stable ones.
+    """
+    flawed = stops.find(1, start)
+    while flawed >= 0 and raw[flawed] and raw[flawed:flawed + 3] not in UNSTABLE_FORMS:
+        flawed = stops.find(1, flawed + 3)
+    return flawed
 
 
 def _general_scan_form(text: str) -> str:

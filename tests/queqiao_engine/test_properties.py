@@ -5,7 +5,15 @@ import unicodedata
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from queqiao.engine import Listing, RuleSpec, compile_rules, compiler, normalise, reference_match
+from queqiao.engine import (
+    Listing,
+    RuleSpec,
+    compile_rules,
+    compiler,
+    normalisation,
+    normalise,
+    reference_match,
+)
 from queqiao.engine.normalisation import (
     CASEFOLD_STABLE_LEADS,
     NFKC_STABLE_LEADS,
@@ -178,3 +186,30 @@ def test_matches_are_found_across_batch_boundaries(monkeypatch):
     ]
     expected = [("0", 1), ("2", 2), ("4", 1), ("4", 2), ("6", 1)]
     assert compile_rules(rule_set).match_many(batch) == expected
+
+
+def test_the_batch_table_settles_every_character_it_lets_through():
+    for lead in sorted(set(CASEFOLD_STABLE_LEADS) - set(NFKC_STABLE_LEADS)):
+        for code in _code_points(lead):
+            if 0xD800 <= code <= 0xDFFF:
+                continue
+            char = chr(code)
+            flagged = char.encode() in normalisation.UNSTABLE_FORMS
+            assert flagged == (char in normalisation.UNSTABLE_CHARACTERS), hex(code)
+            if not flagged:  # the batch table passes it through unchanged
+                assert unicodedata.normalize("NFKC", char) == char, hex(code)
+                assert unicodedata.combining(char) == 0, hex(code)
+                assert char.casefold() == char and not char.isspace(), hex(code)
+    # The characters the benchmark titles use for tags stay on the batch path.
+    assert "【" not in normalisation.UNSTABLE_CHARACTERS
+    assert "（" in normalisation.UNSTABLE_CHARACTERS  # NFKC makes it "("
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(
+    st.text(alphabet=st.characters(min_codepoint=0x3000, max_codepoint=0xFFFF), max_size=6)
+    | st.text(alphabet="かカｶﾞ\u3099\u309a【】（）ＡＡ　 a古", max_size=6),
+    max_size=10,
+))
+def test_the_batch_scan_form_on_kana_punctuation_and_full_width_forms(batch):
+    assert batch_scan_form(batch) == SEPARATOR.join(map(scan_form, batch))
