@@ -33,8 +33,9 @@ Within a batch, listings are grouped by price band; each group's titles are norm
 as one text (`normalisation.batch_scan_form`, titles separated by a byte UTF-8 never
 uses) and scanned once by a small automaton holding only that band's triggers. A
 listing without a trigger of its band cannot match anything, and most listings have
-none, so only the few where a trigger turns up get the full automaton pass, over their
-own slice of the text.
+none, so only the few where a trigger turns up are looked at further, on their own
+slice of the text: a small trigger table by testing its partner terms as substrings, a
+large one (or a rule that needs every term found) by the full automaton pass.
 """
 
 from __future__ import annotations
@@ -85,6 +86,9 @@ _MAX_BOUNDS = 32
 # Listings normalised and scanned together: large enough that per-batch calls cost
 # nothing per listing, small enough that iter_matches stays lazy and memory flat.
 BATCH = 2048
+# A trigger table with at most this many keys is settled by substring tests of its
+# partner terms; a larger one by the full automaton pass over the title.
+_PROBE_LIMIT = 12
 
 _term_index = itemgetter(1)
 _NOT_YET = object()
@@ -99,13 +103,14 @@ class CompiledRuleSet:
     """An immutable, thread-safe matcher for a fixed set of rules; build it with compile_rules."""
 
     __slots__ = (
-        "_rules", "_ids", "_automaton", "_finders", "_bounds", "_bands", "_term_count"
+        "_rules", "_ids", "_automaton", "_finders", "_forms", "_bounds", "_bands", "_term_count"
     )
 
     _rules: tuple[RuleSpec, ...]
     _ids: tuple[RuleId, ...]
     _automaton: Any
     _finders: tuple[Any, ...]
+    _forms: tuple[str, ...]
     _bounds: tuple[int, ...]
     _bands: tuple[_Band, ...]
     _term_count: int
@@ -135,6 +140,7 @@ class CompiledRuleSet:
         set_(self, "_ids", tuple(rule.id for rule in ordered))
         set_(self, "_automaton", automaton)
         set_(self, "_finders", finders)
+        set_(self, "_forms", tuple(scan_term(term) for term in terms))
         set_(self, "_term_count", len(terms))
         set_(self, "_bounds", bounds)
         set_(self, "_bands", bands)
@@ -226,40 +232,66 @@ class CompiledRuleSet:
 
         Their titles are normalised into one text and scanned by the band's trigger
         automaton; a listing without a trigger of its band cannot match, so only listings
-        where one turns up get the full automaton pass, over their own slice of the text.
+        where one turns up are looked at further (see _resolve), on their own slice of
+        the text.
         """
         text = batch_scan_form([listing.title for listing in listings])
-        scan = self._automaton.iter
-        triggers, trigger_terms = self._bands[band]
+        triggers = self._bands[band][0]
         find = text.find
         rfind = text.rfind
         count = text.count
-        # Listing `index` starts at `start`; triggers arrive in text order, so both
-        # only move forward and the separators are counted once over the text.
-        index = 0
-        start = 0
-        for end, _ in finder.iter(text):
-            if end < start:  # a further trigger in the listing just handled
+        # Listing `index` starts at `begin` and ends at `start`; triggers arrive in text
+        # order, so both only move forward and the separators are counted once.
+        index = begin = start = 0
+        present: set[int] = set()
+        for end, term in finder.iter(text):
+            if end < start:  # a further trigger in the current listing
+                present.add(term)
                 continue
+            if present:
+                hits = self._resolve(triggers, present, text[begin:start], listings[index])
+                if hits:
+                    yield numbers[index], hits
             begin = rfind(SEPARATOR, start, end) + 1
-            if begin:
-                index += count(SEPARATOR, start, begin)
+            index += count(SEPARATOR, start, begin)
             start = find(SEPARATOR, end)
             if start < 0:
                 start = len(text)
-            listing = listings[index]
-            # A slice, not iter(text, begin, start): that form costs the whole text.
-            found = set(map(_term_index, scan(text[begin:start])))
-            hits: list[int] = []
-            for term in found.intersection(trigger_terms):
-                table = triggers[term]
-                for key in table.keys() & found:
-                    _collect(table[key], found, listing, hits)
+            present = {term}
+        if present:
+            hits = self._resolve(triggers, present, text[begin:start], listings[index])
             if hits:
-                if len(hits) > 1:
-                    # A rule anchored on several `any` terms can be reached twice.
-                    hits = sorted(set(hits))
                 yield numbers[index], hits
+
+    def _resolve(
+        self, triggers: dict[int, _Table], present: set[int], title: str, listing: Listing
+    ) -> list[int]:
+        """Return the sorted ordinals of the rules `listing` matches, given its triggers.
+
+        `title` is the listing's scan form. A small trigger table is settled by testing
+        its partner terms as substrings of the title, which is what the automaton would
+        report; the full automaton pass over the title runs only for a large table or
+        once a bucket needs the complete set of terms found.
+        """
+        forms = self._forms
+        found: set[int] | None = None
+        hits: list[int] = []
+        for term in present:
+            table = triggers[term]
+            if len(table) > _PROBE_LIMIT:
+                if found is None:
+                    found = set(map(_term_index, self._automaton.iter(title)))
+                keys: Iterable[int] = table.keys() & found
+            else:
+                keys = [key for key in table if key == term or forms[key] in title]
+            for key in keys:
+                if found is None:
+                    found = set(map(_term_index, self._automaton.iter(title)))
+                _collect(table[key], found, listing, hits)
+        if len(hits) > 1:
+            # A rule anchored on several `any` terms can be reached twice.
+            hits = sorted(set(hits))
+        return hits
 
 
 def _collect(bucket: _Bucket, found: set[int], listing: Listing, hits: list[int]) -> None:

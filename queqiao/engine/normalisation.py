@@ -61,15 +61,18 @@ _AFTER_NFKC = _byte_table(CASEFOLD_STABLE_LEADS)
 
 # The batch form separates titles by the byte 0xFF, which never occurs in UTF-8, so no
 # encoded term can match across two titles. Titles are joined by NUL before encoding
-# (NUL is a starter that composes with nothing under NFKC, is unchanged by casefold and
-# is not whitespace) and this table turns each NUL into that separator.
+# and the batch table turns each NUL into that separator. It is the after-NFKC table,
+# so it lets through the lead bytes of CJK punctuation, kana and full-width forms; the
+# few of their characters that NFKC changes (UNSTABLE_CHARACTERS below) are found by
+# _next_flaw, and their titles, like those holding any byte the table maps to 0, take
+# the per-title path.
 SEPARATOR = "\xff"
-_BATCH = bytearray(_FAST)
-_BATCH[0] = 0xFF
 _BATCH = bytearray(_AFTER_NFKC)
 _BATCH[0] = 0xFF
 _BATCH_TABLE = bytes(_BATCH)
 del _BATCH
+# Reads separators as spaces, so that one search finds every space to collapse.
+_SEPARATOR_AS_SPACE = bytes(range(0xFF)) + b" "
 
 
 def _unstable_characters() -> list[str]:
@@ -100,7 +103,6 @@ def _unstable_characters() -> list[str]:
 UNSTABLE_CHARACTERS = frozenset(_unstable_characters())
 # Their UTF-8 forms, and a table marking the bytes _next_flaw stops at: 0 (a byte the
 # batch table could not settle) and the lead bytes of those characters.
-_SEPARATOR_AS_SPACE = bytes(range(0xFF)) + b" "
 UNSTABLE_FORMS = frozenset(char.encode() for char in UNSTABLE_CHARACTERS)
 _STOPS = bytes(1 if byte in (0, *{form[0] for form in UNSTABLE_FORMS}) else 2 for byte in range(256))
 

@@ -213,3 +213,22 @@ def test_the_batch_table_settles_every_character_it_lets_through():
 ))
 def test_the_batch_scan_form_on_kana_punctuation_and_full_width_forms(batch):
     assert batch_scan_form(batch) == SEPARATOR.join(map(scan_form, batch))
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rule_sets(), odd_listings, st.sampled_from([0, 1, 1000]))
+def test_probing_and_scanning_trigger_tables_agree(rule_set, batch, limit):
+    # Trigger tables are settled by substring probes up to a size and by the automaton
+    # above it; both must give the reference's answer whatever the limit.
+    expected = [
+        (listing.id, r.id)
+        for listing in batch
+        for r in sorted(rule_set, key=lambda r: r.id)
+        if reference_match(r, listing)
+    ]
+    saved = compiler._PROBE_LIMIT
+    compiler._PROBE_LIMIT = limit
+    try:
+        assert compile_rules(rule_set).match_many(batch) == expected
+    finally:
+        compiler._PROBE_LIMIT = saved
