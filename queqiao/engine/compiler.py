@@ -187,9 +187,9 @@ class CompiledRuleSet:
     def iter_matches(self, listings: Iterable[Listing]) -> Iterator[tuple[str, RuleId]]:
         """Yield (listing id, rule id) for every match, lazily, in match_many's order.
 
-        Listings are taken in batches of BATCH: each batch is normalised as one text and
-        scanned once by the trigger automaton; only listings where a trigger turns up
-        get the full automaton pass over their own slice of that text.
+        Listings are taken in batches of BATCH; within a batch, those in one price band
+        are normalised as one text and scanned once by that band's trigger automaton,
+        and only listings where a trigger turns up are looked at further.
         """
         if not self._term_count:
             return
