@@ -9,8 +9,13 @@ rule set it measures, on one core:
 * compile time;
 * a plain loop calling reference_match for every rule (on a sample of titles);
 * the engine, CompiledRuleSet.match_many over all listings (normalisation included);
-* the raw automaton pass alone over pre-normalised titles (no rule evaluation) --
-  the floor the engine cannot go below.
+* the raw automaton pass the issue compares the engine with: one plain pyahocorasick
+  automaton keyed by the rules' distinct terms, and `for end, value in
+  automaton.iter(title)` over every title as given (no normalisation, no rules);
+* for information only, the same per-title loop with the engine's own byte-form
+  automaton over titles normalised beforehand (normalisation not timed).
+
+The engine's target is at least 60 % of the raw pass's throughput in the same run.
 
 Run:  .venv/bin/python bench/rules.py [--listings N] [--seed S]
 """
@@ -28,7 +33,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
+
+import ahocorasick
 
 # Allow `python bench/rules.py` from the project root without installing the package.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -39,7 +46,7 @@ from queqiao.engine import (  # noqa: E402
     compile_rules,
     reference_match,
 )
-from queqiao.engine.normalisation import scan_form  # noqa: E402
+from queqiao.engine.normalisation import scan_form, scan_term  # noqa: E402
 
 T = TypeVar("T")
 
@@ -308,7 +315,7 @@ def _rate(count: int, seconds: float) -> str:
 
 
 def measure(rules: list[RuleSpec], listings: list[Listing], plain_sample: int) -> dict[str, float]:
-    """Print and return compile time, memory and the three throughputs for one rule set."""
+    """Print and return compile time, memory and the throughputs for one rule set."""
     before = _rss_mb()
     start = time.perf_counter()
     matcher = compile_rules(rules, sample=[x.title for x in listings[:20_000]])
@@ -323,34 +330,59 @@ def measure(rules: list[RuleSpec], listings: list[Listing], plain_sample: int) -
     if len(engine_sample) != plain_hits:
         raise SystemExit(f"engine and reference disagree: {len(engine_sample)} != {plain_hits}")
 
-    engine_s, raw_s, floor_s, matches = _interleaved(matcher, listings)
+    terms = sorted({term for rule in rules for term in (*rule.all, *rule.any, *rule.none)})
+    raw_automaton = _automaton(terms)
+    byte_automaton = _automaton([scan_term(term) for term in terms])
+    engine_s, raw_s, byte_s, matches = _interleaved(matcher, raw_automaton, byte_automaton, listings)
     hit_listings = len({listing_id for listing_id, _ in matches})
 
     n = len(listings)
     print(f"\n{len(rules):,} rules ({matcher.term_count:,} distinct terms)")
     print(f"  compile              {compile_s:8.2f} s, memory {memory:,.0f} MB (RSS growth)")
     print(f"  plain per-rule loop  {_rate(plain_sample, plain_s)}  (sample of {plain_sample:,})")
-    print(f"  engine               {_rate(n, engine_s)}  ({engine_s:.2f} s for {n:,})")
-    print(f"  raw automaton pass   {_rate(n, raw_s)}  (titles already normalised;"
-          f" engine at {raw_s / engine_s:.0%} of it)")
-    print(f"  normalise + pass     {_rate(n, floor_s)}  (the floor for raw titles;"
-          f" engine at {floor_s / engine_s:.0%} of it)")
+    print(f"  engine               {_rate(n, engine_s)}  ({engine_s:.2f} s for {n:,};"
+          f" normalisation and rules included)")
+    print(f"  raw automaton pass   {_rate(n, raw_s)}  (plain automaton of the {len(terms):,} terms,"
+          f" one iter per title as given; engine at {raw_s / engine_s:.0%} of it)")
+    print(f"  for information:     {_rate(n, byte_s)}  (the engine's byte-form automaton, one iter"
+          f" per title normalised beforehand, normalising not timed; engine at"
+          f" {byte_s / engine_s:.0%} of it)")
     print(f"  listings hitting any rule: {hit_listings / n:.2%}; hits: {len(matches):,}")
-    return {"compile": compile_s, "engine": engine_s, "raw": raw_s, "floor": floor_s}
+    return {"compile": compile_s, "engine": engine_s, "raw": raw_s, "byte": byte_s}
+
+
+def _automaton(keys: list[str]) -> Any:
+    """Return a plain pyahocorasick automaton over `keys`."""
+    automaton = ahocorasick.Automaton(ahocorasick.STORE_ANY)
+    for index, key in enumerate(keys):
+        automaton.add_word(key, index)
+    automaton.make_automaton()
+    return automaton
+
+
+def _per_title_pass(automaton: Any, titles: list[str]) -> int:
+    """The raw pass: one automaton iteration over each title; return the term hits."""
+    seen = 0
+    for title in titles:
+        for _end, _value in automaton.iter(title):
+            seen += 1
+    return seen
 
 
 CHUNK = 50_000
 
 
-def _interleaved(matcher, listings: list[Listing]) -> tuple[float, float, float, list]:
-    """Seconds for the engine, the raw pass and normalise + pass over all listings.
+def _interleaved(
+    matcher, raw_automaton: Any, byte_automaton: Any, listings: list[Listing]
+) -> tuple[float, float, float, list]:
+    """Seconds for the engine, the raw pass and the informational byte-form pass.
 
     The machine is shared, so the three are measured chunk by chunk, in turn, each the
     best of three runs: a burst of someone else's work then hits all three alike. Only
     one chunk of pre-normalised titles exists at a time, which keeps the peak memory
     that of the workload itself.
     """
-    engine = raw = floor = 0.0
+    engine = raw = byte = 0.0
     matches: list = []
     for start in range(0, len(listings), CHUNK):
         chunk = listings[start:start + CHUNK]
@@ -359,9 +391,9 @@ def _interleaved(matcher, listings: list[Listing]) -> tuple[float, float, float,
         seconds, found = _best(partial(matcher.match_many, chunk))
         engine += seconds
         matches.extend(found)
-        raw += _best(partial(matcher.scan_only, scanned))[0]
-        floor += _best(lambda titles=titles: matcher.scan_only(map(scan_form, titles)))[0]
-    return engine, raw, floor, matches
+        raw += _best(partial(_per_title_pass, raw_automaton, titles))[0]
+        byte += _best(partial(_per_title_pass, byte_automaton, scanned))[0]
+    return engine, raw, byte, matches
 
 
 def _best(run: Callable[[], T], repeat: int = 3) -> tuple[float, T]:
@@ -396,10 +428,12 @@ def main() -> None:
     print("\ntargets")
     checks = [
         ("engine >= 100,000 listings/s at 10,000 rules", n / large["engine"] >= 100_000),
-        ("engine >= 60 % of normalise + automaton pass (10,000 rules)",
-         large["floor"] / large["engine"] >= 0.6),
-        ("engine >= 60 % of normalise + automaton pass (1,000 rules)",
-         small["floor"] / small["engine"] >= 0.6),
+        (f"engine >= 60 % of the raw automaton pass at 10,000 rules"
+         f" (measured {large['raw'] / large['engine']:.0%})",
+         large["raw"] / large["engine"] >= 0.6),
+        (f"engine >= 60 % of the raw automaton pass at 1,000 rules"
+         f" (measured {small['raw'] / small['engine']:.0%})",
+         small["raw"] / small["engine"] >= 0.6),
         (f"10,000 rules cost {large['engine'] / small['engine']:.2f}x 1,000 rules (<= 2x)",
          large["engine"] <= 2 * small["engine"]),
         (f"compiling 10,000 rules {large['compile']:.2f} s (< 2 s)", large["compile"] < 2),

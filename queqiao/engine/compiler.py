@@ -2,10 +2,10 @@
 
 Every distinct normalised term (from `all`, `any` and `none` of every rule) becomes one
 key of a single pyahocorasick automaton, valued with a small integer term index. The
-automaton works on UTF-8 bytes (see `normalisation.scan_form`). For one listing, a
-single `Automaton.iter` pass over the title yields the set of term indices present;
-`iter` (not `iter_long`) is used because overlapping matches matter ("包" inside
-"包包" must be seen as well as "包包").
+automaton works on UTF-8 bytes (see `normalisation.scan_form`). For one listing, an
+`Automaton.iter` pass over the title yields the set of term indices present; `iter`
+(not `iter_long`) is used because overlapping matches matter ("包" inside "包包" must
+be seen as well as "包包").
 
 Rules are then reached through *anchors*, so that per-listing work depends on the terms
 found, not on the number of rules:
@@ -27,6 +27,15 @@ listing, one C-level set intersection finds the triggers present (most listings 
 there); each trigger's partner table is intersected with the terms found; whatever an
 anchor does not settle (further `all` terms, `none` terms, price ceiling, regions) is
 checked with precomputed frozensets only for the few candidates that remain.
+
+Listings are matched in batches, so that per-title Python overhead is paid per batch.
+Within a batch, listings are grouped by price band; each group's titles are normalised
+as one text (`normalisation.batch_scan_form`, titles separated by a byte UTF-8 never
+uses) and scanned once by a small automaton holding only that band's triggers. A
+listing without a trigger of its band cannot match anything, and most listings have
+none, so only the few where a trigger turns up are looked at further, on their own
+slice of the text: a small trigger table by testing its partner terms as substrings, a
+large one (or a rule that needs every term found) by the full automaton pass.
 """
 
 from __future__ import annotations
@@ -34,6 +43,7 @@ from __future__ import annotations
 import heapq
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
+from itertools import islice
 from operator import itemgetter
 from typing import Any
 
@@ -41,7 +51,13 @@ import ahocorasick
 
 from queqiao.engine.errors import RuleError
 from queqiao.engine.listing import Listing
-from queqiao.engine.normalisation import normalise, scan_form, scan_term
+from queqiao.engine.normalisation import (
+    SEPARATOR,
+    batch_scan_form,
+    normalise,
+    scan_form,
+    scan_term,
+)
 from queqiao.engine.rules import RuleId, RuleSpec
 
 # What is left to check for a rule once its anchor has been found:
@@ -67,6 +83,12 @@ _Table = dict[int, _Bucket]
 _Band = tuple[dict[int, _Table], frozenset[int]]
 # At most this many price boundaries; more distinct ceilings share bands.
 _MAX_BOUNDS = 32
+# Listings normalised and scanned together: large enough that per-batch calls cost
+# nothing per listing, small enough that iter_matches stays lazy and memory flat.
+BATCH = 2048
+# A trigger table with at most this many keys is settled by substring tests of its
+# partner terms; a larger one by the full automaton pass over the title.
+_PROBE_LIMIT = 12
 
 _term_index = itemgetter(1)
 _NOT_YET = object()
@@ -80,11 +102,15 @@ def _id_order(rule_id: RuleId) -> tuple[int, int | str]:
 class CompiledRuleSet:
     """An immutable, thread-safe matcher for a fixed set of rules; build it with compile_rules."""
 
-    __slots__ = ("_rules", "_ids", "_automaton", "_bounds", "_bands", "_term_count")
+    __slots__ = (
+        "_rules", "_ids", "_automaton", "_finders", "_forms", "_bounds", "_bands", "_term_count"
+    )
 
     _rules: tuple[RuleSpec, ...]
     _ids: tuple[RuleId, ...]
     _automaton: Any
+    _finders: tuple[Any, ...]
+    _forms: tuple[str, ...]
     _bounds: tuple[int, ...]
     _bands: tuple[_Band, ...]
     _term_count: int
@@ -108,10 +134,13 @@ class CompiledRuleSet:
         share = _term_shares(automaton, len(terms), sample)
         tables = _build_triggers(_build_anchors(ordered, terms, share), share)
         bounds, bands = _price_bands(tables)
+        finders = _finders(bands, list(terms))
         set_ = object.__setattr__
         set_(self, "_rules", tuple(ordered))
         set_(self, "_ids", tuple(rule.id for rule in ordered))
         set_(self, "_automaton", automaton)
+        set_(self, "_finders", finders)
+        set_(self, "_forms", tuple(scan_term(term) for term in terms))
         set_(self, "_term_count", len(terms))
         set_(self, "_bounds", bounds)
         set_(self, "_bands", bands)
@@ -156,49 +185,113 @@ class CompiledRuleSet:
         return list(self.iter_matches(listings))
 
     def iter_matches(self, listings: Iterable[Listing]) -> Iterator[tuple[str, RuleId]]:
-        """Yield (listing id, rule id) for every match, lazily, in match_many's order."""
+        """Yield (listing id, rule id) for every match, lazily, in match_many's order.
+
+        Listings are taken in batches of BATCH; within a batch, those in one price band
+        are normalised as one text and scanned once by that band's trigger automaton,
+        and only listings where a trigger turns up are looked at further.
+        """
         if not self._term_count:
             return
-        # Bound locals: this loop runs once per listing, millions of times. It keeps no
-        # state beyond the current listing, so concurrent callers cannot interfere.
-        scan = self._automaton.iter
+        listings = iter(listings)
+        while batch := list(islice(listings, BATCH)):
+            yield from self._match_batch(batch)
+
+    def _match_batch(self, batch: list[Listing]) -> Iterator[tuple[str, RuleId]]:
+        """Yield the matches of one batch of listings, in listing then rule_ids order."""
+        # Bound locals: this runs for every batch. Nothing is kept beyond the batch, so
+        # concurrent callers cannot interfere.
         bounds = self._bounds
-        bands = self._bands
         no_price = len(bounds)
-        ids = self._ids
-        for listing in listings:
-            found = set(map(_term_index, scan(scan_form(listing.title))))
+        # A missing price fails every ceiling, like a price above all of them.
+        groups: dict[int, list[int]] = {}
+        for number, listing in enumerate(batch):
             price = listing.price
-            # A missing price fails every ceiling, like a price above all of them.
-            triggers, trigger_terms = bands[no_price if price is None else bisect_left(bounds, price)]
-            present = found.intersection(trigger_terms)
-            if not present:
-                continue
-            hits: list[int] = []
-            for term in present:
-                table = triggers[term]
-                for key in table.keys() & found:
-                    _collect(table[key], found, listing, hits)
-            if hits:
-                if len(hits) > 1:
-                    # A rule anchored on several `any` terms can be reached twice.
-                    hits = sorted(set(hits))
-                listing_id = listing.id
-                for ordinal in hits:
-                    yield listing_id, ids[ordinal]
+            band = no_price if price is None else bisect_left(bounds, price)
+            if band in groups:
+                groups[band].append(number)
+            else:
+                groups[band] = [number]
+        found_hits: list[tuple[int, list[int]]] = []
+        for band, members in groups.items():
+            finder = self._finders[band]
+            if finder is not None:
+                found_hits.extend(self._match_band(band, finder, [batch[i] for i in members], members))
+        if len(groups) > 1:
+            found_hits.sort()
+        ids = self._ids
+        for number, hits in found_hits:
+            listing_id = batch[number].id
+            for ordinal in hits:
+                yield listing_id, ids[ordinal]
 
-    def scan_only(self, texts: Iterable[str]) -> int:
-        """Run only the automaton pass over texts already in scan_form; return the term hits.
+    def _match_band(
+        self, band: int, finder: Any, listings: list[Listing], numbers: list[int]
+    ) -> Iterator[tuple[int, list[int]]]:
+        """Yield (batch number, rule ordinals) for `listings`, which all fall in price `band`.
 
-        This is the floor under match_many's cost (no normalisation, no rule evaluation)
-        and exists so benchmarks can measure it against the same automaton.
+        Their titles are normalised into one text and scanned by the band's trigger
+        automaton; a listing without a trigger of its band cannot match, so only listings
+        where one turns up are looked at further (see _resolve), on their own slice of
+        the text.
         """
-        scan = self._automaton.iter
-        seen = 0
-        for text in texts:
-            for _ in scan(text):
-                seen += 1
-        return seen
+        text = batch_scan_form([listing.title for listing in listings])
+        triggers = self._bands[band][0]
+        find = text.find
+        rfind = text.rfind
+        count = text.count
+        # Listing `index` starts at `begin` and ends at `start`; triggers arrive in text
+        # order, so both only move forward and the separators are counted once.
+        index = begin = start = 0
+        present: set[int] = set()
+        for end, term in finder.iter(text):
+            if end < start:  # a further trigger in the current listing
+                present.add(term)
+                continue
+            if present:
+                hits = self._resolve(triggers, present, text[begin:start], listings[index])
+                if hits:
+                    yield numbers[index], hits
+            begin = rfind(SEPARATOR, start, end) + 1
+            index += count(SEPARATOR, start, begin)
+            start = find(SEPARATOR, end)
+            if start < 0:
+                start = len(text)
+            present = {term}
+        if present:
+            hits = self._resolve(triggers, present, text[begin:start], listings[index])
+            if hits:
+                yield numbers[index], hits
+
+    def _resolve(
+        self, triggers: dict[int, _Table], present: set[int], title: str, listing: Listing
+    ) -> list[int]:
+        """Return the sorted ordinals of the rules `listing` matches, given its triggers.
+
+        `title` is the listing's scan form. A small trigger table is settled by testing
+        its partner terms as substrings of the title, which is what the automaton would
+        report; the full automaton pass over the title runs only for a large table or
+        once a bucket needs the complete set of terms found.
+        """
+        forms = self._forms
+        found: set[int] | None = None
+        hits: list[int] = []
+        for term in present:
+            table = triggers[term]
+            if len(table) > _PROBE_LIMIT:
+                if found is None:
+                    found = set(map(_term_index, self._automaton.iter(title)))
+                keys: Iterable[int] = table.keys() & found
+            else:
+                keys = [key for key in table if key == term or forms[key] in title]
+            for key in keys:
+                if found is None:
+                    found = set(map(_term_index, self._automaton.iter(title)))
+                _collect(table[key], found, listing, hits)
+        if len(hits) > 1:
+            # A rule anchored on several `any` terms can be reached twice.
+            hits = sorted(set(hits))
+        return hits
 
 
 def _collect(bucket: _Bucket, found: set[int], listing: Listing, hits: list[int]) -> None:
@@ -379,6 +472,21 @@ def _price_bands(tables: dict[int, _Table]) -> tuple[tuple[int, ...], tuple[_Ban
                 kept[term] = narrowed
         bands.append((kept, frozenset(kept)))
     return bounds, tuple(bands)
+
+
+def _finders(bands: tuple[_Band, ...], spelled: list[str]) -> tuple[Any, ...]:
+    """Return per price band an automaton of just its trigger terms (None if it has none)."""
+    finders: list[Any] = []
+    for _, trigger_terms in bands:
+        if not trigger_terms:
+            finders.append(None)
+            continue
+        finder = ahocorasick.Automaton(ahocorasick.STORE_ANY)
+        for index in sorted(trigger_terms):
+            finder.add_word(scan_term(spelled[index]), index)
+        finder.make_automaton()
+        finders.append(finder)
+    return tuple(finders)
 
 
 def compile_rules(

@@ -16,6 +16,7 @@ every step of the scan slow.
 
 from __future__ import annotations
 
+from unicodedata import combining
 from unicodedata import normalize as _unicode_normalize
 
 NORMALISATION = "NFKC+casefold+collapse-whitespace"
@@ -58,6 +59,53 @@ CASEFOLD_STABLE_LEADS = (*NFKC_STABLE_LEADS, 0xE3, 0xEE, 0xEF)
 _FAST = _byte_table(NFKC_STABLE_LEADS)
 _AFTER_NFKC = _byte_table(CASEFOLD_STABLE_LEADS)
 
+# The batch form separates titles by the byte 0xFF, which never occurs in UTF-8, so no
+# encoded term can match across two titles. Titles are joined by NUL before encoding
+# and the batch table turns each NUL into that separator. It is the after-NFKC table,
+# so it lets through the lead bytes of CJK punctuation, kana and full-width forms; the
+# few of their characters that NFKC changes (UNSTABLE_CHARACTERS below) are found by
+# _next_flaw, and their titles, like those holding any byte the table maps to 0, take
+# the per-title path.
+SEPARATOR = "\xff"
+_BATCH = bytearray(_AFTER_NFKC)
+_BATCH[0] = 0xFF
+_BATCH_TABLE = bytes(_BATCH)
+del _BATCH
+# Reads separators as spaces, so that one search finds every space to collapse.
+_SEPARATOR_AS_SPACE = bytes(range(0xFF)) + b" "
+
+
+def _unstable_characters() -> list[str]:
+    """Characters with a lead byte only the after-NFKC table lets through that it cannot settle.
+
+    These are the ones NFKC changes and combining marks (which compose with or reorder
+    around their neighbours), and (for safety) any that casefold changes or that are
+    white space; the rest of those lead bytes' characters stand for themselves. (The
+    characters of NFKC_STABLE_LEADS all do; tests check both.)
+    """
+    found = []
+    for lead in sorted(set(CASEFOLD_STABLE_LEADS) - set(NFKC_STABLE_LEADS)):
+        first = (lead & 0x0F) << 12
+        for code in range(first, first + 0x1000):
+            if 0xD800 <= code <= 0xDFFF:
+                continue
+            char = chr(code)
+            if (
+                _unicode_normalize("NFKC", char) != char
+                or combining(char)
+                or char.casefold() != char
+                or char.isspace()
+            ):
+                found.append(char)
+    return found
+
+
+UNSTABLE_CHARACTERS = frozenset(_unstable_characters())
+# Their UTF-8 forms, and a table marking the bytes _next_flaw stops at: 0 (a byte the
+# batch table could not settle) and the lead bytes of those characters.
+UNSTABLE_FORMS = frozenset(char.encode() for char in UNSTABLE_CHARACTERS)
+_STOPS = bytes(1 if byte in (0, *{form[0] for form in UNSTABLE_FORMS}) else 2 for byte in range(256))
+
 
 def scan_form(text: str) -> str:
     """Return normalise(text) as UTF-8 bytes decoded one byte per char (Latin-1)."""
@@ -79,6 +127,71 @@ def scan_form(text: str) -> str:
     elif "  " in text or text[:1] == " " or text[-1:] == " ":
         raw = b" ".join(raw.split())
     return raw.decode("latin-1")
+
+
+def batch_scan_form(titles: list[str]) -> str:
+    """Return SEPARATOR.join(map(scan_form, titles)), paying per-call overhead once per batch.
+
+    The whole batch is encoded and byte-translated at once; only titles holding a
+    character the byte table cannot settle (NFKC or casefold needed, odd whitespace) go
+    through scan_form one by one, and white space is collapsed over the batch with the
+    separators treated as title ends.
+    """
+    joined = "\x00".join(titles)
+    # A title holding NUL itself would be split in two: take the per-title path.
+    if joined.count("\x00") != len(titles) - 1:
+        return SEPARATOR.join(map(scan_form, titles))
+    try:
+        encoded = joined.encode()
+    except UnicodeEncodeError:  # lone surrogates
+        return SEPARATOR.join(map(scan_form, titles))
+    raw = encoded.translate(_BATCH_TABLE)
+    stops = raw.translate(_STOPS)
+    if _next_flaw(raw, stops, 0) >= 0:
+        raw = _repair(raw, stops, encoded)
+    # One search instead of three: with separators read as spaces, a double space is a
+    # run of spaces, a space at a title's end, or an empty title (harmless to collapse).
+    if raw[:1] == b" " or raw[-1:] == b" " or b"  " in raw.translate(_SEPARATOR_AS_SPACE):
+        # Only the plain space is left to collapse: every other white-space character is
+        # a flaw, so its title was repaired above.
+        raw = b" ".join(raw.split()).replace(b" \xff", b"\xff").replace(b"\xff ", b"\xff")
+    return raw.decode("latin-1")
+
+
+def _repair(raw: bytes, stops: bytes, encoded: bytes) -> bytes:
+    """Replace every title of `raw` with a flaw (see _next_flaw) by its scan_form.
+
+    `encoded` is the batch before translation; translation maps byte to byte, so a
+    title occupies the same offsets in both. White space is left to batch_scan_form,
+    which collapses it over the whole batch.
+    """
+    pieces: list[bytes] = []
+    done = 0
+    flawed = _next_flaw(raw, stops, 0)
+    while flawed >= 0:
+        start = raw.rfind(0xFF, 0, flawed) + 1
+        stop = raw.find(0xFF, flawed)
+        if stop < 0:
+            stop = len(raw)
+        pieces.append(raw[done:start])
+        pieces.append(scan_form(encoded[start:stop].decode()).encode("latin-1"))
+        done = stop
+        flawed = _next_flaw(raw, stops, stop)
+    pieces.append(raw[done:])
+    return b"".join(pieces)
+
+
+def _next_flaw(raw: bytes, stops: bytes, start: int) -> int:
+    """Return the offset of the next byte from `start` that the batch table cannot settle, or -1.
+
+    That is a byte the table maps to 0, or the start of one of UNSTABLE_CHARACTERS.
+    `stops` is raw.translate(_STOPS), so that C finds every candidate and Python looks
+    only at the lead bytes those characters share with stable ones.
+    """
+    flawed = stops.find(1, start)
+    while flawed >= 0 and raw[flawed] and raw[flawed:flawed + 3] not in UNSTABLE_FORMS:
+        flawed = stops.find(1, flawed + 3)
+    return flawed
 
 
 def _general_scan_form(text: str) -> str:

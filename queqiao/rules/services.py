@@ -180,8 +180,16 @@ def corpus_results(rule: Rule) -> CorpusResult:
     """Run one rule over the whole corpus (nothing is stored)."""
     matcher = compile_rules([spec_for(rule.id, rule.conditions, rule.version)])
     result = CorpusResult()
-    for item in db.session.scalars(select(CorpusListing).order_by(CorpusListing.id)):
-        hit = bool(matcher.match(Listing(str(item.id), item.title, item.price, item.region)))
+    items = list(db.session.scalars(select(CorpusListing).order_by(CorpusListing.id)))
+    # One batched call: the engine normalises and scans many titles at once.
+    hit_ids = {
+        listing_id
+        for listing_id, _ in matcher.match_many(
+            Listing(str(item.id), item.title, item.price, item.region) for item in items
+        )
+    }
+    for item in items:
+        hit = str(item.id) in hit_ids
         if item.kind == "genuine":
             result.genuine_total += 1
             if hit:
