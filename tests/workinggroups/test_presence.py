@@ -129,10 +129,24 @@ def _home_page(server, email):
     return r.text.split('id="home-room"')[1].split("</section>")[0]
 
 
+@pytest.fixture(scope="module")
+def two_servers(_schema, redis_url, tmp_path_factory):
+    """Two portal processes sharing Redis as message queue and presence store."""
+    tmp = tmp_path_factory.mktemp("presence")
+    first = start_server(_schema, tmp, redis_url=redis_url, name="first")
+    try:
+        second = start_server(_schema, tmp, redis_url=redis_url, name="second")
+    except Exception:
+        first.stop()
+        raise
+    yield first, second
+    first.stop()
+    second.stop()
+
+
 @pytest.mark.live
-def test_presence_spans_two_processes_sharing_redis(_schema, redis_url, make, tmp_path):
-    first = start_server(_schema, tmp_path, redis_url=redis_url, name="first")
-    second = start_server(_schema, tmp_path, redis_url=redis_url, name="second")
+def test_presence_spans_two_processes_sharing_redis(two_servers, make):
+    first, second = two_servers
     clients = []
     try:
         anna = make.make_user("member", name="Anna Alpha", groups=(SLUG,))
@@ -162,5 +176,38 @@ def test_presence_spans_two_processes_sharing_redis(_schema, redis_url, make, tm
         for c in clients:
             if c.connected:
                 c.disconnect()
-        first.stop()
-        second.stop()
+
+
+@pytest.mark.live
+def test_someone_put_out_on_another_process_hears_nothing_more(two_servers, make):
+    """The chair's chat on one process evicts a member held by the other: python-socketio
+    sends that leave_room through the queue, and the shared presence forgets them."""
+    from portal.accounts import services as accounts
+    from portal.extensions import db
+
+    first, second = two_servers
+    chair = make.make_user("chair", name="Chair Gamma", chair_of=SLUG)
+    member = make.make_user("member", name="Mo Delta", groups=(SLUG,))
+    chair_id, member_id = chair.id, member.id
+    _t, chair_secret = issue_token(chair, "socket")
+    _t, member_secret = issue_token(member, "socket")
+    c, c_seen, c_changed = _client(first.url, chair_secret)
+    m, _m_seen, _m_changed = _client(second.url, member_secret)
+    heard: list[str] = []
+    m.on("chat.message", lambda data: heard.append(data["text"]))
+    try:
+        assert c.call("join_group", {"slug": SLUG}, timeout=10)["ok"] is True
+        assert m.call("join_group", {"slug": SLUG}, timeout=10)["ok"] is True
+        _wait_for(c_seen, c_changed, [chair_id, member_id])
+        assert c.call("chat", {"slug": SLUG, "text": "before"}, timeout=10)["ok"] is True
+        accounts.set_groups(member.organisation, [])
+        db.session.commit()
+        assert c.call("chat", {"slug": SLUG, "text": "after you left"}, timeout=10)["ok"] is True
+        _wait_for(c_seen, c_changed, [chair_id])
+        assert c.call("chat", {"slug": SLUG, "text": "still after"}, timeout=10)["ok"] is True
+        time.sleep(1)
+        assert "before" in heard and "after you left" not in heard and "still after" not in heard
+        assert m.call("chat", {"slug": SLUG, "text": "me again"}, timeout=10)["ok"] is False
+    finally:
+        c.disconnect()
+        m.disconnect()
