@@ -26,8 +26,10 @@ def register(app: Flask) -> None:
     from .room import api as room_api  # noqa: F401
     from .room import sockets  # noqa: F401
     from .room import views as room_views  # noqa: F401
+    from .room.presence import install as install_presence
 
     cli.register(app)
+    install_presence(app)
     app.register_blueprint(bp)
     app.register_blueprint(api_bp)
     nav_item("workinggroups.directory", _l("Working groups"), "signed_in", "people", "/groups")

@@ -16,7 +16,7 @@ from .documents.services import documents_of
 from .meetings.services import meetings_of
 from .membership.services import membership_of
 from .preferences import LEVEL_LABELS, save_setting, setting_for
-from .room.services import presence
+from .room.services import people as people_in_room
 
 
 @bp.get("")
@@ -37,7 +37,7 @@ def home(slug: str):
     if private:
         context.update({
             "upcoming": db.session.scalars(meetings_of(group, upcoming=True).limit(5)).all(),
-            "present": presence.people(group.slug),
+            "present": people_in_room(group.slug),
             "threads": db.session.scalars(threads_of(group).limit(5)).all(),
             "documents": db.session.scalars(documents_of(group).limit(5)).all(),
             "setting": setting_for(current_user, group), "levels": LEVEL_LABELS,

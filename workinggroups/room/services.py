@@ -1,7 +1,5 @@
 """Saying something in a room, reading its history, rate limits and presence."""
 
-import threading
-
 from flask import current_app
 from flask_babel import gettext as _
 from limits import parse
@@ -12,6 +10,7 @@ from portal.errors import DomainError, InvalidInput
 from portal.extensions import db, limiter
 
 from .models import RoomMessage
+from .presence import current_presence
 
 MAX_LENGTH = 2000
 HISTORY = 50
@@ -56,49 +55,13 @@ def recent(group: WorkingGroup, limit: int = HISTORY) -> list[RoomMessage]:
     return list(reversed(db.session.scalars(history_query(group).limit(limit)).all()))
 
 
-class Presence:
-    """Who is in which room on this process: slug -> {sid: (user id, name)}."""
-
-    def __init__(self) -> None:
-        self._rooms: dict[str, dict[str, tuple[int, str]]] = {}
-        self._lock = threading.Lock()
-
-    def enter(self, slug: str, sid: str, user: User) -> None:
-        with self._lock:
-            self._rooms.setdefault(slug, {})[sid] = (user.id, user.name)
-
-    def leave(self, slug: str, sid: str) -> None:
-        """Take a connection out of one room."""
-        with self._lock:
-            self._rooms.get(slug, {}).pop(sid, None)
-
-    def leave_all(self, sid: str) -> list[str]:
-        """Take a connection out of every room; returns the slugs it was in."""
-        left = []
-        with self._lock:
-            for slug, members in self._rooms.items():
-                if members.pop(sid, None) is not None:
-                    left.append(slug)
-        return left
-
-    def connections(self, slug: str) -> dict[str, int]:
-        """sid -> user id of the room's connections on this process."""
-        with self._lock:
-            return {sid: uid for sid, (uid, _name) in self._rooms.get(slug, {}).items()}
-
-    def is_in(self, slug: str, sid: str) -> bool:
-        with self._lock:
-            return sid in self._rooms.get(slug, {})
-
-    def people(self, slug: str) -> list[dict]:
-        """Distinct people present, by name."""
-        with self._lock:
-            unique = {uid: name for uid, name in self._rooms.get(slug, {}).values()}
-        return [{"id": uid, "name": name} for uid, name in sorted(unique.items(),
-                                                                   key=lambda x: x[1])]
-
-
-presence = Presence()
+def people(slug: str) -> list[dict]:
+    """The distinct people in a room, by name, whichever process holds their connection."""
+    ids = set(current_presence().connections(slug).values())
+    if not ids:
+        return []
+    users = db.session.scalars(select(User).where(User.id.in_(ids))).all()
+    return [{"id": u.id, "name": u.name} for u in sorted(users, key=lambda u: (u.name, u.id))]
 
 
 def no_longer_allowed(group: WorkingGroup) -> list[str]:
@@ -106,7 +69,7 @@ def no_longer_allowed(group: WorkingGroup) -> list[str]:
     deactivated since they joined)."""
     from portal.authz import can
 
-    present = presence.connections(group.slug)
+    present = current_presence().connections(group.slug)
     if not present:
         return []
     users = {u.id: u for u in db.session.scalars(select(User).where(

@@ -12,7 +12,7 @@ from portal.extensions import db, socketio
 from portal.realtime import group_room, on_socket_disconnect, socket_event, socket_user
 
 from . import services
-from .services import presence
+from .presence import current_presence
 
 
 def _allowed_group(data: Any):
@@ -26,7 +26,7 @@ def _allowed_group(data: Any):
 
 
 def _announce(slug: str) -> None:
-    socketio.emit("presence", {"slug": slug, "users": presence.people(slug)},
+    socketio.emit("presence", {"slug": slug, "users": services.people(slug)},
                   to=group_room(slug))
 
 
@@ -38,9 +38,9 @@ def join_group(data: Any = None) -> dict:
         if group is None:
             return {"ok": False, "error": "not_found"}
         join_room(group_room(group.slug))
-        presence.enter(group.slug, request.sid, user)
+        current_presence().enter(group.slug, request.sid, user.id)
         _announce(group.slug)
-        return {"ok": True, "users": presence.people(group.slug)}
+        return {"ok": True, "users": services.people(group.slug)}
     finally:
         db.session.remove()
 
@@ -49,6 +49,7 @@ def join_group(data: Any = None) -> dict:
 def leave_group(data: Any = None) -> dict:
     """Leave a room."""
     slug = data.get("slug") if isinstance(data, dict) else None
+    presence = current_presence()
     if isinstance(slug, str) and presence.is_in(slug, request.sid):
         leave_room(group_room(slug))
         presence.leave(slug, request.sid)
@@ -61,7 +62,7 @@ def chat(data: Any = None) -> dict:
     """Say something in a room one has joined; kept, then sent to the room."""
     try:
         user, group = _allowed_group(data)
-        if group is None or not presence.is_in(group.slug, request.sid):
+        if group is None or not current_presence().is_in(group.slug, request.sid):
             return {"ok": False, "error": "not_found"}
         try:
             message = services.say(user, group, data.get("text"))
@@ -78,17 +79,23 @@ def chat(data: Any = None) -> dict:
 
 
 def _evict(group) -> None:
-    """Before anything is said, put out of the room whoever may no longer be in it."""
+    """Before anything is said, put out of the room whoever may no longer be in it.
+
+    The connection may be held by another process: with a message queue, python-socketio's
+    `leave_room` for a sid it does not hold publishes the request on the queue, ahead of the
+    `chat.message` emitted next, and the holding process applies it first; the presence
+    entry is shared, so removing it here removes it for every process.
+    """
     gone = services.no_longer_allowed(group)
     for sid in gone:
         socketio.server.leave_room(sid, group_room(group.slug), namespace="/")
-        presence.leave(group.slug, sid)
+        current_presence().leave(group.slug, sid)
     if gone:
         _announce(group.slug)
 
 
 @on_socket_disconnect
 def _gone(sid: str, _user_id: int | None) -> None:
-    for slug in presence.leave_all(sid):
+    for slug in current_presence().leave_all(sid):
         _announce(slug)
 

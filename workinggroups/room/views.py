@@ -7,7 +7,6 @@ from portal.authz import access
 from .. import bp
 from ..access import private_group_or_404
 from . import services
-from .services import presence
 
 
 @bp.get("/<slug>/room")
@@ -16,4 +15,4 @@ def room(slug: str):
     """The room with its recent history; the live part joins over Socket.IO."""
     group = private_group_or_404(slug)
     return render_template("workinggroups/room.html", group=group,
-                           history=services.recent(group), present=presence.people(group.slug))
+                           history=services.recent(group), present=services.people(group.slug))
