@@ -76,7 +76,7 @@ def _init_extensions(app: Flask) -> None:
     init_login(app, login_manager)
     socketio.init_app(app, async_mode="threading",
                       message_queue=app.config.get("SOCKETIO_MESSAGE_QUEUE"),
-                      channel=app.config.get("SOCKETIO_CHANNEL", "alliance-portal"))
+                      channel=app.config["SOCKETIO_CHANNEL"])
     from . import realtime  # noqa: F401  (socket handlers)
 
 

@@ -59,6 +59,11 @@ class Config:
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
         self.REDIS_URL = env.get("REDIS_URL") or None
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
+        # Everything the portal keeps in Redis (Socket.IO channel, presence, throttles) is
+        # named under this, so several portals (or test runs) can share one server.
+        self.REDIS_NAMESPACE = env.get("REDIS_NAMESPACE") or "alliance-portal"
+        self.SOCKETIO_CHANNEL = self.REDIS_NAMESPACE
+        self.RATELIMIT_KEY_PREFIX = self.REDIS_NAMESPACE
         self.RATELIMIT_HEADERS_ENABLED = True
         self.LOGIN_RATE_LIMIT = env.get("LOGIN_RATE_LIMIT", "10 per minute")
         self.PASSWORD_HASHER = env.get("PASSWORD_HASHER", "argon2id")

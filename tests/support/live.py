@@ -68,6 +68,7 @@ def start_server(database_url: str, tmp: Path, *, redis_url: str | None = None,
     env.pop("REDIS_URL", None)
     if redis_url:
         env["REDIS_URL"] = redis_url
+        env["REDIS_NAMESPACE"] = redis_namespace()
     log = tmp / f"{name}.log"
     with log.open("w") as out:  # the child keeps its own copy of the handle
         process = subprocess.Popen([sys.executable, str(ROOT / "wsgi.py")], cwd=ROOT, env=env,
@@ -102,17 +103,25 @@ def live_server(_schema, tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def redis_url() -> str:
-    """TEST_REDIS_URL, flushed; skips without it."""
+    """TEST_REDIS_URL, with this test process's keys cleared; skips without it."""
     url = os.environ.get("TEST_REDIS_URL")
     if not url:
         unavailable("TEST_REDIS_URL is not set: the Redis message-queue tests need a Redis server")
     import redis
 
     try:
-        redis.Redis.from_url(url).flushdb()
+        server = redis.Redis.from_url(url)
+        for key in server.scan_iter(f"{redis_namespace()}:*"):
+            server.delete(key)
     except redis.RedisError as e:
         unavailable(f"Redis at {url} does not answer: {e}")
     return url
+
+
+def redis_namespace() -> str:
+    """The Redis namespace of this test process's live servers: parallel test processes
+    share one Redis server, and its channels are not separated by database number."""
+    return f"portal-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{os.getpid()}"
 
 
 @pytest.fixture(scope="session")

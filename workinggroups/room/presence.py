@@ -171,7 +171,9 @@ class RedisPresence:
 def install(app: Flask) -> None:
     """Give the app its presence store: in Redis when REDIS_URL is set, else in memory."""
     url = app.config.get("REDIS_URL")
-    app.extensions[EXTENSION] = RedisPresence(url) if url else MemoryPresence()
+    app.extensions[EXTENSION] = (
+        RedisPresence(url, prefix=f"{app.config['REDIS_NAMESPACE']}:presence:") if url
+        else MemoryPresence())
 
 
 def current_presence() -> PresenceStore:
