@@ -95,7 +95,7 @@ _MAX_BOUNDS = 32
 BATCH = 2048
 # A trigger table with at most this many keys is settled by substring tests of its
 # partner terms; a larger one by the full automaton pass over the title.
-_PROBE_LIMIT = 12
+_PROBE_LIMIT = 24
 
 _term_index = itemgetter(1)
 _NOT_YET = object()
@@ -139,9 +139,9 @@ class CompiledRuleSet:
             automaton.make_automaton()
 
         share = _term_shares(automaton, len(terms), sample)
-        tables = _build_triggers(_build_anchors(ordered, terms, share), share)
+        anchors = _build_anchors(ordered, terms, share)
         forms = tuple(terms)
-        bounds, bands = _price_bands(tables, forms)
+        bounds, bands = _price_bands(anchors, share, forms)
         finders = _finders(bands, forms)
         set_ = object.__setattr__
         set_(self, "_rules", tuple(ordered))
@@ -470,19 +470,19 @@ def _build_triggers(anchors: dict[_Anchor, _Bucket], share: list[float]) -> dict
 
 
 def _price_bands(
-    tables: dict[int, _Table], forms: tuple[str, ...]
+    anchors: dict[_Anchor, _Bucket], share: list[float], forms: tuple[str, ...]
 ) -> tuple[tuple[int, ...], tuple[_Band, ...]]:
-    """Split the trigger tables by listing price so over-priced listings skip capped rules.
+    """Split the anchors by listing price so over-priced listings skip capped rules.
 
     With boundaries b[0] < b[1] < ..., a listing priced p falls in band k = bisect_left(b, p),
     so b[k-1] < p; a bucket whose highest ceiling is at most b[k-1] cannot match it and is
     left out of that band. Band len(b) (above every boundary, or no price) keeps only
-    buckets holding a rule without a ceiling. `forms` are the terms' scan forms, which
-    the entries of small tables probe for.
+    buckets holding a rule without a ceiling. Triggers are chosen per band: once the
+    price-capped (brand, product) pairs drop out, a brand need no longer trigger the
+    pairs it shares with a rare term, which then triggers them alone. `forms` are the
+    terms' scan forms, which the entries of small tables probe for.
     """
-    ceilings: list[int] = sorted(
-        {bucket[2] for table in tables.values() for bucket in table.values()} - {None}
-    )
+    ceilings: list[int] = sorted({bucket[2] for bucket in anchors.values()} - {None})
     if len(ceilings) > _MAX_BOUNDS:
         step = len(ceilings) / _MAX_BOUNDS
         ceilings = sorted({ceilings[int(i * step)] for i in range(_MAX_BOUNDS)} | {ceilings[-1]})
@@ -490,16 +490,16 @@ def _price_bands(
     bands: list[_Band] = []
     for band in range(len(bounds) + 1):
         floor = bounds[band - 1] if band else None
-        kept: dict[int, _Entry] = {}
-        for term, table in tables.items():
-            narrowed = {
-                key: bucket
-                for key, bucket in table.items()
-                if floor is None or bucket[2] is None or bucket[2] > floor
-            }
-            if narrowed:
-                kept[term] = _entry(term, narrowed, forms)
-        bands.append((kept, frozenset(kept)))
+        kept = {
+            key: bucket
+            for key, bucket in anchors.items()
+            if floor is None or bucket[2] is None or bucket[2] > floor
+        }
+        entries = {
+            term: _entry(term, table, forms)
+            for term, table in _build_triggers(kept, share).items()
+        }
+        bands.append((entries, frozenset(entries)))
     return bounds, tuple(bands)
 
 
