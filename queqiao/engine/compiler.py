@@ -2,7 +2,8 @@
 
 Every distinct normalised term (from `all`, `any` and `none` of every rule) becomes one
 key of a single pyahocorasick automaton, valued with a small integer term index. The
-automaton works on UTF-8 bytes (see `normalisation.scan_form`). For one listing, an
+automata work on normalised text, code point by code point (scanning UTF-8 bytes was
+measured slower: three steps per Chinese character). For one listing, an
 `Automaton.iter` pass over the title yields the set of term indices present; `iter`
 (not `iter_long`) is used because overlapping matches matter ("包" inside "包包" must
 be seen as well as "包包").
@@ -30,12 +31,13 @@ checked with precomputed frozensets only for the few candidates that remain.
 
 Listings are matched in batches, so that per-title Python overhead is paid per batch.
 Within a batch, listings are grouped by price band; each group's titles are normalised
-as one text (`normalisation.batch_scan_form`, titles separated by a byte UTF-8 never
-uses) and scanned once by a small automaton holding only that band's triggers. A
-listing without a trigger of its band cannot match anything, and most listings have
-none, so only the few where a trigger turns up are looked at further, on their own
-slice of the text: a small trigger table by testing its partner terms as substrings, a
-large one (or a rule that needs every term found) by the full automaton pass.
+as one text (`normalisation.batch_text_form`, titles separated by a no-break space,
+which normalisation never leaves in a title or a term) and scanned once by a small
+automaton holding only that band's triggers. A listing without a trigger of its band
+cannot match anything, and most listings have none, so only the few where a trigger
+turns up are looked at further, on their own slice of the text: a small trigger table
+by testing its partner terms as substrings, a large one (or a rule that needs every
+term found) by the full automaton pass.
 """
 
 from __future__ import annotations
@@ -52,11 +54,9 @@ import ahocorasick
 from queqiao.engine.errors import RuleError
 from queqiao.engine.listing import Listing
 from queqiao.engine.normalisation import (
-    SEPARATOR,
-    batch_scan_form,
+    TEXT_SEPARATOR,
+    batch_text_form,
     normalise,
-    scan_form,
-    scan_term,
 )
 from queqiao.engine.rules import RuleId, RuleSpec
 
@@ -70,17 +70,24 @@ _Check = tuple[
     int | None,
     frozenset[str] | None,
 ]
-# Rules behind one anchor: ordinals that match outright, the checks of the others, and
-# the highest price ceiling among them (None if some rule has none), so a bucket of
-# price-capped rules can be dismissed with one comparison.
-_Bucket = tuple[tuple[int, ...], tuple[_Check, ...], int | None]
+# Rules behind one anchor: ordinals that match outright, the checks of the others, the
+# highest price ceiling among them (None if some rule has none), so a bucket of
+# price-capped rules can be dismissed with one comparison, and whether some check needs
+# the complete set of terms found (further `all` terms or `none` terms), so that the
+# full automaton pass over a title runs only for those.
+_Bucket = tuple[tuple[int, ...], tuple[_Check, ...], int | None, bool]
 # An anchor: one term index, or a pair of them in ascending order.
 _Anchor = int | tuple[int, int]
 # Per trigger term: its buckets keyed by the pair's other term, or by the trigger
 # itself for rules anchored on it alone (a found trigger is always in the found set).
 _Table = dict[int, _Bucket]
-# The trigger tables that can matter for listings in one price band, and their keys.
-_Band = tuple[dict[int, _Table], frozenset[int]]
+# How a found trigger is settled in one price band: the bucket of the rules anchored on
+# it alone (or None), then either its partner terms to probe for as substrings (scan
+# form, bucket) with no table, or (when it has more than _PROBE_LIMIT partners) no
+# probes and its whole table, looked up by the terms the full automaton pass finds.
+_Entry = tuple[_Bucket | None, tuple[tuple[str, _Bucket], ...], _Table | None]
+# The trigger entries that can matter for listings in one price band, and their keys.
+_Band = tuple[dict[int, _Entry], frozenset[int]]
 # At most this many price boundaries; more distinct ceilings share bands.
 _MAX_BOUNDS = 32
 # Listings normalised and scanned together: large enough that per-batch calls cost
@@ -88,7 +95,7 @@ _MAX_BOUNDS = 32
 BATCH = 2048
 # A trigger table with at most this many keys is settled by substring tests of its
 # partner terms; a larger one by the full automaton pass over the title.
-_PROBE_LIMIT = 12
+_PROBE_LIMIT = 24
 
 _term_index = itemgetter(1)
 _NOT_YET = object()
@@ -127,20 +134,21 @@ class CompiledRuleSet:
         # fresh int for every match.
         automaton = ahocorasick.Automaton(ahocorasick.STORE_ANY)
         for term, index in terms.items():
-            automaton.add_word(scan_term(term), index)
+            automaton.add_word(term, index)
         if terms:
             automaton.make_automaton()
 
         share = _term_shares(automaton, len(terms), sample)
-        tables = _build_triggers(_build_anchors(ordered, terms, share), share)
-        bounds, bands = _price_bands(tables)
-        finders = _finders(bands, list(terms))
+        anchors = _build_anchors(ordered, terms, share)
+        forms = tuple(terms)
+        bounds, bands = _price_bands(anchors, share, forms)
+        finders = _finders(bands, forms)
         set_ = object.__setattr__
         set_(self, "_rules", tuple(ordered))
         set_(self, "_ids", tuple(rule.id for rule in ordered))
         set_(self, "_automaton", automaton)
         set_(self, "_finders", finders)
-        set_(self, "_forms", tuple(scan_term(term) for term in terms))
+        set_(self, "_forms", forms)
         set_(self, "_term_count", len(terms))
         set_(self, "_bounds", bounds)
         set_(self, "_bands", bands)
@@ -203,6 +211,7 @@ class CompiledRuleSet:
         # concurrent callers cannot interfere.
         bounds = self._bounds
         no_price = len(bounds)
+        finders = self._finders
         # A missing price fails every ceiling, like a price above all of them.
         groups: dict[int, list[int]] = {}
         for number, listing in enumerate(batch):
@@ -214,9 +223,11 @@ class CompiledRuleSet:
                 groups[band] = [number]
         found_hits: list[tuple[int, list[int]]] = []
         for band, members in groups.items():
-            finder = self._finders[band]
+            finder = finders[band]
             if finder is not None:
-                found_hits.extend(self._match_band(band, finder, [batch[i] for i in members], members))
+                found_hits.extend(
+                    self._match_band(band, finder, list(map(batch.__getitem__, members)), members)
+                )
         if len(groups) > 1:
             found_hits.sort()
         ids = self._ids
@@ -235,79 +246,93 @@ class CompiledRuleSet:
         where one turns up are looked at further (see _resolve), on their own slice of
         the text.
         """
-        text = batch_scan_form([listing.title for listing in listings])
-        triggers = self._bands[band][0]
+        text = batch_text_form([listing.title for listing in listings])
+        entries = self._bands[band][0]
+        resolve = self._resolve
         find = text.find
         rfind = text.rfind
         count = text.count
         # Listing `index` starts at `begin` and ends at `start`; triggers arrive in text
         # order, so both only move forward and the separators are counted once.
         index = begin = start = 0
-        present: set[int] = set()
+        present: list[int] = []
         for end, term in finder.iter(text):
             if end < start:  # a further trigger in the current listing
-                present.add(term)
+                if term not in present:
+                    present.append(term)
                 continue
             if present:
-                hits = self._resolve(triggers, present, text[begin:start], listings[index])
+                hits = resolve(entries, present, text[begin:start], listings[index])
                 if hits:
                     yield numbers[index], hits
-            begin = rfind(SEPARATOR, start, end) + 1
-            index += count(SEPARATOR, start, begin)
-            start = find(SEPARATOR, end)
+            begin = rfind(TEXT_SEPARATOR, start, end) + 1
+            index += count(TEXT_SEPARATOR, start, begin)
+            start = find(TEXT_SEPARATOR, end)
             if start < 0:
                 start = len(text)
-            present = {term}
+            present = [term]
         if present:
-            hits = self._resolve(triggers, present, text[begin:start], listings[index])
+            hits = resolve(entries, present, text[begin:start], listings[index])
             if hits:
                 yield numbers[index], hits
 
     def _resolve(
-        self, triggers: dict[int, _Table], present: set[int], title: str, listing: Listing
+        self, entries: dict[int, _Entry], present: list[int], title: str, listing: Listing
     ) -> list[int]:
         """Return the sorted ordinals of the rules `listing` matches, given its triggers.
 
-        `title` is the listing's scan form. A small trigger table is settled by testing
-        its partner terms as substrings of the title, which is what the automaton would
-        report; the full automaton pass over the title runs only for a large table or
-        once a bucket needs the complete set of terms found.
+        `title` is the listing's scan form. A trigger with few partners is settled by
+        testing its partner terms as substrings of the title, which is what the automaton
+        would report; the full automaton pass over the title runs only for a trigger with
+        many partners or once a bucket needs the complete set of terms found.
         """
-        forms = self._forms
         found: set[int] | None = None
         hits: list[int] = []
         for term in present:
-            table = triggers[term]
-            if len(table) > _PROBE_LIMIT:
-                if found is None:
-                    found = set(map(_term_index, self._automaton.iter(title)))
-                keys: Iterable[int] = table.keys() & found
+            own, probes, table = entries[term]
+            if table is None:
+                buckets = [bucket for form, bucket in probes if form in title]
+                if own is not None:
+                    buckets.append(own)
+                if not buckets:
+                    continue
             else:
-                keys = [key for key in table if key == term or forms[key] in title]
-            for key in keys:
                 if found is None:
                     found = set(map(_term_index, self._automaton.iter(title)))
-                _collect(table[key], found, listing, hits)
+                buckets = [table[key] for key in table.keys() & found]
+            for bucket in buckets:
+                direct, checks, ceiling, needs_found = bucket
+                if direct:
+                    hits.extend(direct)
+                if not checks:
+                    continue
+                price = listing.price
+                if ceiling is not None and (price is None or price > ceiling):
+                    continue
+                if needs_found and found is None:
+                    found = set(map(_term_index, self._automaton.iter(title)))
+                _collect(checks, found, listing, hits)
         if len(hits) > 1:
             # A rule anchored on several `any` terms can be reached twice.
             hits = sorted(set(hits))
         return hits
 
 
-def _collect(bucket: _Bucket, found: set[int], listing: Listing, hits: list[int]) -> None:
-    """Append to `hits` the ordinals of the rules in `bucket` that `listing` satisfies."""
-    direct, checks, ceiling = bucket
-    hits.extend(direct)
+def _collect(
+    checks: tuple[_Check, ...], found: set[int] | None, listing: Listing, hits: list[int]
+) -> None:
+    """Append to `hits` the ordinals of the rules `checks` stand for that `listing` satisfies.
+
+    `found` is the set of terms in the title, or None when no check needs it.
+    """
     price = listing.price
-    if not checks or (ceiling is not None and (price is None or price > ceiling)):
-        return
     region: object = _NOT_YET
     for ordinal, rest, none_of, max_price, regions in checks:
         if max_price is not None and (price is None or price > max_price):
             continue
-        if rest is not None and not rest <= found:
+        if rest is not None and not rest <= found:  # type: ignore[operator]
             continue
-        if none_of is not None and not none_of.isdisjoint(found):
+        if none_of is not None and not none_of.isdisjoint(found):  # type: ignore[arg-type]
             continue
         if regions is not None:
             if region is _NOT_YET:
@@ -343,7 +368,7 @@ def _term_shares(automaton: Any, count: int, sample: Iterable[str] | None) -> li
     titles = 0
     for title in sample:
         titles += 1
-        for index in set(map(_term_index, automaton.iter(scan_form(title)))):
+        for index in set(map(_term_index, automaton.iter(normalise(title)))):
             seen[index] += 1
     if titles:
         # Half a sighting for unseen terms: rare, but not free to look up.
@@ -403,7 +428,8 @@ def _bucket(checks: list[_Check]) -> _Bucket:
     ceilings = [c[3] for c in rest]
     # No ceiling for the bucket as soon as one of its rules has none.
     ceiling = None if direct or None in ceilings else max(c for c in ceilings if c is not None)
-    return direct, rest, ceiling
+    needs_found = any(c[1] is not None or c[2] is not None for c in rest)
+    return direct, rest, ceiling, needs_found
 
 
 def _build_triggers(anchors: dict[_Anchor, _Bucket], share: list[float]) -> dict[int, _Table]:
@@ -443,17 +469,20 @@ def _build_triggers(anchors: dict[_Anchor, _Bucket], share: list[float]) -> dict
     return {term: tables[term] for term in sorted(tables)}
 
 
-def _price_bands(tables: dict[int, _Table]) -> tuple[tuple[int, ...], tuple[_Band, ...]]:
-    """Split the trigger tables by listing price so over-priced listings skip capped rules.
+def _price_bands(
+    anchors: dict[_Anchor, _Bucket], share: list[float], forms: tuple[str, ...]
+) -> tuple[tuple[int, ...], tuple[_Band, ...]]:
+    """Split the anchors by listing price so over-priced listings skip capped rules.
 
     With boundaries b[0] < b[1] < ..., a listing priced p falls in band k = bisect_left(b, p),
     so b[k-1] < p; a bucket whose highest ceiling is at most b[k-1] cannot match it and is
     left out of that band. Band len(b) (above every boundary, or no price) keeps only
-    buckets holding a rule without a ceiling.
+    buckets holding a rule without a ceiling. Triggers are chosen per band: once the
+    price-capped (brand, product) pairs drop out, a brand need no longer trigger the
+    pairs it shares with a rare term, which then triggers them alone. `forms` are the
+    terms' scan forms, which the entries of small tables probe for.
     """
-    ceilings: list[int] = sorted(
-        {bucket[2] for table in tables.values() for bucket in table.values()} - {None}
-    )
+    ceilings: list[int] = sorted({bucket[2] for bucket in anchors.values()} - {None})
     if len(ceilings) > _MAX_BOUNDS:
         step = len(ceilings) / _MAX_BOUNDS
         ceilings = sorted({ceilings[int(i * step)] for i in range(_MAX_BOUNDS)} | {ceilings[-1]})
@@ -461,20 +490,28 @@ def _price_bands(tables: dict[int, _Table]) -> tuple[tuple[int, ...], tuple[_Ban
     bands: list[_Band] = []
     for band in range(len(bounds) + 1):
         floor = bounds[band - 1] if band else None
-        kept: dict[int, _Table] = {}
-        for term, table in tables.items():
-            narrowed = {
-                key: bucket
-                for key, bucket in table.items()
-                if floor is None or bucket[2] is None or bucket[2] > floor
-            }
-            if narrowed:
-                kept[term] = narrowed
-        bands.append((kept, frozenset(kept)))
+        kept = {
+            key: bucket
+            for key, bucket in anchors.items()
+            if floor is None or bucket[2] is None or bucket[2] > floor
+        }
+        entries = {
+            term: _entry(term, table, forms)
+            for term, table in _build_triggers(kept, share).items()
+        }
+        bands.append((entries, frozenset(entries)))
     return bounds, tuple(bands)
 
 
-def _finders(bands: tuple[_Band, ...], spelled: list[str]) -> tuple[Any, ...]:
+def _entry(term: int, table: _Table, forms: tuple[str, ...]) -> _Entry:
+    """Return how trigger `term` with `table` is settled once found (see _Entry)."""
+    if len(table) > _PROBE_LIMIT:
+        return None, (), table
+    probes = tuple((forms[key], bucket) for key, bucket in table.items() if key != term)
+    return table.get(term), probes, None
+
+
+def _finders(bands: tuple[_Band, ...], forms: tuple[str, ...]) -> tuple[Any, ...]:
     """Return per price band an automaton of just its trigger terms (None if it has none)."""
     finders: list[Any] = []
     for _, trigger_terms in bands:
@@ -483,7 +520,7 @@ def _finders(bands: tuple[_Band, ...], spelled: list[str]) -> tuple[Any, ...]:
             continue
         finder = ahocorasick.Automaton(ahocorasick.STORE_ANY)
         for index in sorted(trigger_terms):
-            finder.add_word(scan_term(spelled[index]), index)
+            finder.add_word(forms[index], index)
         finder.make_automaton()
         finders.append(finder)
     return tuple(finders)

@@ -5,13 +5,10 @@ through exactly the same function: Unicode NFKC (full-width letters, digits and 
 ideographic space become their ordinary forms), casefold, then every run of
 whitespace collapsed to one space and the ends stripped.
 
-The matcher scans the UTF-8 bytes of normalised text rather than its code points
-(`scan_form`). UTF-8 is self-synchronising -- lead bytes and continuation bytes never
-coincide -- so an encoded term occurs in an encoded title exactly where the term occurs
-in the title. Scanning bytes keeps the automaton's alphabet at most 256 symbols however
-many distinct Chinese characters the rules use; pyahocorasick looks up a node's
-children by linear search, so a root with thousands of first characters would make
-every step of the scan slow.
+Batches of titles are normalised together by way of their UTF-8 bytes: a byte table
+settles ASCII and the characters normalisation leaves alone, so only the rare title
+holding another character goes through normalise() (`batch_scan_form`, the bytes
+decoded one byte per char; `batch_text_form`, decoded as UTF-8, which the matcher scans).
 """
 
 from __future__ import annotations
@@ -130,21 +127,49 @@ def scan_form(text: str) -> str:
 
 
 def batch_scan_form(titles: list[str]) -> str:
-    """Return SEPARATOR.join(map(scan_form, titles)), paying per-call overhead once per batch.
+    """Return SEPARATOR.join(map(scan_form, titles)), paying per-call overhead once per batch."""
+    raw = _batch_bytes(titles)
+    if raw is None:
+        return SEPARATOR.join(map(scan_form, titles))
+    return raw.decode("latin-1")
+
+
+# The text form of a batch joins normalised titles by a no-break space. str.split()
+# counts it as white space, so normalise() never outputs it: no title holds it and no
+# term (terms are normalised) can match across two titles.
+TEXT_SEPARATOR = "\xa0"
+
+
+def batch_text_form(titles: list[str]) -> str:
+    """Return TEXT_SEPARATOR.join(map(normalise, titles)), paying per-call overhead once per batch.
+
+    Scanning code points rather than UTF-8 bytes reads each Chinese character as one
+    step instead of three; this is the batch byte form, decoded.
+    """
+    raw = _batch_bytes(titles)
+    if raw is None:
+        return TEXT_SEPARATOR.join(map(normalise, titles))
+    # The bytes are the titles' UTF-8 forms (no surrogates: the batch encoded) joined
+    # by 0xFF; C2 A0 is the separator's UTF-8 form.
+    return raw.replace(b"\xff", b"\xc2\xa0").decode()
+
+
+def _batch_bytes(titles: list[str]) -> bytes | None:
+    """Return the scan forms of `titles` as bytes joined by 0xFF, or None for the per-title path.
 
     The whole batch is encoded and byte-translated at once; only titles holding a
     character the byte table cannot settle (NFKC or casefold needed, odd whitespace) go
     through scan_form one by one, and white space is collapsed over the batch with the
-    separators treated as title ends.
+    separators treated as title ends. None means a title holds NUL or a lone surrogate.
     """
     joined = "\x00".join(titles)
     # A title holding NUL itself would be split in two: take the per-title path.
     if joined.count("\x00") != len(titles) - 1:
-        return SEPARATOR.join(map(scan_form, titles))
+        return None
     try:
         encoded = joined.encode()
     except UnicodeEncodeError:  # lone surrogates
-        return SEPARATOR.join(map(scan_form, titles))
+        return None
     raw = encoded.translate(_BATCH_TABLE)
     stops = raw.translate(_STOPS)
     if _next_flaw(raw, stops, 0) >= 0:
@@ -155,7 +180,7 @@ def batch_scan_form(titles: list[str]) -> str:
         # Only the plain space is left to collapse: every other white-space character is
         # a flaw, so its title was repaired above.
         raw = b" ".join(raw.split()).replace(b" \xff", b"\xff").replace(b"\xff ", b"\xff")
-    return raw.decode("latin-1")
+    return raw
 
 
 def _repair(raw: bytes, stops: bytes, encoded: bytes) -> bytes:

@@ -190,3 +190,25 @@ def test_compiling_twice_gives_the_same_answers_whatever_the_order_or_sample():
     first = compile_rules(rules).match_many(listings)
     second = compile_rules(reversed(rules), sample=["w1 w2", "w3"]).match_many(listings)
     assert first == second
+
+
+def test_each_price_band_chooses_its_own_triggers():
+    # Below 100 fen the brand settles five pairs at once and is worth looking up; above
+    # it only (gucci, 高仿) is left, and the rarer 高仿 should be its only trigger, so a
+    # dear listing with the brand but no marker is not looked at further.
+    products = ["手表", "钱包", "腰带", "帽子"]
+    rules = [RuleSpec(1, all=["gucci", "高仿"])] + [
+        RuleSpec(n, all=["gucci", product], max_price=100) for n, product in enumerate(products, 2)
+    ]
+    sample = [f"gucci {' '.join(products[n % 2::2])}" for n in range(6)] + ["gucci 高仿"] * 2
+    compiled = compile_rules(rules, sample=sample)
+    forms = compiled._forms
+    bands = [{forms[term] for term in band[1]} for band in compiled._bands]
+    assert "gucci" in bands[0]
+    assert bands[-1] == {"高仿"}
+    listings = [
+        Listing("cheap", "Gucci 高仿 钱包", 100),
+        Listing("dear", "Gucci 高仿 钱包", 101),
+        Listing("plain", "Gucci 钱包 帽子", 5000),
+    ]
+    assert compiled.match_many(listings) == [("cheap", 1), ("cheap", 3), ("dear", 1)]

@@ -232,3 +232,18 @@ def test_probing_and_scanning_trigger_tables_agree(rule_set, batch, limit):
         assert compile_rules(rule_set).match_many(batch) == expected
     finally:
         compiler._PROBE_LIMIT = saved
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(odd_titles | st.text(), max_size=12))
+def test_the_batch_text_form_equals_the_normalised_titles_joined(batch):
+    text = normalisation.batch_text_form(batch)
+    assert text == normalisation.TEXT_SEPARATOR.join(map(normalise, batch))
+    # The separator never survives normalisation, so splitting gives the titles back.
+    assert not batch or text.split(normalisation.TEXT_SEPARATOR) == [normalise(title) for title in batch]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_normalisation_never_leaves_the_batch_separator(text):
+    assert normalisation.TEXT_SEPARATOR not in normalise(text)
