@@ -153,6 +153,10 @@ def propose(actor: User, *, platform: Any, seller_id: Any, listing_url: Any = ""
     source_kind = source_kind or ("member" if actor.is_member_side else "analytics")
     if source_kind not in SOURCE_KINDS:
         errors["source"] = _("The source is one of: %(kinds)s.", kinds=", ".join(SOURCE_KINDS))
+    elif source_kind == "rule_hit" and not actor.is_staff:
+        # A rule hit's verdict feeds another company's tip and the rule corpus: only
+        # platform staff, who see the hits, propose from one.
+        errors["source"] = _("Only platform staff propose a test purchase from a rule hit.")
     source_ref = _text(source_ref if source_ref is None or isinstance(source_ref, str)
                        else str(source_ref), "source", errors, max_length=200)
     weight = _weight(weight, errors)

@@ -79,7 +79,7 @@ def _prefill() -> dict:
     args = request.args
     data = {k: args[k] for k in ("platform", "seller_id", "listing_url", "reason",
                                  "working_group") if args.get(k)}
-    if args.get("source_kind"):
+    if args.get("source_kind") and (current_user.is_staff or args["source_kind"] != "rule_hit"):
         data["source_kind"] = args["source_kind"]
         data["source_ref"] = args.get("source_ref", "")
     elif current_user.is_staff:

@@ -4,11 +4,12 @@ import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.notifications.models import Notification
 from portal.testbuys import services
+from portal.testbuys.models import TestPurchase
 from tests.testbuys.helpers import PNG, later, propose, received, scheduled
 
 BASE = "/api/v1/test-purchases"
@@ -368,3 +369,24 @@ def test_evidence_is_complete_once_a_purchase_is_closed(people, api):
                                     content_type="multipart/form-data",
                                     data={"file": (io.BytesIO(PNG), "late.png")})
     assert r.status_code == 409
+
+
+def test_only_platform_staff_propose_from_a_rule_hit(people, api):
+    """A member cannot point its purchase at a rule hit (whose verdict feeds others' tips)."""
+    proposal = {"platform": "taobao", "seller_id": "my-own-shop", "reason": "x",
+                "source": {"kind": "rule_hit", "ref": "1"}}
+    r = api(people["outsider"]).post("/api/v1/test-purchases", json=proposal)
+    assert r.status_code == 422
+    assert "staff" in r.get_json()["error"]["fields"]["source"]
+    assert db.session.scalar(select(func.count(TestPurchase.id))) == 0
+    r = api(people["staff"]).post("/api/v1/test-purchases", json=proposal)
+    assert r.status_code == 201 and r.get_json()["source"] == {"kind": "rule_hit", "ref": "1"}
+
+
+def test_the_proposal_page_ignores_a_rule_hit_link_for_members(people, as_user):
+    html = as_user(people["member"]).get(
+        "/test-purchases/new?source_kind=rule_hit&source_ref=7&seller_id=s").get_data(as_text=True)
+    assert 'value="rule_hit"' not in html
+    html = as_user(people["staff"]).get(
+        "/test-purchases/new?source_kind=rule_hit&source_ref=7&seller_id=s").get_data(as_text=True)
+    assert 'value="rule_hit"' in html
