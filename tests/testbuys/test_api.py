@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from portal.extensions import db
 from portal.notifications.models import Notification
 from portal.testbuys import services
-from portal.testbuys.models import TestPurchase
+from portal.testbuys.models import SettlementPayment, TestPurchase
 from tests.testbuys.helpers import PNG, later, propose, received, scheduled
 
 BASE = "/api/v1/test-purchases"
@@ -274,10 +274,14 @@ def test_ledger_balances_settlements_and_payment(people, partner, api):
     assert [b["organization"]["id"] for b in mine["balances"]] == [b_org]
     assert api(people["outsider"]).post("/api/v1/ledger/settlements", json={
         "from": b_org, "to": a_org, "amount": 6_000}).status_code == 403
+    # the payee confirms receipt; the payer cannot wipe its own debt
     assert api(partner).post("/api/v1/ledger/settlements", json={
+        "from": b_org, "to": a_org, "amount": 6_000}).status_code == 403
+    member = api(people["member"])
+    assert member.post("/api/v1/ledger/settlements", json={
         "from": b_org, "to": a_org, "amount": 0}).status_code == 422
-    r = api(partner).post("/api/v1/ledger/settlements", json={"from": b_org, "to": a_org,
-                                                              "amount": 6_000})
+    r = member.post("/api/v1/ledger/settlements", json={"from": b_org, "to": a_org,
+                                                        "amount": 6_000})
     assert r.status_code == 201
     ledger = staff.get("/api/v1/ledger").get_json()
     assert ledger == {"balances": [], "settlements": []}
@@ -390,3 +394,32 @@ def test_the_proposal_page_ignores_a_rule_hit_link_for_members(people, as_user):
     html = as_user(people["staff"]).get(
         "/test-purchases/new?source_kind=rule_hit&source_ref=7&seller_id=s").get_data(as_text=True)
     assert 'value="rule_hit"' in html
+
+
+def test_a_member_cannot_book_a_debt_on_another_company(people, api):
+    """Neither a payment it made nor one from a company it shares no cost with."""
+    a, z = people["member"], people["outsider"]
+    ledger_api = "/api/v1/ledger/settlements"
+    amount = {"amount": 100_000_00, "currency": "CNY"}
+    r = api(a).post(ledger_api, json={"from": a.organisation_id, "to": z.organisation_id,
+                                      "amount": amount})
+    assert r.status_code == 403
+    r = api(a).post(ledger_api, json={"from": z.organisation_id, "to": a.organisation_id,
+                                      "amount": amount})
+    assert r.status_code == 422 and "from" in r.get_json()["error"]["fields"]
+    assert api(z).get("/api/v1/ledger").get_json() == {"balances": [], "settlements": []}
+    assert db.session.scalar(select(func.count(SettlementPayment.id))) == 0
+
+
+def test_staff_record_payments_only_between_organisations_of_the_ledger(people, partner, api):
+    received(people["member"], partner, cost=9_000)
+    a_org, b_org = people["member"].organisation_id, partner.organisation_id
+    staff = api(people["staff"])
+    r = staff.post("/api/v1/ledger/settlements", json={
+        "from": people["outsider"].organisation_id, "to": a_org, "amount": 100})
+    assert r.status_code == 422 and "from" in r.get_json()["error"]["fields"]
+    r = staff.post("/api/v1/ledger/settlements", json={"from": b_org, "to": a_org, "amount": 100})
+    assert r.status_code == 201
+    r = api(people["admin"]).post("/api/v1/ledger/settlements", json={
+        "from": a_org, "to": b_org, "amount": 100})
+    assert r.status_code == 201

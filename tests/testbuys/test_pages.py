@@ -159,11 +159,21 @@ def test_ledger_page_csv_and_settlement_form(people, partner, as_user):
     assert "¥60.00" in c.get("/test-purchases/ledger").get_data(as_text=True)
     csv = as_user(people["staff"]).get("/test-purchases/ledger.csv")
     assert csv.mimetype == "text/csv" and "settlement" in csv.get_data(as_text=True)
+    # the payer cannot record its own payment; the payee confirms receipt
     r = c.post("/test-purchases/ledger/settlements", data={
+        "from_org": partner.organisation_id, "to_org": people["member"].organisation_id,
+        "amount": "60.00"})
+    assert r.status_code == 403
+    payee = as_user(people["member"])
+    page = payee.get("/test-purchases/ledger").get_data(as_text=True)
+    form = page[page.index('id="settlement-form"'):]
+    assert f'value="{partner.organisation_id}"' in form
+    assert f'value="{people["outsider"].organisation_id}"' not in form
+    r = payee.post("/test-purchases/ledger/settlements", data={
         "from_org": partner.organisation_id, "to_org": people["member"].organisation_id,
         "amount": "-1"})
     assert r.status_code == 422
-    r = c.post("/test-purchases/ledger/settlements", data={
+    r = payee.post("/test-purchases/ledger/settlements", data={
         "from_org": partner.organisation_id, "to_org": people["member"].organisation_id,
         "amount": "60.00"})
     assert r.status_code == 303
