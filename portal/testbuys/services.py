@@ -315,10 +315,13 @@ def schedule(actor: User, purchase_id: int, *, scheduled_for: datetime | None,
     _raise(errors)
     clash = clash_for(purchase, scheduled_for)
     if clash is not None:
+        days = current_app.config["TESTBUY_CLASH_DAYS"]
+        if not _sees(actor, clash):  # the bare fact only: no id, no date
+            raise Conflict(_("Another buy from this seller falls within %(n)d days.", n=days),
+                           code="schedule_clash")
         raise Conflict(
             _("Test purchase #%(id)d buys from this seller on %(day)s, within %(n)d days.",
-              id=clash.id, day=clash.scheduled_for.date().isoformat(),
-              n=current_app.config["TESTBUY_CLASH_DAYS"]),
+              id=clash.id, day=clash.scheduled_for.date().isoformat(), n=days),
             code="schedule_clash", clashing_id=clash.id)
     again = purchase.status == "scheduled"
     purchase.status, purchase.scheduled_for, purchase.purchaser_id = state, scheduled_for, purchaser.id
@@ -349,6 +352,11 @@ def order(actor: User, purchase_id: int, *, order_number: Any, cost: tuple[int, 
             {purchase.purchaser.organisation_id} if purchase.purchaser else set())
         if payer is None or payer.id not in allowed:
             errors["paid_by"] = _("The payer is a participating organisation or the purchaser's.")
+        elif not names_payer(actor, purchase) and (
+                purchase.purchaser is None or payer.id != purchase.purchaser.organisation_id):
+            # Whoever pays is owed the cost: only the buyer, staff or admins say who paid.
+            raise Forbidden(_("Only the purchaser, staff or admins say who paid; "
+                              "otherwise the purchaser's organisation paid."))
     if not purchase.active_participants:
         errors["participants"] = _("At least one member organisation must take part first.")
     _raise(errors)
@@ -363,6 +371,12 @@ def order(actor: User, purchase_id: int, *, order_number: Any, cost: tuple[int, 
                                           seller=purchase.seller_id))
     db.session.commit()
     return purchase
+
+
+def names_payer(actor: User, purchase: TestPurchase) -> bool:
+    """Who may say which organisation paid: the purchaser, platform staff and admins."""
+    return actor.is_staff or actor.is_admin or (
+        purchase.purchaser_id is not None and purchase.purchaser_id == actor.id)
 
 
 def receive(actor: User, purchase_id: int, *, received_at: datetime | None,

@@ -129,6 +129,8 @@ def _choices(purchase: TestPurchase, step_forms: dict) -> None:
         orgs = [p.organisation for p in purchase.active_participants]
         if purchase.purchaser and purchase.purchaser.organisation not in orgs:
             orgs.insert(0, purchase.purchaser.organisation)
+        if not services.names_payer(current_user, purchase):
+            orgs = []  # the purchaser's organisation paid
         step_forms["order"].paid_by.choices = [("", _("the purchaser's organisation"))] + [
             (str(o.id), o.name) for o in orgs]
 

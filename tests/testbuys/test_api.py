@@ -423,3 +423,62 @@ def test_staff_record_payments_only_between_organisations_of_the_ledger(people, 
     r = api(people["admin"]).post("/api/v1/ledger/settlements", json={
         "from": a_org, "to": b_org, "amount": 100})
     assert r.status_code == 201
+
+
+def test_a_participant_that_did_not_buy_cannot_name_itself_payer(people, partner, api):
+    """Whoever paid is owed the cost: only the purchaser, staff or admins say who paid."""
+    p = scheduled(people["member"], partner)  # the member's person buys
+    b_org, a_org = partner.organisation_id, people["member"].organisation_id
+    order = {"order_number": "N1", "cost": {"amount": 10_000, "currency": "CNY"}}
+    r = api(partner).post(f"{BASE}/{p.id}/order", json={**order, "paid_by": b_org})
+    assert r.status_code == 403 and "purchaser" in r.get_json()["error"]["message"]
+    db.session.refresh(p)
+    assert p.status == "scheduled" and p.paid_by_org_id is None
+    # naming the purchaser's organisation, or nobody, is the default and is allowed
+    r = api(partner).post(f"{BASE}/{p.id}/order", json={**order, "paid_by": a_org})
+    assert r.status_code == 200 and r.get_json()["paid_by"]["id"] == a_org
+
+
+@pytest.mark.parametrize("who", ["member", "staff", "admin"])
+def test_the_purchaser_staff_and_admins_say_who_paid(people, partner, api, who):
+    p = scheduled(people["member"], partner)
+    r = api(people[who]).post(f"{BASE}/{p.id}/order", json={
+        "order_number": "N1", "cost": {"amount": 10_000, "currency": "CNY"},
+        "paid_by": partner.organisation_id})
+    assert r.status_code == 200 and r.get_json()["paid_by"]["id"] == partner.organisation_id
+
+
+def test_the_order_form_offers_a_payer_only_to_those_who_may_name_one(people, partner, as_user):
+    p = scheduled(people["member"], partner)
+
+    def payer_choices(user):
+        page = as_user(user).get(f"/test-purchases/{p.id}").get_data(as_text=True)
+        select_ = page[page.index('name="order-paid_by"'):]
+        return select_[:select_.index("</select>")]
+
+    option = f'<option value="{partner.organisation_id}">'
+    assert option not in payer_choices(partner)
+    assert option in payer_choices(people["member"])
+
+
+def test_a_schedule_clash_names_only_a_purchase_the_caller_may_see(people, api):
+    """Another company's buy of the seller is a bare fact: no id, no date."""
+    a, z = people["member"], people["outsider"]
+    when = later(3)
+    p = propose(a, "shop-x")
+    services.schedule(a, p.id, scheduled_for=when, purchaser_id=a.id)
+    services.order(a, p.id, order_number="1", cost=(100, "CNY"))
+    services.receive(a, p.id, received_at=None)
+    services.authenticate(a, p.id, verdict="counterfeit", method="m")
+    services.close(a, p.id, summary="done")
+    rival = api(z)
+    assert rival.get(f"{BASE}/{p.id}").status_code == 404
+    pid = rival.post(BASE, json={"platform": "taobao", "seller_id": "shop-x",
+                                 "reason": "x"}).get_json()["id"]
+    r = rival.post(f"{BASE}/{pid}/schedule", json={
+        "scheduled_for": (when + timedelta(days=1)).isoformat(), "purchaser_id": z.id})
+    assert r.status_code == 409
+    error = r.get_json()["error"]
+    assert error["code"] == "schedule_clash" and "clashing_id" not in error
+    assert f"#{p.id}" not in error["message"] and when.date().isoformat() not in error["message"]
+    assert "7 days" in error["message"]
