@@ -24,7 +24,7 @@ from ..notifications.services import notify
 from ..urls import page_url
 from . import hooks
 from .evidence import append_custody
-from .lifecycle import LIFECYCLE, VERDICT_LABELS
+from .lifecycle import JOINABLE, LIFECYCLE, VERDICT_LABELS
 from .models import MAX_AMOUNT, SOURCE_KINDS, VERDICTS, Participant, TestPurchase
 from .shares import allocate
 
@@ -209,9 +209,11 @@ def _duplicate(existing: TestPurchase | None) -> Conflict:
 def join(actor: User, purchase_id: int, weight: Any = 1) -> Participant:
     """The actor's organisation joins an open purchase and shares the cost by weight."""
     purchase = db.session.get(TestPurchase, purchase_id)
-    # The bare fact that an open purchase targets a seller is public to proposers,
-    # so joining one does not need to see it first; closed ones stay hidden.
-    if purchase is None or not (purchase.is_open or _sees(actor, purchase)):
+    # The bare fact that an open purchase targets a seller is public to proposers, so
+    # joining one does not need to see it first. Beyond that fact an unseen purchase tells
+    # nothing: once it can no longer be joined (ordered, received, ... closed) it answers
+    # like one that does not exist, not with how far it got.
+    if purchase is None or not (purchase.status in JOINABLE or _sees(actor, purchase)):
         raise NotFound()
     if not actor.is_member_side:
         raise Forbidden(_("Only member companies take part in test purchases."))

@@ -482,3 +482,23 @@ def test_a_schedule_clash_names_only_a_purchase_the_caller_may_see(people, api):
     assert error["code"] == "schedule_clash" and "clashing_id" not in error
     assert f"#{p.id}" not in error["message"] and when.date().isoformat() not in error["message"]
     assert "7 days" in error["message"]
+
+
+@pytest.mark.parametrize("stage", ["ordered", "received", "closed"])
+def test_joining_an_unseen_purchase_past_the_order_reveals_nothing_of_it(people, api, stage):
+    """An outsider learns only that an open purchase targets the seller, not how far it got."""
+    a = people["member"]
+    p = received(a, seller="shop-j") if stage != "ordered" else scheduled(a, seller="shop-j")
+    if stage == "ordered":
+        services.order(a, p.id, order_number="1", cost=(100, "CNY"))
+    if stage == "closed":
+        services.authenticate(a, p.id, verdict="genuine", method="m")
+        services.close(a, p.id, summary="done")
+    outsider = api(people["outsider"])
+    r = outsider.post(f"{BASE}/{p.id}/participants", json={})
+    unknown = outsider.post(f"{BASE}/{p.id + 1000}/participants", json={})
+    assert r.status_code == unknown.status_code == 404
+    assert r.get_json() == unknown.get_json()
+    # a participant still hears why it cannot join again
+    partner_view = api(a).post(f"{BASE}/{p.id}/participants", json={})
+    assert partner_view.status_code == 409
