@@ -54,10 +54,14 @@ def test_proposing_through_the_form_and_the_join_instead_offer(people, partner, 
     form = {"platform": "taobao", "seller_id": "s-1", "listing_url": "https://item.example/1",
             "working_group": "luxury-goods", "reason": "fake", "budget": "800.50", "weight": "1",
             "source_kind": "rule_hit", "source_ref": "77"}
+    # only platform staff propose from a rule hit; a member's form says so
+    r = as_user(people["member"]).post("/test-purchases/new", data=form)
+    assert r.status_code == 422 and b"Only platform staff" in r.data
+    form["source_kind"] = "member"
     r = as_user(people["member"]).post("/test-purchases/new", data=form)
     assert r.status_code == 303
     p = db.session.scalar(select(TestPurchase))
-    assert (p.budget_amount, p.source_kind, p.source_ref) == (80050, "rule_hit", "77")
+    assert (p.budget_amount, p.source_kind, p.source_ref) == (80050, "member", "77")
     r = as_user(partner).post("/test-purchases/new", data=form)
     assert r.status_code == 409
     assert b"duplicate-offer" in r.data and b"Join instead" in r.data
