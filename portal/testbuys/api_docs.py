@@ -55,7 +55,8 @@ register_paths({
                        working_group=STR, reason=STR, budget=MONEY,
                        weight={"type": "integer", "minimum": 1, "maximum": 1000},
                        source=_obj(kind={"type": "string",
-                                         "enum": ["member", "rule_hit", "analytics"]},
+                                         "enum": ["member", "rule_hit", "analytics"],
+                                         "description": "rule_hit: platform staff only"},
                                    ref=STR))),
     },
     "/test-purchases/targets": {"get": op(
@@ -76,13 +77,15 @@ register_paths({
                      params=ID, errors=(401, 403, 404, 409)),
     },
     "/test-purchases/{purchase_id}/schedule": _step(
-        "Schedule (409 schedule_clash within the clash window)",
+        "Schedule (409 schedule_clash within the clash window; names the other purchase "
+        "only to those who may see it)",
         _obj(["scheduled_for", "purchaser_id"], scheduled_for={"type": "string",
                                                                "format": "date-time"},
              purchaser_id={"type": "integer"})),
     "/test-purchases/{purchase_id}/order": _step("Order placed", _obj(
         ["order_number", "cost"], order_number=STR, cost=MONEY,
-        paid_by={"type": "integer", "description": "organisation id"})),
+        paid_by={"type": "integer", "description": "organisation id; named by the purchaser, "
+                 "staff or admins (default: the purchaser's organisation)"})),
     "/test-purchases/{purchase_id}/receipt": _step("Goods received", _obj(
         received_at={"type": "string", "format": "date-time"}, notes=STR)),
     "/test-purchases/{purchase_id}/authentication": _step("Verdict of the brand owner", _obj(
@@ -104,7 +107,8 @@ register_paths({
     "/ledger": {"get": op("Balances and suggested settlements", tag=TAG, errors=(401, 403),
                           response=LEDGER)},
     "/ledger/settlements": {"post": op(
-        "Record a settlement payment", tag=TAG, ok=201, errors=(400, 401, 403, 422),
+        "Record a settlement payment (a member company: one it received)", tag=TAG, ok=201,
+        errors=(400, 401, 403, 422),
         body=_obj(["from", "to", "amount"], **{"from": {"type": "integer"}},
                   to={"type": "integer"}, amount=MONEY, note=STR))},
 }, SCHEMAS)

@@ -8,11 +8,14 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..accounts.groups import all_groups
+from ..accounts.models import User
 from ..authz import access, visible
 from ..extensions import db
 from . import bp
 from .models import STATUSES, TestPurchase
 from .services import as_id
+
+MAX_PURCHASERS = 200  # choices in the purchaser filter
 
 
 def _day(value: str | None) -> date:
@@ -58,14 +61,18 @@ def calendar():
     by_day: dict[date, list[TestPurchase]] = {}
     for p in db.session.scalars(query.order_by(TestPurchase.scheduled_for)):
         by_day.setdefault(p.scheduled_for.date(), []).append(p)
-    purchasers = {p.purchaser for p in db.session.scalars(select(TestPurchase).where(
-        visible(current_user, TestPurchase), TestPurchase.purchaser_id.is_not(None)))}
+    # The purchaser filter's choices: the people buying visible purchases, in one query
+    # over distinct people (not over every purchase), and a bounded list.
+    purchasers = db.session.scalars(select(User).where(User.id.in_(
+        select(TestPurchase.purchaser_id).where(visible(current_user, TestPurchase),
+                                                TestPurchase.purchaser_id.is_not(None))))
+        .order_by(User.name, User.id).limit(MAX_PURCHASERS)).all()
     days = [start + timedelta(days=i) for i in range((end - start).days + 1)]
     weeks = [days[i:i + 7] for i in range(0, len(days), 7)]
     return render_template("testbuys/calendar.html", view=view, day=day, weeks=weeks,
                            by_day=by_day, prev=prev, following=following, filters=filters,
                            groups=groups, statuses=STATUSES,
-                           purchasers=sorted(purchasers, key=lambda u: u.name))
+                           purchasers=purchasers)
 
 
 @bp.post("/<int:purchase_id>/reschedule")

@@ -94,9 +94,44 @@ def org_names(ids) -> dict[int, str]:
                                    .where(Organisation.id.in_(ids))).all())
 
 
+def ledger_org_ids() -> set[int]:
+    """Organisations with a position in the ledger: they shared a cost or settled one."""
+    return set(counterparties())
+
+
+def counterparties() -> dict[int, set[int]]:
+    """Organisation id -> the organisations it shares a cost or a settlement with."""
+    pairs: dict[int, set[int]] = {}
+
+    def link(orgs: set[int]) -> None:
+        for org in orgs:
+            pairs.setdefault(org, set()).update(orgs - {org})
+
+    for purchase in _costs():
+        orgs = {p.organisation_id for p in purchase.active_participants}
+        if orgs:
+            link(orgs | {purchase.paid_by_org_id})
+    for from_id, to_id in db.session.execute(select(SettlementPayment.from_org_id,
+                                                    SettlementPayment.to_org_id)):
+        link({from_id, to_id})
+    return pairs
+
+
+def payers_to(user: Any) -> set[int]:
+    """Who the person may record a payment from: for a member company, those it deals with."""
+    if user.is_staff or user.is_admin:
+        return ledger_org_ids()
+    return counterparties().get(user.organisation_id, set())
+
+
 def record_payment(actor: User, *, from_org: Any, to_org: Any, amount: tuple[int, str] | None,
                    note: Any = "") -> SettlementPayment:
-    """Record a settlement payment made by one organisation to another."""
+    """Record a settlement payment made by one organisation to another.
+
+    Staff and admins record any payment between organisations of the ledger; a member
+    company records only a payment it received (the payee confirms receipt), from an
+    organisation it has a position with.
+    """
     errors: dict[str, str] = {}
     orgs = {}
     for name, value in (("from", from_org), ("to", to_org)):
@@ -115,9 +150,18 @@ def record_payment(actor: User, *, from_org: Any, to_org: Any, amount: tuple[int
         errors["note"] = _("This field must be text.")
     if errors:
         raise InvalidInput(errors)
-    if not (actor.is_admin or actor.is_staff
-            or actor.organisation_id in (orgs["from"].id, orgs["to"].id)):
-        raise Forbidden(_("Only the two organisations involved, staff or admins record this."))
+    oversees = actor.is_admin or actor.is_staff
+    if not oversees and orgs["to"].id != actor.organisation_id:
+        raise Forbidden(_("Your organisation records only payments it received; "
+                          "the payee confirms receipt."))
+    known = payers_to(actor)
+    if oversees and orgs["to"].id not in known:
+        errors["to"] = _("This organisation has no position in the ledger.")
+    if orgs["from"].id not in known:
+        errors["from"] = _("This organisation has no position in the ledger.") if oversees \
+            else _("Your organisation shares no test purchase cost with this organisation.")
+    if errors:
+        raise InvalidInput(errors)
     payment = SettlementPayment(from_org_id=orgs["from"].id, to_org_id=orgs["to"].id,
                                 amount=amount[0], currency=amount[1], note=(note or "")[:300],
                                 recorded_by_id=actor.id, recorded_at=utcnow())

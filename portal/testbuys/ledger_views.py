@@ -3,25 +3,23 @@
 from flask import Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
-from ..accounts.models import Organisation
 from ..authz import access
 from ..errors import Forbidden, InvalidInput
-from ..extensions import db
 from ..forms import show_errors
 from . import bp, forms, ledger, reports
 
 
 def _settlement_form(form=None):
     form = form or forms.SettlementForm()
-    orgs = db.session.scalars(select(Organisation).where(Organisation.kind.in_(("member", "platform")))
-                              .order_by(Organisation.name)).all()
-    choices = [(str(o.id), o.name) for o in orgs]
-    form.from_org.choices = choices
-    form.to_org.choices = choices
-    if not form.from_org.data and current_user.is_member_side:
-        form.from_org.data = str(current_user.organisation_id)
+    payers = ledger.payers_to(current_user)
+    oversees = current_user.is_staff or current_user.is_admin
+    payees = payers if oversees else {current_user.organisation_id}
+    names = ledger.org_names(payers | payees)
+    form.from_org.choices = [(str(o), names[o]) for o in sorted(payers, key=names.get)]
+    form.to_org.choices = [(str(o), names[o]) for o in sorted(payees, key=names.get)]
+    if not oversees and not form.to_org.data:  # a member company confirms what it received
+        form.to_org.data = str(current_user.organisation_id)
     return form
 
 

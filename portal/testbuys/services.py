@@ -24,7 +24,7 @@ from ..notifications.services import notify
 from ..urls import page_url
 from . import hooks
 from .evidence import append_custody
-from .lifecycle import LIFECYCLE, VERDICT_LABELS
+from .lifecycle import JOINABLE, LIFECYCLE, VERDICT_LABELS
 from .models import MAX_AMOUNT, SOURCE_KINDS, VERDICTS, Participant, TestPurchase
 from .shares import allocate
 
@@ -153,6 +153,10 @@ def propose(actor: User, *, platform: Any, seller_id: Any, listing_url: Any = ""
     source_kind = source_kind or ("member" if actor.is_member_side else "analytics")
     if source_kind not in SOURCE_KINDS:
         errors["source"] = _("The source is one of: %(kinds)s.", kinds=", ".join(SOURCE_KINDS))
+    elif source_kind == "rule_hit" and not actor.is_staff:
+        # A rule hit's verdict feeds another company's tip and the rule corpus: only
+        # platform staff, who see the hits, propose from one.
+        errors["source"] = _("Only platform staff propose a test purchase from a rule hit.")
     source_ref = _text(source_ref if source_ref is None or isinstance(source_ref, str)
                        else str(source_ref), "source", errors, max_length=200)
     weight = _weight(weight, errors)
@@ -205,9 +209,11 @@ def _duplicate(existing: TestPurchase | None) -> Conflict:
 def join(actor: User, purchase_id: int, weight: Any = 1) -> Participant:
     """The actor's organisation joins an open purchase and shares the cost by weight."""
     purchase = db.session.get(TestPurchase, purchase_id)
-    # The bare fact that an open purchase targets a seller is public to proposers,
-    # so joining one does not need to see it first; closed ones stay hidden.
-    if purchase is None or not (purchase.is_open or _sees(actor, purchase)):
+    # The bare fact that an open purchase targets a seller is public to proposers, so
+    # joining one does not need to see it first. Beyond that fact an unseen purchase tells
+    # nothing: once it can no longer be joined (ordered, received, ... closed) it answers
+    # like one that does not exist, not with how far it got.
+    if purchase is None or not (purchase.status in JOINABLE or _sees(actor, purchase)):
         raise NotFound()
     if not actor.is_member_side:
         raise Forbidden(_("Only member companies take part in test purchases."))
@@ -311,10 +317,13 @@ def schedule(actor: User, purchase_id: int, *, scheduled_for: datetime | None,
     _raise(errors)
     clash = clash_for(purchase, scheduled_for)
     if clash is not None:
+        days = current_app.config["TESTBUY_CLASH_DAYS"]
+        if not _sees(actor, clash):  # the bare fact only: no id, no date
+            raise Conflict(_("Another buy from this seller falls within %(n)d days.", n=days),
+                           code="schedule_clash")
         raise Conflict(
             _("Test purchase #%(id)d buys from this seller on %(day)s, within %(n)d days.",
-              id=clash.id, day=clash.scheduled_for.date().isoformat(),
-              n=current_app.config["TESTBUY_CLASH_DAYS"]),
+              id=clash.id, day=clash.scheduled_for.date().isoformat(), n=days),
             code="schedule_clash", clashing_id=clash.id)
     again = purchase.status == "scheduled"
     purchase.status, purchase.scheduled_for, purchase.purchaser_id = state, scheduled_for, purchaser.id
@@ -345,6 +354,11 @@ def order(actor: User, purchase_id: int, *, order_number: Any, cost: tuple[int, 
             {purchase.purchaser.organisation_id} if purchase.purchaser else set())
         if payer is None or payer.id not in allowed:
             errors["paid_by"] = _("The payer is a participating organisation or the purchaser's.")
+        elif not names_payer(actor, purchase) and (
+                purchase.purchaser is None or payer.id != purchase.purchaser.organisation_id):
+            # Whoever pays is owed the cost: only the buyer, staff or admins say who paid.
+            raise Forbidden(_("Only the purchaser, staff or admins say who paid; "
+                              "otherwise the purchaser's organisation paid."))
     if not purchase.active_participants:
         errors["participants"] = _("At least one member organisation must take part first.")
     _raise(errors)
@@ -359,6 +373,12 @@ def order(actor: User, purchase_id: int, *, order_number: Any, cost: tuple[int, 
                                           seller=purchase.seller_id))
     db.session.commit()
     return purchase
+
+
+def names_payer(actor: User, purchase: TestPurchase) -> bool:
+    """Who may say which organisation paid: the purchaser, platform staff and admins."""
+    return actor.is_staff or actor.is_admin or (
+        purchase.purchaser_id is not None and purchase.purchaser_id == actor.id)
 
 
 def receive(actor: User, purchase_id: int, *, received_at: datetime | None,

@@ -79,7 +79,7 @@ def _prefill() -> dict:
     args = request.args
     data = {k: args[k] for k in ("platform", "seller_id", "listing_url", "reason",
                                  "working_group") if args.get(k)}
-    if args.get("source_kind"):
+    if args.get("source_kind") and (current_user.is_staff or args["source_kind"] != "rule_hit"):
         data["source_kind"] = args["source_kind"]
         data["source_ref"] = args.get("source_ref", "")
     elif current_user.is_staff:
@@ -129,6 +129,8 @@ def _choices(purchase: TestPurchase, step_forms: dict) -> None:
         orgs = [p.organisation for p in purchase.active_participants]
         if purchase.purchaser and purchase.purchaser.organisation not in orgs:
             orgs.insert(0, purchase.purchaser.organisation)
+        if not services.names_payer(current_user, purchase):
+            orgs = []  # the purchaser's organisation paid
         step_forms["order"].paid_by.choices = [("", _("the purchaser's organisation"))] + [
             (str(o.id), o.name) for o in orgs]
 

@@ -193,3 +193,39 @@ def test_the_demo_shows_a_tip_with_a_test_purchase_verdict(runner, as_user):
     html = as_user(user_by_email("member@maison.example")).get(
         f"/queqiao/tips/{tip.id}/feedback").get_data(as_text=True)
     assert 'data-figure="confirmed_counterfeit">1</div>' in html
+
+
+def test_a_purchase_of_another_seller_does_not_count_for_the_hit(people, make, api):
+    """A hit reference alone proves nothing: only a buy from the hit's seller feeds back."""
+    tip = make_tip(people["member"], status="accepted", staff=people["staff"])
+    rule = make_rule(people["staff"], "active")
+    rule.tip_id = tip.id
+    db.session.commit()
+    scan_dicts(people["staff"], listing("L1", seller="shop-1"))
+    hit = db.session.scalars(select(Hit)).one()
+    _authenticated(people, make, "genuine", source_kind="rule_hit", source_ref=str(hit.id),
+                   seller="someone-elses-shop")
+    body = api(people["member"]).get(f"/api/v1/tips/{tip.id}/feedback").get_json()
+    assert (body["test_purchases"], body["confirmed_genuine"], body["precision"]) == (0, 0, None)
+    assert count(CorpusListing) == 0
+    # The same verdict on the hit's own seller does count.
+    _authenticated(people, make, "genuine", source_kind="rule_hit", source_ref=str(hit.id),
+                   seller="shop-1")
+    body = api(people["member"]).get(f"/api/v1/tips/{tip.id}/feedback").get_json()
+    assert (body["test_purchases"], body["confirmed_genuine"]) == (1, 1)
+    assert count(CorpusListing, kind="genuine", hit_id=hit.id) == 1
+
+
+def test_a_hit_that_records_its_platform_counts_only_buys_on_that_platform(people, make, api):
+    tip = make_tip(people["member"], status="accepted", staff=people["staff"])
+    rule = make_rule(people["staff"], "active")
+    rule.tip_id = tip.id
+    db.session.commit()
+    scan_dicts(people["staff"], listing("L1", seller="shop-1"))
+    hit = db.session.scalars(select(Hit)).one()
+    hit.snapshot = {**hit.snapshot, "platform": "jd"}
+    db.session.commit()
+    _authenticated(people, make, "counterfeit", source_kind="rule_hit", source_ref=str(hit.id))
+    body = api(people["member"]).get(f"/api/v1/tips/{tip.id}/feedback").get_json()
+    assert body["test_purchases"] == 0
+    assert count(CorpusListing) == 0

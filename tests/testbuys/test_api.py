@@ -4,11 +4,12 @@ import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.notifications.models import Notification
 from portal.testbuys import services
+from portal.testbuys.models import SettlementPayment, TestPurchase
 from tests.testbuys.helpers import PNG, later, propose, received, scheduled
 
 BASE = "/api/v1/test-purchases"
@@ -273,10 +274,14 @@ def test_ledger_balances_settlements_and_payment(people, partner, api):
     assert [b["organization"]["id"] for b in mine["balances"]] == [b_org]
     assert api(people["outsider"]).post("/api/v1/ledger/settlements", json={
         "from": b_org, "to": a_org, "amount": 6_000}).status_code == 403
+    # the payee confirms receipt; the payer cannot wipe its own debt
     assert api(partner).post("/api/v1/ledger/settlements", json={
+        "from": b_org, "to": a_org, "amount": 6_000}).status_code == 403
+    member = api(people["member"])
+    assert member.post("/api/v1/ledger/settlements", json={
         "from": b_org, "to": a_org, "amount": 0}).status_code == 422
-    r = api(partner).post("/api/v1/ledger/settlements", json={"from": b_org, "to": a_org,
-                                                              "amount": 6_000})
+    r = member.post("/api/v1/ledger/settlements", json={"from": b_org, "to": a_org,
+                                                        "amount": 6_000})
     assert r.status_code == 201
     ledger = staff.get("/api/v1/ledger").get_json()
     assert ledger == {"balances": [], "settlements": []}
@@ -368,3 +373,132 @@ def test_evidence_is_complete_once_a_purchase_is_closed(people, api):
                                     content_type="multipart/form-data",
                                     data={"file": (io.BytesIO(PNG), "late.png")})
     assert r.status_code == 409
+
+
+def test_only_platform_staff_propose_from_a_rule_hit(people, api):
+    """A member cannot point its purchase at a rule hit (whose verdict feeds others' tips)."""
+    proposal = {"platform": "taobao", "seller_id": "my-own-shop", "reason": "x",
+                "source": {"kind": "rule_hit", "ref": "1"}}
+    r = api(people["outsider"]).post("/api/v1/test-purchases", json=proposal)
+    assert r.status_code == 422
+    assert "staff" in r.get_json()["error"]["fields"]["source"]
+    assert db.session.scalar(select(func.count(TestPurchase.id))) == 0
+    r = api(people["staff"]).post("/api/v1/test-purchases", json=proposal)
+    assert r.status_code == 201 and r.get_json()["source"] == {"kind": "rule_hit", "ref": "1"}
+
+
+def test_the_proposal_page_ignores_a_rule_hit_link_for_members(people, as_user):
+    html = as_user(people["member"]).get(
+        "/test-purchases/new?source_kind=rule_hit&source_ref=7&seller_id=s").get_data(as_text=True)
+    assert 'value="rule_hit"' not in html
+    html = as_user(people["staff"]).get(
+        "/test-purchases/new?source_kind=rule_hit&source_ref=7&seller_id=s").get_data(as_text=True)
+    assert 'value="rule_hit"' in html
+
+
+def test_a_member_cannot_book_a_debt_on_another_company(people, api):
+    """Neither a payment it made nor one from a company it shares no cost with."""
+    a, z = people["member"], people["outsider"]
+    ledger_api = "/api/v1/ledger/settlements"
+    amount = {"amount": 100_000_00, "currency": "CNY"}
+    r = api(a).post(ledger_api, json={"from": a.organisation_id, "to": z.organisation_id,
+                                      "amount": amount})
+    assert r.status_code == 403
+    r = api(a).post(ledger_api, json={"from": z.organisation_id, "to": a.organisation_id,
+                                      "amount": amount})
+    assert r.status_code == 422 and "from" in r.get_json()["error"]["fields"]
+    assert api(z).get("/api/v1/ledger").get_json() == {"balances": [], "settlements": []}
+    assert db.session.scalar(select(func.count(SettlementPayment.id))) == 0
+
+
+def test_staff_record_payments_only_between_organisations_of_the_ledger(people, partner, api):
+    received(people["member"], partner, cost=9_000)
+    a_org, b_org = people["member"].organisation_id, partner.organisation_id
+    staff = api(people["staff"])
+    r = staff.post("/api/v1/ledger/settlements", json={
+        "from": people["outsider"].organisation_id, "to": a_org, "amount": 100})
+    assert r.status_code == 422 and "from" in r.get_json()["error"]["fields"]
+    r = staff.post("/api/v1/ledger/settlements", json={"from": b_org, "to": a_org, "amount": 100})
+    assert r.status_code == 201
+    r = api(people["admin"]).post("/api/v1/ledger/settlements", json={
+        "from": a_org, "to": b_org, "amount": 100})
+    assert r.status_code == 201
+
+
+def test_a_participant_that_did_not_buy_cannot_name_itself_payer(people, partner, api):
+    """Whoever paid is owed the cost: only the purchaser, staff or admins say who paid."""
+    p = scheduled(people["member"], partner)  # the member's person buys
+    b_org, a_org = partner.organisation_id, people["member"].organisation_id
+    order = {"order_number": "N1", "cost": {"amount": 10_000, "currency": "CNY"}}
+    r = api(partner).post(f"{BASE}/{p.id}/order", json={**order, "paid_by": b_org})
+    assert r.status_code == 403 and "purchaser" in r.get_json()["error"]["message"]
+    db.session.refresh(p)
+    assert p.status == "scheduled" and p.paid_by_org_id is None
+    # naming the purchaser's organisation, or nobody, is the default and is allowed
+    r = api(partner).post(f"{BASE}/{p.id}/order", json={**order, "paid_by": a_org})
+    assert r.status_code == 200 and r.get_json()["paid_by"]["id"] == a_org
+
+
+@pytest.mark.parametrize("who", ["member", "staff", "admin"])
+def test_the_purchaser_staff_and_admins_say_who_paid(people, partner, api, who):
+    p = scheduled(people["member"], partner)
+    r = api(people[who]).post(f"{BASE}/{p.id}/order", json={
+        "order_number": "N1", "cost": {"amount": 10_000, "currency": "CNY"},
+        "paid_by": partner.organisation_id})
+    assert r.status_code == 200 and r.get_json()["paid_by"]["id"] == partner.organisation_id
+
+
+def test_the_order_form_offers_a_payer_only_to_those_who_may_name_one(people, partner, as_user):
+    p = scheduled(people["member"], partner)
+
+    def payer_choices(user):
+        page = as_user(user).get(f"/test-purchases/{p.id}").get_data(as_text=True)
+        select_ = page[page.index('name="order-paid_by"'):]
+        return select_[:select_.index("</select>")]
+
+    option = f'<option value="{partner.organisation_id}">'
+    assert option not in payer_choices(partner)
+    assert option in payer_choices(people["member"])
+
+
+def test_a_schedule_clash_names_only_a_purchase_the_caller_may_see(people, api):
+    """Another company's buy of the seller is a bare fact: no id, no date."""
+    a, z = people["member"], people["outsider"]
+    when = later(3)
+    p = propose(a, "shop-x")
+    services.schedule(a, p.id, scheduled_for=when, purchaser_id=a.id)
+    services.order(a, p.id, order_number="1", cost=(100, "CNY"))
+    services.receive(a, p.id, received_at=None)
+    services.authenticate(a, p.id, verdict="counterfeit", method="m")
+    services.close(a, p.id, summary="done")
+    rival = api(z)
+    assert rival.get(f"{BASE}/{p.id}").status_code == 404
+    pid = rival.post(BASE, json={"platform": "taobao", "seller_id": "shop-x",
+                                 "reason": "x"}).get_json()["id"]
+    r = rival.post(f"{BASE}/{pid}/schedule", json={
+        "scheduled_for": (when + timedelta(days=1)).isoformat(), "purchaser_id": z.id})
+    assert r.status_code == 409
+    error = r.get_json()["error"]
+    assert error["code"] == "schedule_clash" and "clashing_id" not in error
+    assert f"#{p.id}" not in error["message"] and when.date().isoformat() not in error["message"]
+    assert "7 days" in error["message"]
+
+
+@pytest.mark.parametrize("stage", ["ordered", "received", "closed"])
+def test_joining_an_unseen_purchase_past_the_order_reveals_nothing_of_it(people, api, stage):
+    """An outsider learns only that an open purchase targets the seller, not how far it got."""
+    a = people["member"]
+    p = received(a, seller="shop-j") if stage != "ordered" else scheduled(a, seller="shop-j")
+    if stage == "ordered":
+        services.order(a, p.id, order_number="1", cost=(100, "CNY"))
+    if stage == "closed":
+        services.authenticate(a, p.id, verdict="genuine", method="m")
+        services.close(a, p.id, summary="done")
+    outsider = api(people["outsider"])
+    r = outsider.post(f"{BASE}/{p.id}/participants", json={})
+    unknown = outsider.post(f"{BASE}/{p.id + 1000}/participants", json={})
+    assert r.status_code == unknown.status_code == 404
+    assert r.get_json() == unknown.get_json()
+    # a participant still hears why it cannot join again
+    partner_view = api(a).post(f"{BASE}/{p.id}/participants", json={})
+    assert partner_view.status_code == 409

@@ -3,12 +3,12 @@
 import io
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from portal.extensions import db
 from portal.testbuys import services
 from portal.testbuys.models import TestPurchase
-from tests.testbuys.helpers import PNG, propose, received, scheduled
+from tests.testbuys.helpers import PNG, later, propose, received, scheduled
 
 
 @pytest.fixture
@@ -54,10 +54,14 @@ def test_proposing_through_the_form_and_the_join_instead_offer(people, partner, 
     form = {"platform": "taobao", "seller_id": "s-1", "listing_url": "https://item.example/1",
             "working_group": "luxury-goods", "reason": "fake", "budget": "800.50", "weight": "1",
             "source_kind": "rule_hit", "source_ref": "77"}
+    # only platform staff propose from a rule hit; a member's form says so
+    r = as_user(people["member"]).post("/test-purchases/new", data=form)
+    assert r.status_code == 422 and b"Only platform staff" in r.data
+    form["source_kind"] = "member"
     r = as_user(people["member"]).post("/test-purchases/new", data=form)
     assert r.status_code == 303
     p = db.session.scalar(select(TestPurchase))
-    assert (p.budget_amount, p.source_kind, p.source_ref) == (80050, "rule_hit", "77")
+    assert (p.budget_amount, p.source_kind, p.source_ref) == (80050, "member", "77")
     r = as_user(partner).post("/test-purchases/new", data=form)
     assert r.status_code == 409
     assert b"duplicate-offer" in r.data and b"Join instead" in r.data
@@ -159,11 +163,21 @@ def test_ledger_page_csv_and_settlement_form(people, partner, as_user):
     assert "¥60.00" in c.get("/test-purchases/ledger").get_data(as_text=True)
     csv = as_user(people["staff"]).get("/test-purchases/ledger.csv")
     assert csv.mimetype == "text/csv" and "settlement" in csv.get_data(as_text=True)
+    # the payer cannot record its own payment; the payee confirms receipt
     r = c.post("/test-purchases/ledger/settlements", data={
+        "from_org": partner.organisation_id, "to_org": people["member"].organisation_id,
+        "amount": "60.00"})
+    assert r.status_code == 403
+    payee = as_user(people["member"])
+    page = payee.get("/test-purchases/ledger").get_data(as_text=True)
+    form = page[page.index('id="settlement-form"'):]
+    assert f'value="{partner.organisation_id}"' in form
+    assert f'value="{people["outsider"].organisation_id}"' not in form
+    r = payee.post("/test-purchases/ledger/settlements", data={
         "from_org": partner.organisation_id, "to_org": people["member"].organisation_id,
         "amount": "-1"})
     assert r.status_code == 422
-    r = c.post("/test-purchases/ledger/settlements", data={
+    r = payee.post("/test-purchases/ledger/settlements", data={
         "from_org": partner.organisation_id, "to_org": people["member"].organisation_id,
         "amount": "60.00"})
     assert r.status_code == 303
@@ -215,3 +229,43 @@ def test_purchase_page_and_dossier_read_in_chinese(people, as_user, make):
     assert "参与方与费用分摊" in page and "证据保管链完整" in page and "假货" in page
     dossier = c.get(f"/test-purchases/{p.id}/referral").get_data(as_text=True)
     assert "移送执法机关" in dossier and "防伪标签" in dossier
+
+
+def test_the_calendar_lists_purchasers_in_a_fixed_number_of_queries(people, make, as_user):
+    """The purchaser filter does not load every purchase and then each purchaser."""
+    member = people["member"]
+    hidden = propose(people["outsider"], "shop-hidden")
+    services.schedule(people["outsider"], hidden.id, scheduled_for=later(),
+                      purchaser_id=people["outsider"].id)
+    client = as_user(member)
+
+    def ours() -> int:
+        return len(db.session.scalars(select(TestPurchase.id).where(
+            TestPurchase.proposer_org_id == member.organisation_id)).all())
+
+    def load() -> tuple[int, str]:
+        seen = []
+
+        def count(*_args, **_kw):
+            seen.append(1)
+
+        db.session.expire_all()
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            page = client.get("/test-purchases/calendar?date=2026-01-01").get_data(as_text=True)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+        return len(seen), page
+
+    counts = {}
+    for total in (2, 8):
+        while ours() < total:
+            buyer = make.make_user("member", member.organisation)
+            p = propose(member, f"shop-{ours()}")
+            services.schedule(member, p.id, scheduled_for=later(), purchaser_id=buyer.id)
+        counts[total], page = load()
+    assert counts[8] == counts[2], counts
+    start = page.index('name="purchaser"')
+    choices = page[start:page.index("</select>", start)]
+    assert choices.count('<option value="') == 1 + 8  # "any purchaser" and each visible one
+    assert f'<option value="{people["outsider"].id}"' not in choices
