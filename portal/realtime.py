@@ -12,6 +12,7 @@ from typing import Any
 from flask import request
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room
+from sqlalchemy import select
 
 from .authz import is_signed_in
 from .extensions import db, socketio
@@ -81,6 +82,34 @@ def _authenticate(auth: Any) -> Any:
 
         return user_for_token(auth["token"])
     return None
+
+
+def evict(room: str, may_stay: Callable[[Any], bool], namespace: str = "/") -> list[str]:
+    """Take out of `room` this process's connections whose person may no longer be in it.
+
+    Rooms joined on request (a group's, a thread's) check access only when a socket joins;
+    call this before sending to such a room, so that whoever lost access since (left, removed
+    from the group, deactivated) receives nothing more. `may_stay(user)` is the access check
+    for an active account. Returns the sids taken out. python-socketio knows only the
+    participants connected to this process, so each process evicts its own.
+    """
+    from .accounts.models import User
+
+    server = socketio.server
+    if server is None:
+        return []
+    present = {sid: _connected.get(sid)
+               for sid, _eio_sid in server.manager.get_participants(namespace, room)}
+    if not present:
+        return []
+    ids = {uid for uid in present.values() if uid is not None}
+    users = ({u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
+             if ids else {})
+    gone = [sid for sid, uid in present.items()
+            if not is_signed_in(users.get(uid)) or not may_stay(users[uid])]
+    for sid in gone:
+        server.leave_room(sid, room, namespace=namespace)
+    return gone
 
 
 @socket_event("connect")

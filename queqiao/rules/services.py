@@ -67,8 +67,10 @@ def create_rule(actor, values: dict) -> Rule:
     db.session.flush()
     db.session.add(RuleVersion(rule_id=rule.id, version=1, name=name, conditions=conditions,
                                created_by_id=actor.id))
-    record(actor, "rule.create", rule, f"Rule {rule.name}", conditions=conditions,
-           tip_id=rule.tip_id)
+    # Rule names and conditions are derived from tips and are staff-only; the secretariat
+    # reads the audit log, so its rows carry ids, versions and statuses only.
+    record(actor, "rule.create", rule, f"Rule {rule.id} created", version=rule.version,
+           status=rule.status, tip_id=rule.tip_id)
     db.session.commit()
     return rule
 
@@ -105,8 +107,8 @@ def update_rule(actor, rule: Rule, values: dict) -> Rule:
     rule.updated_at = utcnow()
     db.session.add(RuleVersion(rule_id=rule.id, version=rule.version, name=name,
                                conditions=conditions, created_by_id=actor.id))
-    record(actor, "rule.edit", rule, f"Rule {rule.name} version {rule.version}",
-           conditions=conditions, version=rule.version)
+    record(actor, "rule.edit", rule, f"Rule {rule.id} version {rule.version}",
+           version=rule.version)
     try:
         db.session.commit()
     except IntegrityError:
@@ -133,8 +135,8 @@ def change_status(actor, rule: Rule, status: Any, *, override: bool = False) -> 
                 code="genuine_hits", genuine_hits=len(proof.genuine_hits))
     rule.status = new_status
     rule.status_changed_at = utcnow()
-    record(actor, f"rule.{action}", rule, f"Rule {rule.name} is now {new_status}",
-           override=bool(override))
+    record(actor, f"rule.{action}", rule, f"Rule {rule.id} is now {new_status}",
+           version=rule.version, status=new_status, override=bool(override))
     db.session.commit()
     return rule
 
@@ -229,7 +231,7 @@ def add_corpus_listing(actor, kind: Any, title: Any, price: int | None = None,
 
 def remove_corpus_listing(actor, item: CorpusListing) -> None:
     """Take a listing out of the corpus (audited)."""
-    record(actor, "corpus.remove", item, f"{item.kind} listing removed: {item.title[:100]}")
+    record(actor, "corpus.remove", item, f"{item.kind} listing {item.id} removed")
     db.session.delete(item)
     db.session.commit()
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from portal.accounts.groups import group_by_slug
 from portal.accounts.models import User
@@ -81,10 +82,17 @@ def _day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
 
 
+def with_listed(query):
+    """Load what every list row shows (author, organisation, working group) with the tips,
+    in a fixed number of queries rather than one per row."""
+    return query.options(selectinload(Tip.author), selectinload(Tip.organisation),
+                         selectinload(Tip.working_group))
+
+
 def tips_query(user: User, filters: TipFilters | None = None):
-    """The tips `user` may see, narrowed by the filters, newest first."""
+    """The tips `user` may see, narrowed by the filters, newest first (list, API, CSV)."""
     f = filters or TipFilters()
-    query = select(Tip).where(visible(user, Tip))
+    query = with_listed(select(Tip).where(visible(user, Tip)))
     if f.q:
         query = query.where(search_clause(f.q))
     if f.group:
@@ -118,7 +126,8 @@ def vetting_queue(user: User) -> list[QueueEntry]:
     """Submitted tips: trusted contributors first, then the longest waiting first."""
     from .track_record import trusted_organisation_ids
 
-    tips = db.session.scalars(select(Tip).where(visible(user, Tip), Tip.status == "submitted")
+    tips = db.session.scalars(with_listed(select(Tip).where(visible(user, Tip),
+                                                            Tip.status == "submitted"))
                               .order_by(Tip.submitted_at, Tip.id)).all()
     trusted = trusted_organisation_ids({t.organisation_id for t in tips})
     now = utcnow()

@@ -99,8 +99,10 @@ def _attach(tip: Tip, user: User, stored) -> TipAttachment:
     db.session.add(attachment)
     db.session.flush()
     _event(tip, user, "attachment_added", filename=stored.filename, attachment_id=attachment.id)
-    record(user, "tip.attach", tip, f"Evidence {stored.filename} added to tip {tip.id}",
-           sha256=stored.sha256)
+    # Audit rows are read by the secretariat, who see no tips: ids and statuses only, never
+    # the title, description, indicators, file names, comments or reasons.
+    record(user, "tip.attach", tip, f"Evidence {attachment.id} added to tip {tip.id}",
+           attachment_id=attachment.id, sha256=stored.sha256)
     return attachment
 
 
@@ -118,7 +120,8 @@ def create_tip(author: User, data: dict, evidence: list[FileStorage] = ()) -> Ti
     _event(tip, author, "submitted", to_status="submitted", sharing=tip.sharing)
     for item in stored:
         _attach(tip, author, item)
-    record(author, "tip.create", tip, f"Tip {tip.id} submitted: {tip.title}")
+    record(author, "tip.create", tip, f"Tip {tip.id} submitted", status=tip.status,
+           sharing=tip.sharing)
     _notify_submitted(tip, author)
     db.session.commit()
     return tip
@@ -222,7 +225,7 @@ def review_tip(staff: User, tip: Tip, decision: Any, reason: Any = None) -> Tip:
     tip.version += 1
     _event(tip, staff, tip.status, from_status=before, to_status=tip.status, reason=reason)
     record(staff, "tip.review", tip, f"Tip {tip.id} {decision}", decision=decision,
-           reason=reason)
+           from_status=before, to_status=tip.status)
     notify(organisation_users(tip.organisation_id), "tip.reviewed",
            _l("Your tip \u201c%(title)s\u201d was reviewed: %(status)s", title=tip.title,
               status=_status_label(tip.status)),

@@ -14,7 +14,7 @@ from portal.models import utcnow
 from . import bp
 from .export import to_csv
 from .figures import board_figures
-from .tracker import figure_records, parse_filters, tracker_query
+from .tracker import figure_records, parse_filters, tracker_query, with_history
 
 
 @bp.get("/figures")
@@ -42,7 +42,7 @@ def figures():
 def export():
     """The filtered tracker as a CSV file."""
     filters = parse_filters(request.args)
-    recs = db.session.scalars(tracker_query(current_user, filters)).all()
+    recs = db.session.scalars(with_history(tracker_query(current_user, filters))).all()
     body = to_csv(recs, request.host_url.rstrip("/"))
     return Response(body, mimetype="text/csv", headers={
         "Content-Disposition": "attachment; filename=recommendations.csv"})

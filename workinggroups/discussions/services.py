@@ -9,11 +9,12 @@ from sqlalchemy import select, update
 from portal.accounts.models import User, WorkingGroup
 from portal.aftercommit import after_commit
 from portal.audit.services import record
-from portal.authz import visible
+from portal.authz import can, visible
 from portal.errors import Conflict, InvalidInput
 from portal.extensions import db, socketio
 from portal.models import utcnow
 from portal.notifications.services import notify
+from portal.realtime import evict
 from portal.richtext import render_markdown
 from portal.urls import page_url
 
@@ -75,8 +76,10 @@ def reply(actor: User, thread: Thread, body: Any) -> Post:
     db.session.flush()
     _tell(actor, thread, post, new_thread=False)
     event = post_event(post)
-    after_commit(db.session(), lambda: socketio.emit("thread.post", event,
-                                                     to=thread_room(thread.id)))
+    room = thread_room(thread.id)
+    # The room is checked when a page joins it; whoever lost access since is put out first.
+    evict(room, lambda user: can(user, "thread.view", thread))
+    after_commit(db.session(), lambda: socketio.emit("thread.post", event, to=room))
     db.session.commit()
     return post
 
