@@ -3,11 +3,12 @@
 import io
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from portal.extensions import db
 from portal.testbuys import services
 from portal.testbuys.models import TestPurchase
+from tests.support.queries import statements
 from tests.testbuys.helpers import PNG, later, propose, received, scheduled
 
 
@@ -244,17 +245,9 @@ def test_the_calendar_lists_purchasers_in_a_fixed_number_of_queries(people, make
             TestPurchase.proposer_org_id == member.organisation_id)).all())
 
     def load() -> tuple[int, str]:
-        seen = []
-
-        def count(*_args, **_kw):
-            seen.append(1)
-
         db.session.expire_all()
-        event.listen(db.engine, "before_cursor_execute", count)
-        try:
+        with statements() as seen:
             page = client.get("/test-purchases/calendar?date=2026-01-01").get_data(as_text=True)
-        finally:
-            event.remove(db.engine, "before_cursor_execute", count)
         return len(seen), page
 
     counts = {}
