@@ -1,6 +1,5 @@
 """Presence in a room: the two stores behind one interface, and two processes sharing Redis."""
 
-import os
 import threading
 import time
 import uuid
@@ -11,25 +10,17 @@ import socketio
 
 from portal.accounts.tokens import issue_token
 from tests.support.factories import PASSWORD
-from tests.support.live import start_server, unavailable
+from tests.support.live import start_server
 from workinggroups.room.presence import MemoryPresence, RedisPresence
 
 SLUG = "luxury-goods"
 
 
 @pytest.fixture
-def redis_store():
+def redis_store(redis_url):
     """store(**options) -> a RedisPresence on TEST_REDIS_URL under a key prefix of this test
     only (a second call is a second process); its keys are removed afterwards."""
-    url = os.environ.get("TEST_REDIS_URL")
-    if not url:
-        unavailable("TEST_REDIS_URL is not set: the Redis presence tests need a Redis server")
-    import redis
-
-    try:
-        redis.Redis.from_url(url).ping()
-    except redis.RedisError as e:
-        unavailable(f"Redis at {url} does not answer: {e}")
+    url = redis_url
     prefix = f"test:presence:{uuid.uuid4().hex}:"
     stores = []
 
