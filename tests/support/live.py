@@ -106,7 +106,7 @@ def redis_url() -> str:
     """TEST_REDIS_URL, with this test process's keys cleared; skips without it."""
     url = os.environ.get("TEST_REDIS_URL")
     if not url:
-        unavailable("TEST_REDIS_URL is not set: the Redis tests (message queue, presence) need a Redis server")
+        unavailable("TEST_REDIS_URL is not set: the message-queue and presence tests need Redis")
     import redis
 
     try:
