@@ -10,10 +10,10 @@ from .config import Config, development_secret_key
 TRANSLATION_DIRS = (
     "portal/translations",
     "workinggroups/translations",
-    "workinggroups/advisory/translations",
+    "advisory/translations",
     "queqiao/translations",
     "queqiao/rules/translations",
-    "portal/testbuys/translations",
+    "testbuys/translations",
 )
 
 
@@ -35,6 +35,10 @@ def create_app(config: dict | Config | None = None) -> Flask:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(
         os.path.join(root, d) for d in TRANSLATION_DIRS)
 
+    from .parsing import RowId
+
+    # Every <int:...> in a URL is a row id: past a 64-bit integer it names no row (404).
+    app.url_map.converters["int"] = RowId
     _init_extensions(app)
     _register_blueprints(app)
     from . import errorpages, security, ui
@@ -98,11 +102,10 @@ def _register_blueprints(app: Flask) -> None:
 
 def _feature_registrars():
     """The feature packages; each exposes register(app)."""
+    import advisory
     import queqiao
+    import testbuys
     import workinggroups
-    import workinggroups.advisory
 
-    from . import testbuys
-
-    return (workinggroups.register, workinggroups.advisory.register, queqiao.register,
+    return (workinggroups.register, advisory.register, queqiao.register,
             testbuys.register)

@@ -1,8 +1,25 @@
 """Helpers shared by every HTML form."""
 
-from flask import render_template
+from collections.abc import Callable
+from typing import Any
 
-from .errors import InvalidInput
+from flask import flash, render_template
+from wtforms import StringField
+
+from . import parsing
+from .errors import Conflict, InvalidInput
+
+
+class YuanField(StringField):
+    """An amount as people type it in yuan ("1,500.50"), read exactly into fen."""
+
+    def fen(self, *, allow_zero: bool = True) -> int | None:
+        """The amount in fen, None when blank, or InvalidInput naming this field."""
+        return parsing.yuan(self.data, self.name, allow_zero=allow_zero)
+
+    def show_fen(self, amount: int | None) -> None:
+        """Show a stored amount in fen as yuan."""
+        self.data = "" if amount is None else f"{parsing.decimal_yuan(amount):.2f}"
 
 
 def show_errors(form, error: InvalidInput) -> None:
@@ -14,6 +31,27 @@ def show_errors(form, error: InvalidInput) -> None:
             field.errors = [*field.errors, message]
         else:
             form.form_errors.append(message)
+
+
+def form_step(form, call: Callable[[], Any], *, reshow: Callable[[int], Any],
+              done: Callable[[], Any], message: str | None = None):
+    """The one way a page form runs a service step.
+
+    Field errors from the service go onto the form and the page is shown again (422, the
+    input kept); a conflict says why the step cannot be taken now (409); on success the
+    message is flashed and `done()` answers (usually a redirect).
+    """
+    try:
+        call()
+    except InvalidInput as error:
+        show_errors(form, error)
+        return reshow(422)
+    except Conflict as error:
+        flash(error.message, "danger")
+        return reshow(409)
+    if message:
+        flash(message, "success")
+    return done()
 
 
 def rerender(template: str, form, **context):

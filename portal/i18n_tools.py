@@ -27,11 +27,11 @@ PACKAGES = {
                                    "workinggroups/meetings", "workinggroups/room",
                                    "workinggroups/discussions", "workinggroups/documents",
                                    "workinggroups/membership", "templates/workinggroups"],
-    "workinggroups/advisory/translations": ["workinggroups/advisory", "templates/advisory"],
+    "advisory/translations": ["advisory", "templates/advisory"],
     "queqiao/translations": ["queqiao/__init__.py", "queqiao/*.py", "queqiao/tips",
                              "templates/queqiao"],
     "queqiao/rules/translations": ["queqiao/rules", "queqiao/scanning", "templates/queqiao_rules"],
-    "portal/testbuys/translations": ["portal/testbuys", "templates/testbuys"],
+    "testbuys/translations": ["testbuys", "templates/testbuys"],
 }
 
 

@@ -14,7 +14,7 @@ from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room
 from sqlalchemy import select
 
-from .authz import is_signed_in
+from .authz import can, is_signed_in
 from .extensions import db, socketio
 
 _connected: dict[str, int] = {}  # sid -> user id, for this process's connections
@@ -121,7 +121,7 @@ def on_connect(auth: Any = None) -> None:
     _connected[request.sid] = user.id
     join_room(user_room(user.id))
     join_room(org_room(user.organisation_id))
-    if user.is_staff:
+    if can(user, "staff"):
         join_room(STAFF_ROOM)
     db.session.remove()
 

@@ -1,23 +1,27 @@
 """Queqiao, the detection-tip exchange: tips, vetting, rules, scanning, feedback."""
 
-from flask import Blueprint, Flask
-from flask_babel import lazy_gettext as _l
+from flask import Flask
 
-bp = Blueprint("queqiao", __name__, url_prefix="/queqiao")
+# Defaults, each overridable by the app's config or an environment variable of its name.
+SETTINGS = {
+    # The trusted-contributor mark, modelled on the good-faith programme.
+    "TIPS_TRUSTED_MIN_ACCEPTED": 20,
+    "TIPS_TRUSTED_MIN_ACCEPTANCE": 0.9,
+    "TIPS_TRUSTED_MIN_PRECISION": 0.9,
+    "TIPS_TRUSTED_WINDOW_DAYS": 90,
+    # The platform named when a hit is proposed for a test purchase, and the size limit
+    # of feed uploads (the only uploads allowed past MAX_UPLOAD_BYTES).
+    "QUEQIAO_PLATFORM": "marketplace",
+    "QUEQIAO_FEED_MAX_BYTES": 4 * 1024**3,
+}
 
 
 def register(app: Flask) -> None:
-    """Attach Queqiao to the app."""
-    from portal.ui import nav_item
+    """Attach Queqiao's three parts to the app: tips, rules, scanning."""
+    from portal.config import load_settings
 
-    from . import tips, views  # noqa: F401
-    from .tips import advisory_links, api, demo, home, settings  # noqa: F401  (they register)
+    from . import rules, scanning, tips
 
-    settings.init_app(app)
-    app.register_blueprint(bp)
-    app.register_blueprint(api.bp)
-    from .rules import register as register_rules
-    register_rules(app)
-    nav_item("queqiao.tips", _l("Queqiao tips"), "signed_in", "lightbulb", "/queqiao/tips")
-    nav_item("queqiao.vetting", _l("Vetting queue"), "tip.review", "list-check",
-             "/queqiao/vetting")
+    load_settings(app.config, SETTINGS)
+    for part in (tips, rules, scanning):
+        part.register(app)

@@ -13,14 +13,15 @@ def register(app: Flask) -> None:
 
     from . import cli, demo, panels, views  # noqa: F401
     from .api import api_bp
+    from .discussions import access as discussions_access  # noqa: F401
     from .discussions import api as discussions_api  # noqa: F401
-    from .discussions import policy as discussions_policy  # noqa: F401
     from .discussions import sockets as discussions_sockets  # noqa: F401
     from .discussions import views as discussions_views  # noqa: F401
-    from .documents import policy as documents_policy  # noqa: F401
+    from .documents import access as documents_access  # noqa: F401
     from .documents import views as documents_views  # noqa: F401
+    from .meetings import access as meetings_access  # noqa: F401
     from .meetings import api as meetings_api  # noqa: F401
-    from .meetings import feeds, policy  # noqa: F401
+    from .meetings import feeds  # noqa: F401
     from .meetings import views as meetings_views  # noqa: F401
     from .membership import views as membership_views  # noqa: F401
     from .room import api as room_api  # noqa: F401

@@ -31,6 +31,11 @@ def visible_group_ids(user: Any) -> set[int] | None:
     return user.group_ids()
 
 
+def sees_some_group(user: Any) -> bool:
+    """Whether the person sees any group's private parts (a member of one, staff, admins)."""
+    return visible_group_ids(user) is None or bool(user.group_ids())
+
+
 def may_see_group(user: Any, group: WorkingGroup) -> bool:
     """Shorthand for the core rule."""
     return can(user, "group.view_private", group)

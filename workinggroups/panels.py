@@ -8,6 +8,7 @@ from portal.i18n import current_locale
 from portal.models import utcnow
 from portal.urls import page_url
 
+from .access import sees_some_group
 from .meetings.models import Meeting
 from .meetings.services import overdue_for_chair, visible_meetings
 
@@ -21,7 +22,7 @@ def _item(m: Meeting, note: str) -> dict:
 @home_panel
 def next_meetings(user) -> dict | None:
     """The next meetings of the person's groups (none for people without groups)."""
-    if not (user.group_ids() or user.is_staff or user.is_admin):
+    if not sees_some_group(user):
         return None
     query = visible_meetings(user).where(Meeting.ends_at > utcnow(),
                                          Meeting.cancelled_at.is_(None)).limit(5)

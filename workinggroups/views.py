@@ -33,7 +33,7 @@ def home(slug: str):
     group = group_or_404(slug)
     private = can(current_user, "group.view_private", group)
     context = {"membership": membership_of(current_user.organisation, group)
-               if current_user.is_member_side else None}
+               if can(current_user, "member_side") else None}
     if private:
         context.update({
             "upcoming": db.session.scalars(meetings_of(group, upcoming=True).limit(5)).all(),

@@ -175,6 +175,16 @@ class User(UserMixin, db.Model):
         """The Advisory Board is the current chairs of the working groups."""
         return any(p.title == "chair" for p in self.positions if p.is_current(utcnow().date()))
 
+    def take_chair_role(self) -> None:
+        """A member appointed chair or vice-chair becomes a chair (staff and admins keep theirs)."""
+        if self.role == "member":
+            self.role = "chair"
+
+    def drop_chair_role(self) -> None:
+        """A chair whose last appointment ended is a member again."""
+        if self.role == "chair":
+            self.role = "member"
+
     def group_ids(self) -> set[int]:
         """Working groups the person's organisation currently belongs to."""
         return {m.working_group_id for m in self.organisation.memberships if m.status == "active"}

@@ -25,7 +25,7 @@ from .models import (
     User,
     user_by_email,
 )
-from .passwords import hash_password, password_problem
+from .passwords import hash_password, password_problem, verify_password
 
 
 def _clean(text: str | None) -> str:
@@ -205,8 +205,7 @@ def appoint_chair(actor, user: User, group, title: str = "chair", starts_on: dat
     position = ChairPosition(user=user, working_group=group, title=title, starts_on=starts_on,
                              ends_on=ends_on)
     db.session.add(position)
-    if user.role == "member":
-        user.role = "chair"
+    user.take_chair_role()
     record(actor, "chair.appoint", position, f"{user.name} appointed {title} of {group.slug}")
     from ..notifications.services import notify
     from ..urls import page_url
@@ -226,8 +225,8 @@ def end_position(actor, position: ChairPosition) -> None:
     user = position.user
     still_chairing = any(p.is_current(utcnow().date()) and p.id != position.id
                          for p in user.positions)
-    if not still_chairing and user.role == "chair":
-        user.role = "member"
+    if not still_chairing:
+        user.drop_chair_role()
     record(actor, "chair.end", position, f"{user.name}'s term as {position.title} ended")
     db.session.commit()
 
@@ -273,3 +272,16 @@ def regenerate_calendar_token(user: User) -> str:
     record(user, "user.calendar_token", user, "Calendar link regenerated")
     db.session.commit()
     return user.calendar_token
+
+
+def authenticate(email: str, password: str):
+    """The active user with these credentials, or None (and the attempt is audited)."""
+    user = user_by_email(email or "")
+    if user is None or not user.is_active or not verify_password(user.password_hash, password or ""):
+        record(None, "auth.login_failed", None, f"Failed sign-in for {email!r}"[:500])
+        db.session.commit()
+        return None
+    user.last_login_at = utcnow()
+    record(user, "auth.login", user, "Signed in")
+    db.session.commit()
+    return user

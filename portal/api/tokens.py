@@ -22,7 +22,7 @@ def _login_limit() -> str:
 @access("public")
 def create_token():
     """Issue a token for valid credentials; 401 otherwise."""
-    from ..auth.views import authenticate
+    from ..accounts.services import authenticate
 
     data = json_body()
     email, password = data.get("email"), data.get("password")

@@ -7,32 +7,16 @@ from flask_login import current_user, login_user, logout_user
 from ..accounts import services as accounts
 from ..accounts.links import make_link_token, user_for_link
 from ..accounts.models import user_by_email
-from ..accounts.passwords import verify_password
-from ..audit.services import record
 from ..authz import access
 from ..errors import InvalidInput
-from ..extensions import db, limiter
+from ..extensions import limiter
 from ..mail import send_mail
-from ..models import utcnow
 from . import bp
 from .forms import LoginForm, NewPasswordForm, ResetRequestForm
 
 
 def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
-
-
-def authenticate(email: str, password: str):
-    """The active user with these credentials, or None (and the attempt is audited)."""
-    user = user_by_email(email or "")
-    if user is None or not user.is_active or not verify_password(user.password_hash, password or ""):
-        record(None, "auth.login_failed", None, f"Failed sign-in for {email!r}"[:500])
-        db.session.commit()
-        return None
-    user.last_login_at = utcnow()
-    record(user, "auth.login", user, "Signed in")
-    db.session.commit()
-    return user
 
 
 def _safe_next(target: str | None) -> str:
@@ -50,7 +34,7 @@ def login():
         return redirect(url_for("dashboard.home"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = authenticate(form.email.data, form.password.data)
+        user = accounts.authenticate(form.email.data, form.password.data)
         if user:
             login_user(user, remember=form.remember.data)
             return redirect(_safe_next(request.args.get("next")))

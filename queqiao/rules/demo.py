@@ -4,11 +4,14 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from portal.accounts.models import User
+from portal.accounts.access import platform_staff
+from portal.authz import can
 from portal.demo import demo_step
 from portal.extensions import db
+from queqiao.listings.corpus import add_corpus_listing
+from queqiao.listings.models import CorpusListing
 
-from .models import CorpusListing, Rule
+from .models import Rule
 
 DEMO_RULES = [
     ("Gucci bags with counterfeit markers", {"all": ["gucci"], "any": ["高仿", "原单", "1:1"],
@@ -38,12 +41,12 @@ DEMO_LISTINGS = [
 @demo_step
 def demo_rules() -> list[str]:
     """Three rules, a small corpus and the hits of a first scan (idempotent)."""
-    from queqiao.scanning.listings import read_listing
+    from queqiao.listings.readers import read_listing
     from queqiao.scanning.services import scan
 
     from . import services
 
-    staff = db.session.scalars(select(User).where(User.role == "staff").order_by(User.id)).first()
+    staff = next(iter(platform_staff()), None)
     if staff is None or db.session.scalar(select(Rule.id).limit(1)) is not None:
         return []
     from queqiao.tips.models import Tip
@@ -58,7 +61,7 @@ def demo_rules() -> list[str]:
             services.change_status(staff, rule, "active", override=True)
     if db.session.scalar(select(CorpusListing.id).limit(1)) is None:
         for kind, title, price, region in DEMO_CORPUS:
-            services.add_corpus_listing(staff, kind, title, price, region)
+            add_corpus_listing(staff, kind, title, price, region)
     result = scan(staff, [read_listing(item) for item in DEMO_LISTINGS])
     return [f"Rules: {len(DEMO_RULES)} demo rules, {result.new_hits} hits"]
 
@@ -73,9 +76,9 @@ def demo_test_purchase_from_hit() -> list[str]:
     from flask import current_app
 
     from portal.accounts.models import user_by_email
-    from portal.testbuys import services as testbuys
-    from portal.testbuys.models import TestPurchase
     from queqiao.scanning.models import Hit
+    from testbuys import services as testbuys
+    from testbuys.models import TestPurchase
 
     staff = user_by_email("staff@platform.example")
     hit = db.session.scalars(select(Hit).join(Rule, Hit.rule_id == Rule.id)
@@ -88,7 +91,7 @@ def demo_test_purchase_from_hit() -> list[str]:
     from queqiao.tips.models import Tip
 
     author = db.session.get(Tip, hit.rule.tip_id).author
-    if not author.is_member_side:
+    if not can(author, "member_side"):
         return []
 
     snapshot = hit.snapshot or {}

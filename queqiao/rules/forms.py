@@ -1,13 +1,11 @@
 """Forms of the rule pages: a rule, a corpus listing, a dry run."""
 
-from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
-    DecimalField,
     HiddenField,
     IntegerField,
     SelectField,
@@ -17,6 +15,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from portal.forms import YuanField
+
 LEVEL_CHOICES = [("low", _l("Low")), ("medium", _l("Medium")), ("high", _l("High"))]
 
 
@@ -25,9 +25,6 @@ def lines(text: str | None) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-def fen(yuan: Decimal | None) -> int | None:
-    """Yuan as typed in a form, in fen."""
-    return None if yuan is None else int((yuan * 100).to_integral_value())
 
 
 class RuleForm(FlaskForm):
@@ -38,8 +35,7 @@ class RuleForm(FlaskForm):
     all_terms = TextAreaField(_l("The title contains all of (one per line)"))
     any_terms = TextAreaField(_l("…and at least one of (one per line, optional)"))
     none_terms = TextAreaField(_l("…and none of (one per line, optional)"))
-    max_price = DecimalField(_l("Price at most (yuan, optional)"), places=2,
-                             validators=[Optional(), NumberRange(min=0)])
+    max_price = YuanField(_l("Price at most (yuan, optional)"))
     regions = TextAreaField(_l("Seller region is one of (one per line, optional)"))
     level = SelectField(_l("Level"), choices=LEVEL_CHOICES, default="medium")
     known_false_positives = TextAreaField(_l("Known false positives"),
@@ -50,7 +46,7 @@ class RuleForm(FlaskForm):
 
     def values(self) -> dict:
         """The form as the rules service takes it."""
-        price = fen(self.max_price.data)
+        price = self.max_price.fen()
         return {
             "name": self.name.data, "level": self.level.data,
             "tip_id": self.tip_id.data if self.tip_id is not None else None,
@@ -70,7 +66,7 @@ class RuleForm(FlaskForm):
         self.none_terms.data = "\n".join(conditions.get("none") or [])
         self.regions.data = "\n".join(conditions.get("regions") or [])
         price = conditions.get("max_price")
-        self.max_price.data = None if not price else Decimal(price["amount"]) / 100
+        self.max_price.show_fen(price["amount"] if price else None)
 
 
 class StatusForm(FlaskForm):
@@ -87,8 +83,7 @@ class CorpusForm(FlaskForm):
     kind = SelectField(_l("Kind"), choices=[("genuine", _l("Genuine (must not hit)")),
                                             ("counterfeit", _l("Counterfeit (should hit)"))])
     title = StringField(_l("Listing title"), validators=[DataRequired(), Length(max=500)])
-    price = DecimalField(_l("Price (yuan, optional)"), places=2,
-                         validators=[Optional(), NumberRange(min=0)])
+    price = YuanField(_l("Price (yuan, optional)"))
     region = StringField(_l("Region (optional)"), validators=[Optional(), Length(max=80)])
     submit = SubmitField(_l("Add to corpus"))
 

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import User
@@ -11,7 +11,6 @@ from portal.models import UTCDateTime, utcnow
 
 STATUSES = ("shadow", "active", "retired")
 LEVELS = ("low", "medium", "high")
-CORPUS_KINDS = ("genuine", "counterfeit")
 
 
 class Rule(db.Model):
@@ -55,17 +54,3 @@ class RuleVersion(db.Model):
     created_by: Mapped[User] = relationship()
 
 
-class CorpusListing(db.Model):
-    """A listing known to be genuine (must not hit) or counterfeit (should hit)."""
-
-    __tablename__ = "corpus_listings"
-    __table_args__ = (Index("ix_corpus_listings_kind_title", "kind", "title"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(20))
-    title: Mapped[str] = mapped_column(String(500))
-    price: Mapped[int | None] = mapped_column()
-    region: Mapped[str | None] = mapped_column(String(80))
-    source: Mapped[str] = mapped_column(String(20), default="manual")
-    hit_id: Mapped[int | None] = mapped_column(Integer)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

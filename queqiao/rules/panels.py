@@ -3,6 +3,7 @@
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from portal.authz import can
 from portal.dashboard.views import home_panel
 from portal.extensions import db
 from portal.urls import page_url
@@ -11,7 +12,7 @@ from portal.urls import page_url
 @home_panel
 def latest_hits(user) -> dict | None:
     """Platform staff see the newest hits of active and shadow rules."""
-    if not user.is_staff:
+    if not can(user, "staff"):
         return None
     from queqiao.scanning.models import Hit
 

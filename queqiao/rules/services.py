@@ -7,29 +7,24 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from portal import parsing
 from portal.audit.services import record
 from portal.errors import Conflict, InvalidInput, NotFound
 from portal.extensions import db
 from portal.models import utcnow
 from queqiao.engine import Listing, compile_rules
+from queqiao.listings.models import CorpusListing
 
 from .conditions import parse_conditions, spec_for
 from .lifecycle import ACTION_FOR_STATUS, RULE_LIFECYCLE
-from .models import CORPUS_KINDS, LEVELS, STATUSES, CorpusListing, Rule, RuleVersion
+from .models import LEVELS, STATUSES, Rule, RuleVersion
 
 
 def _text(values: dict, name: str, *, required: bool = False, max_length: int = 200) -> str | None:
-    """A trimmed text field, or None when absent and optional."""
-    value = values.get(name)
-    if value is None or (isinstance(value, str) and not value.strip()):
-        if required:
-            raise InvalidInput({name: _("This field is required.")})
-        return None if value is None else ""
-    if not isinstance(value, str):
-        raise InvalidInput({name: _("This field must be text.")})
-    if len(value.strip()) > max_length:
-        raise InvalidInput({name: _("At most %(n)d characters.", n=max_length)})
-    return value.strip()
+    """A trimmed text field, or None when absent and optional (left as it was)."""
+    if values.get(name) is None and not required:
+        return None
+    return parsing.text(values.get(name), name, required=required, max_length=max_length)
 
 
 def _level(values: dict) -> str | None:
@@ -203,68 +198,9 @@ def corpus_results(rule: Rule) -> CorpusResult:
     return result
 
 
-def add_corpus_listing(actor, kind: Any, title: Any, price: int | None = None,
-                       region: str | None = None, *, source: str = "manual",
-                       hit_id: int | None = None, commit: bool = True) -> CorpusListing:
-    """Add a known-genuine or known-counterfeit listing to the corpus."""
-    errors = {}
-    if kind not in CORPUS_KINDS:
-        errors["kind"] = _("Choose genuine or counterfeit.")
-    if not isinstance(title, str) or not title.strip():
-        errors["title"] = _("This field is required.")
-    elif len(title) > 500:
-        errors["title"] = _("At most %(n)d characters.", n=500)
-    if price is not None and (isinstance(price, bool) or not isinstance(price, int) or price < 0):
-        errors["price"] = _("The amount cannot be negative.")
-    if errors:
-        raise InvalidInput(errors)
-    item = CorpusListing(kind=kind, title=title.strip(), price=price,
-                         region=(region or "").strip()[:80] or None, source=source,
-                         hit_id=hit_id, created_by_id=getattr(actor, "id", None))
-    db.session.add(item)
-    if commit:
-        db.session.flush()
-        record(actor, "corpus.add", item, f"{kind} listing added to the corpus")
-        db.session.commit()
-    return item
 
 
-def remove_corpus_listing(actor, item: CorpusListing) -> None:
-    """Take a listing out of the corpus (audited)."""
-    record(actor, "corpus.remove", item, f"{item.kind} listing {item.id} removed")
-    db.session.delete(item)
-    db.session.commit()
 
 
-def corpus_counts() -> dict[str, int]:
-    """How many genuine and counterfeit listings the corpus holds."""
-    rows = db.session.execute(select(CorpusListing.kind, func.count())
-                              .group_by(CorpusListing.kind)).all()
-    return {kind: 0 for kind in CORPUS_KINDS} | dict(rows)
 
 
-def import_corpus(actor, kind: str, upload) -> tuple[int, list[dict]]:
-    """Add the rows of a CSV or JSON Lines file to the corpus; return (added, bad rows)."""
-    from queqiao.scanning.feed import read_upload_rows
-    from queqiao.scanning.listings import BadListing, read_listing
-
-    if kind not in CORPUS_KINDS:
-        raise InvalidInput({"kind": _("Choose genuine or counterfeit.")})
-    added, bad = 0, []
-    for line, item in read_upload_rows(upload):
-        if isinstance(item, dict) and not item.get("id"):
-            item = {**item, "id": f"line-{line}"}
-        try:
-            if isinstance(item, str):
-                raise BadListing({"line": item})
-            listing = read_listing(item)
-        except BadListing as error:
-            bad.append({"line": line, "error": str(error)})
-            continue
-        add_corpus_listing(actor, kind, listing.title, listing.price, listing.region,
-                           source="upload", commit=False)
-        added += 1
-    record(actor, "corpus.upload", None, f"{added} {kind} listings uploaded to the corpus",
-           bad_rows=len(bad))
-    db.session.commit()
-    return added, bad

@@ -5,15 +5,18 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from portal import parsing
 from portal.authz import access
 from portal.errors import Conflict, InvalidInput, NotFound
 from portal.extensions import db
 from portal.forms import rerender, show_errors
+from queqiao.listings import corpus as known_listings
+from queqiao.listings.models import CorpusListing
 
 from . import bp, services, tips_link
-from .forms import CorpusForm, CorpusUploadForm, RuleForm, StatusForm, fen
+from .forms import CorpusForm, CorpusUploadForm, RuleForm, StatusForm
 from .lifecycle import RULE_LIFECYCLE
-from .models import STATUSES, CorpusListing
+from .models import STATUSES
 
 
 @bp.get("")
@@ -82,10 +85,11 @@ def edit(rule_id: int):
         form.fill(rule.conditions)
         form.version.data = str(rule.version)
     if form.validate_on_submit():
-        values = form.values()
-        values.pop("tip_id", None)
         try:
-            values["version"] = int(form.version.data or 0)
+            values = form.values()
+            values.pop("tip_id", None)
+            values["version"] = parsing.whole_number(form.version.data, "version", low=0,
+                                                     high=parsing.MAX_ID, default=0)
             services.update_rule(current_user, rule, values)
         except InvalidInput as error:
             show_errors(form, _form_fields(error))
@@ -139,8 +143,8 @@ def corpus():
     form = CorpusForm()
     if form.validate_on_submit():
         try:
-            services.add_corpus_listing(current_user, form.kind.data, form.title.data,
-                                        fen(form.price.data), form.region.data)
+            known_listings.add_corpus_listing(current_user, form.kind.data, form.title.data,
+                                        form.price.fen(), form.region.data)
         except InvalidInput as error:
             show_errors(form, error)
         else:
@@ -152,7 +156,7 @@ def corpus():
         query = query.where(CorpusListing.kind == kind)
     items = db.session.scalars(query.limit(500)).all()
     page = render_template("queqiao_rules/corpus.html", form=form, items=items, kind=kind,
-                           upload=CorpusUploadForm(), counts=services.corpus_counts())
+                           upload=CorpusUploadForm(), counts=known_listings.corpus_counts())
     return (page, 422) if form.is_submitted() else page
 
 
@@ -163,7 +167,7 @@ def corpus_upload():
     form = CorpusUploadForm()
     if form.validate_on_submit():
         try:
-            added, bad = services.import_corpus(current_user, form.kind.data, form.file.data)
+            added, bad = known_listings.import_corpus(current_user, form.kind.data, form.file.data)
         except InvalidInput as error:
             flash(" ".join(error.fields.values()), "danger")
         else:
@@ -181,6 +185,6 @@ def corpus_remove(item_id: int):
     item = db.session.get(CorpusListing, item_id)
     if item is None:
         raise NotFound()
-    services.remove_corpus_listing(current_user, item)
+    known_listings.remove_corpus_listing(current_user, item)
     flash(_("Listing removed from the corpus."), "success")
     return redirect(url_for(".corpus"))

@@ -6,13 +6,9 @@ row is reported by its line number and the rest of the file is still scanned.
 """
 
 import contextlib
-import csv
-import io
-import json
 import os
 import threading
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 from flask import Flask, current_app
@@ -25,15 +21,14 @@ from portal.errors import InvalidInput
 from portal.extensions import db, socketio
 from portal.models import utcnow
 from portal.realtime import user_room
+from queqiao.listings.readers import FORMATS, BadListing, ScannedListing, read_listing, read_rows
 
-from .listings import BadListing, ScannedListing, read_listing
 from .models import FeedUpload
 from .services import ScanResult, announce, scan
 
 BATCH = 10_000
 KEEP_BAD_ROWS = 500
 PROGRESS_EVERY = 0.5  # seconds between progress events
-FORMATS = (".csv", ".jsonl", ".ndjson", ".json")
 
 
 def feed_folder() -> Path:
@@ -62,15 +57,6 @@ def accept_upload(actor, upload: FileStorage | None) -> FeedUpload:
     return feed
 
 
-def read_upload_rows(upload: FileStorage | None) -> Iterator[tuple[int, dict | str]]:
-    """The rows of an uploaded CSV or JSON Lines file (read as it streams in)."""
-    name = (upload.filename or "").lower() if upload is not None else ""
-    if not name:
-        raise InvalidInput({"file": _("Choose a CSV or JSON Lines file.")})
-    if not name.endswith(FORMATS):
-        raise InvalidInput({"file": _("Feed files are CSV (.csv) or JSON Lines (.jsonl).")})
-    text = io.TextIOWrapper(upload.stream, encoding="utf-8-sig", errors="replace", newline="")
-    return _rows(text, name)
 
 
 def start(feed: FeedUpload) -> None:
@@ -98,7 +84,7 @@ def process(app: Flask, feed_id: int) -> None:
             with open(feed.stored_path, encoding="utf-8-sig", errors="replace",
                       newline="") as text, force_locale(actor.locale):
                 batch: list[ScannedListing] = []
-                for line, item in _rows(text, feed.stored_path):
+                for line, item in read_rows(text, feed.stored_path):
                     feed.rows += 1
                     if isinstance(item, str):
                         _bad(feed, bad, line, item)
@@ -150,48 +136,10 @@ def _bad(feed: FeedUpload, bad: list[dict], line: int, message: str) -> None:
         bad.append({"line": line, "error": message[:300]})
 
 
-def _rows(text, path: str) -> Iterator[tuple[int, dict | str]]:
-    """Yield (line number, listing dict or error text) for every data row of a text stream."""
-    if path.endswith(".csv"):
-        yield from _csv_rows(text)
-    else:
-        yield from _jsonl_rows(text)
 
 
-def _csv_rows(text) -> Iterator[tuple[int, dict | str]]:
-    reader = csv.reader(text)
-    header = next(reader, None)
-    if header is None:
-        return
-    columns = [name.strip().lower() for name in header]
-    if "title" not in columns or "id" not in columns:
-        yield 1, _("The header row must name at least the columns id and title.")
-        return
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as error:  # e.g. a NUL byte or an oversized field: skip the row
-            yield reader.line_num, str(error)
-            continue
-        if not row:
-            continue
-        if len(row) != len(columns):
-            yield reader.line_num, _("Expected %(n)d columns, found %(m)d.",
-                                     n=len(columns), m=len(row))
-            continue
-        yield reader.line_num, dict(zip(columns, row, strict=True))
 
 
-def _jsonl_rows(text) -> Iterator[tuple[int, dict | str]]:
-    for number, line in enumerate(text, start=1):
-        if not line.strip():
-            continue
-        try:
-            yield number, json.loads(line)
-        except ValueError:
-            yield number, _("This line is not a JSON object.")
 
 
 class _Progress:

@@ -1,7 +1,7 @@
 """Test purchases proposed from rule hits, fed back to Queqiao.
 
 A purchase proposed from a hit keeps `source_kind == "rule_hit"` and
-`source_ref == str(hit id)` (portal.testbuys knows nothing of hits). From that plain
+`source_ref == str(hit id)` (testbuys knows nothing of hits). From that plain
 reference this module tells the tip whose rule found the seller what the purchase showed,
 and puts the hit's listing into the rule-proving corpus once a verdict confirms it.
 
@@ -15,10 +15,10 @@ from sqlalchemy import String, and_, cast, select
 
 from portal.audit.services import record
 from portal.extensions import db
-from portal.testbuys.hooks import on_authenticated
-from portal.testbuys.models import TestPurchase
 from queqiao.rules.models import Rule
 from queqiao.tips.feedback import FeedbackEvent, register_feedback_source
+from testbuys.hooks import on_authenticated
+from testbuys.models import TestPurchase
 
 from .models import Hit
 from .services import add_hit_to_corpus

@@ -9,7 +9,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from portal.accounts.models import Organisation, User
+from portal.accounts.access import platform_staff
+from portal.accounts.models import User
 from portal.aftercommit import after_commit
 from portal.audit.services import record
 from portal.errors import Conflict, InvalidInput, NotFound
@@ -18,10 +19,11 @@ from portal.models import utcnow
 from portal.notifications.services import notify
 from portal.realtime import STAFF_ROOM
 from portal.urls import page_url
-from queqiao.rules.models import CorpusListing, Rule
-from queqiao.rules.services import add_corpus_listing
+from queqiao.listings.corpus import add_corpus_listing
+from queqiao.listings.models import CorpusListing
+from queqiao.listings.readers import BadListing, ScannedListing, read_listing
+from queqiao.rules.models import Rule
 
-from .listings import BadListing, ScannedListing, read_listing
 from .matcher import live_rules
 from .models import MODES, OUTCOMES, Hit
 
@@ -141,9 +143,7 @@ def announce(result: ScanResult) -> None:
 
 def _staff() -> list[User]:
     """Platform staff, who work the hits."""
-    return list(db.session.scalars(
-        select(User).join(Organisation).where(User.role == "staff",
-                                              Organisation.kind == "platform")))
+    return platform_staff()
 
 
 # --- hits ---------------------------------------------------------------------------

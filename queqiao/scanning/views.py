@@ -8,14 +8,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from portal import parsing
 from portal.authz import access
 from portal.errors import Conflict, InvalidInput, NotFound
 from portal.extensions import csrf, db
+from queqiao.listings.readers import BadListing, ScannedListing, read_listing, read_upload_rows
 from queqiao.rules.forms import DryRunForm, lines
 
 from . import bp, feed, services
 from .forms import FeedForm, HitFilterForm, OutcomeForm
-from .listings import BadListing, ScannedListing, read_listing
 from .models import FeedUpload
 
 
@@ -147,8 +148,8 @@ def _dry_run_listings(form: DryRunForm) -> tuple[list[ScannedListing], list[dict
         item = {"id": f"line-{number}", "title": parts[0]}
         if len(parts) > 1 and parts[1]:
             try:
-                item["price"] = round(float(parts[1]) * 100)
-            except ValueError:
+                item["price"] = parsing.yuan(parts[1], "price")
+            except InvalidInput:
                 bad.append({"line": number, "error": _("The price is not a number.")})
                 continue
         if len(parts) > 2:
@@ -157,7 +158,7 @@ def _dry_run_listings(form: DryRunForm) -> tuple[list[ScannedListing], list[dict
     listings = [x for x in listings if x is not None]
     if form.file.data and form.file.data.filename:
         try:
-            for number, item in feed.read_upload_rows(form.file.data):
+            for number, item in read_upload_rows(form.file.data):
                 try:
                     if isinstance(item, str):
                         raise BadListing({"line": item})

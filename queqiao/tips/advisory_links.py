@@ -4,7 +4,7 @@ only the tips the sharing rules show them."""
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
-from workinggroups.advisory.links import object_resolver, register_link_kind
+from advisory.links import object_resolver, register_link_kind
 
 from .models import Tip
 

@@ -1,9 +1,6 @@
 """Forms of the tip pages; they hand plain values to the services."""
 
-import re
-from decimal import Decimal, InvalidOperation
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -16,6 +13,7 @@ from wtforms import (
     TextAreaField,
 )
 
+from portal import parsing
 from portal.errors import InvalidInput
 
 from .indicators import split_terms
@@ -57,7 +55,7 @@ class TipForm(FlaskForm):
             "indicators": {"keywords": split_terms(self.keywords.data),
                            "exclude": split_terms(self.exclude.data),
                            "regions": split_terms(self.regions.data),
-                           "max_price": yuan_to_money(self.max_price.data)},
+                           "max_price": _money(self.max_price.data)},
         }
 
     def fill_from(self, tip) -> None:
@@ -70,22 +68,13 @@ class TipForm(FlaskForm):
         self.exclude.data = "\n".join(ind["exclude"])
         self.regions.data = "\n".join(ind["regions"])
         price = ind["max_price"]
-        self.max_price.data = f"{price['amount'] / 100:.2f}" if price else ""
+        self.max_price.data = f"{parsing.decimal_yuan(price['amount']):.2f}" if price else ""
 
 
-def yuan_to_money(text: str | None) -> dict | None:
-    """'1,500.50' (yuan) -> {"amount": 150050, "currency": "CNY"}; blank -> None."""
-    cleaned = re.sub(r"[\s,¥￥]", "", text or "")
-    if not cleaned:
-        return None
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        raise InvalidInput({"max_price": _("Give an amount in yuan, e.g. 1500 or 1500.50.")}) \
-            from None
-    if value != value.quantize(Decimal("0.01")) or value <= 0 or value > 10**9:
-        raise InvalidInput({"max_price": _("Give an amount in yuan, e.g. 1500 or 1500.50.")})
-    return {"amount": int(value * 100), "currency": "CNY"}
+def _money(text: str | None) -> dict | None:
+    """The price ceiling typed in yuan, as the service's money; blank -> None."""
+    fen = parsing.yuan(text, "max_price", allow_zero=False)
+    return None if fen is None else {"amount": fen, "currency": "CNY"}
 
 
 def form_errors(error: InvalidInput) -> InvalidInput:

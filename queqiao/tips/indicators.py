@@ -5,9 +5,11 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from portal import parsing
 from portal.accounts.groups import group_by_slug
 from portal.api.helpers import parse_money
 from portal.errors import InvalidInput
+from portal.parsing import collect
 
 from .models import SHARING_LEVELS
 
@@ -65,17 +67,8 @@ def parse_indicators(value: Any, errors: dict) -> dict:
 
 
 def _text(data: dict, field: str, errors: dict) -> str:
-    value = data.get(field)
-    if value is not None and not isinstance(value, str):
-        errors[field] = _("This field must be text.")
-        return ""
-    if not value or not value.strip():
-        errors[field] = _("This field is required.")
-        return ""
-    value = value.strip()
-    if len(value) > LIMITS[field]:
-        errors[field] = _("At most %(n)d characters.", n=LIMITS[field])
-    return value
+    return collect(errors, parsing.text, data.get(field), field, required=True,
+                   max_length=LIMITS[field]) or ""
 
 
 def parse_sharing(value: Any, errors: dict) -> str:

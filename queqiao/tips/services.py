@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
+from portal.accounts.access import platform_staff
 from portal.accounts.models import User
 from portal.audit.services import record
 from portal.authz import can, require, require_visible
@@ -18,6 +19,7 @@ from portal.errors import Conflict, InvalidInput
 from portal.extensions import db
 from portal.models import utcnow
 from portal.notifications.services import notify
+from portal.transaction import atomic
 from portal.uploads import EVIDENCE, store
 from portal.urls import page_url
 
@@ -61,11 +63,7 @@ def tip_url(tip: Tip) -> str:
 
 def staff_users() -> list[User]:
     """Every active platform staff member."""
-    from portal.accounts.models import Organisation
-
-    rows = db.session.scalars(select(User).join(Organisation).where(
-        User.role == "staff", Organisation.kind == "platform"))
-    return [u for u in rows if u.is_active]
+    return platform_staff()
 
 
 def organisation_users(organisation_id: int) -> list[User]:
@@ -106,6 +104,7 @@ def _attach(tip: Tip, user: User, stored) -> TipAttachment:
     return attachment
 
 
+@atomic
 def create_tip(author: User, data: dict, evidence: list[FileStorage] = ()) -> Tip:
     """A new tip from a member company (with evidence files, if any), waiting to be vetted."""
     require("tip.create", user=author)
@@ -137,6 +136,7 @@ def _check_version(tip: Tip, version: Any) -> None:
                          "your changes again."), code="stale_version", version=tip.version)
 
 
+@atomic
 def edit_tip(user: User, tip: Tip, data: dict, version: Any = None,
              evidence: list[FileStorage] = ()) -> Tip:
     """Change the content (and sharing) of a tip that waits or was sent back, adding any
@@ -185,6 +185,7 @@ def _change_sharing(user: User, tip: Tip, sharing: str) -> None:
     tip.sharing = sharing
 
 
+@atomic
 def change_sharing(user: User, tip: Tip, sharing: Any) -> Tip:
     """Set a tip's sharing level (any state)."""
     require_visible("tip.view", tip, user=user)
@@ -212,6 +213,7 @@ def _reason(value: Any, required: bool) -> str:
     return reason
 
 
+@atomic
 def review_tip(staff: User, tip: Tip, decision: Any, reason: Any = None) -> Tip:
     """Platform staff accept, ask for more information, or reject (with a reason)."""
     require_visible("tip.view", tip, user=staff)
@@ -251,6 +253,7 @@ def _status_label(status: str) -> Any:
     return _LazyStatus(status)
 
 
+@atomic
 def resubmit_tip(user: User, tip: Tip, note: Any = None) -> Tip:
     """The author's organisation sends a tip back to the queue after adding what was asked."""
     require_visible("tip.view", tip, user=user)
@@ -267,6 +270,7 @@ def resubmit_tip(user: User, tip: Tip, note: Any = None) -> Tip:
     return tip
 
 
+@atomic
 def withdraw_tip(user: User, tip: Tip, reason: Any = None) -> Tip:
     """The author's organisation takes back a tip that has not been decided."""
     require_visible("tip.view", tip, user=user)
@@ -282,6 +286,7 @@ def withdraw_tip(user: User, tip: Tip, reason: Any = None) -> Tip:
     return tip
 
 
+@atomic
 def add_comment(user: User, tip: Tip, body: Any) -> TipComment:
     """A message in the tip's conversation; the others in it are notified."""
     require_visible("tip.view", tip, user=user)
@@ -307,6 +312,7 @@ def add_comment(user: User, tip: Tip, body: Any) -> TipComment:
     return comment
 
 
+@atomic
 def add_attachment(user: User, tip: Tip, upload: FileStorage | None) -> TipAttachment:
     """Evidence (an image or PDF) for a tip, checked by content and size."""
     require_visible("tip.view", tip, user=user)

@@ -6,15 +6,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.accounts.models import Organisation
-from portal.authz import access, require, require_visible
+from portal.authz import access, can, require, require_visible
 from portal.errors import InvalidInput
 from portal.extensions import db
-from portal.forms import show_errors
+from portal.forms import form_step, show_errors
 from portal.i18n import current_locale
 from portal.uploads import send_stored
 
-from .. import bp
-from . import services
+from . import bp, services
 from .export import tips_csv
 from .feedback import feedback_for
 from .forms import (
@@ -114,7 +113,6 @@ def edit_tip(tip_id: int):
                           version=_int(request.form.get("version")),
                           evidence=request.files.getlist(form.evidence.name))
     except InvalidInput as e:
-        db.session.rollback()
         show_errors(form, form_errors(e))
         return render_template("queqiao/tip_form.html", form=form, tip=tip), 422
     flash(_("The tip was saved."), "success")
@@ -165,14 +163,10 @@ def _act(tip_id: int, form_cls, form_key: str, action, success: str):
     form = form_cls()
     if form_key == "sharing_form":
         form.sharing.choices = sharing_choices()
-    try:
-        action(tip, form)
-    except InvalidInput as e:
-        db.session.rollback()
-        show_errors(form, e)
-        return _detail(tip, 422, **{form_key: form})
-    flash(success, "success")
-    return redirect(url_for("queqiao.tip_detail", tip_id=tip.id))
+    return form_step(form, lambda: action(tip, form),
+                     reshow=lambda status: _detail(tip, status, **{form_key: form}),
+                     done=lambda: redirect(url_for("queqiao.tip_detail", tip_id=tip.id)),
+                     message=success)
 
 
 @bp.post("/tips/<int:tip_id>/review")
@@ -264,7 +258,7 @@ def track_record_page():
     org_id = _int(request.args.get("org")) or current_user.organisation_id
     org = require_visible("tip.track_record", db.session.get(Organisation, org_id))
     orgs = []
-    if current_user.is_staff:
+    if can(current_user, "staff"):
         orgs = db.session.scalars(db.select(Organisation).where(Organisation.kind == "member")
                                   .order_by(Organisation.name)).all()
     return render_template("queqiao/track_record.html", org=org, orgs=orgs,

@@ -1,10 +1,10 @@
 """One-line factories for the tracker's tests."""
 
+from advisory import services
+from advisory.models import Recommendation
 from portal.accounts import services as accounts
 from portal.accounts.groups import group_by_slug
 from tests.support import factories
-from workinggroups.advisory import services
-from workinggroups.advisory.models import Recommendation
 
 DRAFT = {"working_group": "luxury-goods", "title": "Require seller ID checks",
          "summary": "Verify high-risk sellers before listing.", "body": "Details.",

@@ -2,11 +2,11 @@
 
 from datetime import UTC, datetime, timedelta
 
+from advisory import services
+from advisory.figures import Record, board_figures, decision_days
+from advisory.tracker import figure_records
 from portal.extensions import db
 from tests.advisory import helpers
-from workinggroups.advisory import services
-from workinggroups.advisory.figures import Record, board_figures, decision_days
-from workinggroups.advisory.tracker import figure_records
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 NOW = datetime(2026, 6, 1, tzinfo=UTC)

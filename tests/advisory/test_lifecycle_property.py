@@ -4,12 +4,12 @@ is a clear error of the right kind (404 unseen, 403 not your role, 409 not now, 
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from advisory import lifecycle, services
+from advisory.models import Recommendation
 from portal.authz import can
 from portal.errors import DomainError
 from portal.extensions import db
 from tests.advisory import helpers
-from workinggroups.advisory import lifecycle, services
-from workinggroups.advisory.models import Recommendation
 
 ROLES = ("chair", "vice", "chair2", "chair3", "member", "outsider", "staff", "admin")
 DOABLE = {

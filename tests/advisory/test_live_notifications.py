@@ -6,10 +6,10 @@ import pytest
 import requests
 import socketio
 
+from advisory import services
 from portal.accounts.tokens import issue_token
 from tests.advisory import helpers
 from tests.support import factories
-from workinggroups.advisory import services
 
 pytestmark = pytest.mark.live
 

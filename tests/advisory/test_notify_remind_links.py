@@ -5,13 +5,13 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from advisory import links, services
+from advisory.models import Recommendation, RecommendationLink
 from portal.extensions import db
 from portal.models import utcnow
 from portal.notifications.models import Notification
 from tests.advisory import helpers
 from tests.support import factories
-from workinggroups.advisory import links, services
-from workinggroups.advisory.models import Recommendation, RecommendationLink
 
 
 def _told(user, kind="recommendation.status"):

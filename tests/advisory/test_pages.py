@@ -5,9 +5,9 @@ import io
 
 import pytest
 
+from advisory import services
 from tests.advisory import helpers
 from tests.support.factories import reload
-from workinggroups.advisory import services
 
 
 def test_tracker_is_in_the_navigation_and_shows_an_empty_state(as_user, board):

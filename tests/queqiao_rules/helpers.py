@@ -1,7 +1,7 @@
 """One-line factories for rules, corpus listings and scans."""
 
+from queqiao.listings.readers import read_listing
 from queqiao.rules import services
-from queqiao.scanning.listings import read_listing
 from queqiao.scanning.services import scan
 
 

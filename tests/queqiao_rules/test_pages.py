@@ -3,7 +3,8 @@
 import io
 import json
 
-from queqiao.rules.models import CorpusListing, Rule
+from queqiao.listings.models import CorpusListing
+from queqiao.rules.models import Rule
 from queqiao.scanning.models import FeedUpload, Hit
 from tests.queqiao_rules.helpers import count, listing, make_rule, scan_dicts
 
@@ -55,7 +56,7 @@ def test_editing_from_a_stale_page_is_refused_with_a_message(app, people):
 
 
 def test_activation_from_the_page_needs_the_override_when_genuine_listings_hit(app, people):
-    from queqiao.rules.services import add_corpus_listing
+    from queqiao.listings.corpus import add_corpus_listing
 
     rule = make_rule(people["staff"])
     add_corpus_listing(people["staff"], "genuine", "Gucci 1:1 专柜 包装盒", None)

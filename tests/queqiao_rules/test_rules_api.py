@@ -89,7 +89,7 @@ def test_lifecycle_shadow_active_back_to_shadow_and_retired(people, api):
 
 
 def test_activating_over_genuine_corpus_hits_needs_an_override(people, api, make):
-    from queqiao.rules.services import add_corpus_listing
+    from queqiao.listings.corpus import add_corpus_listing
 
     add_corpus_listing(people["staff"], "genuine", "LV 高仿 专柜 测试", 100, "广东")
     staff = api(people["staff"])

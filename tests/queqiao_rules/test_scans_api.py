@@ -95,7 +95,7 @@ def test_bad_listings_are_422_naming_each_and_nothing_is_stored(people, api):
 
 
 def test_outcomes_are_recorded_once_and_feed_the_corpus(people, api):
-    from queqiao.rules.models import CorpusListing
+    from queqiao.listings.models import CorpusListing
 
     make_rule(people["staff"], "active")
     staff = api(people["staff"])

@@ -6,10 +6,10 @@ import pytest
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.testbuys import hooks
-from portal.testbuys import services as testbuys
-from queqiao.rules.models import CorpusListing
+from queqiao.listings.models import CorpusListing
 from queqiao.scanning.models import Hit
+from testbuys import hooks
+from testbuys import services as testbuys
 from tests.queqiao.tipkit import make_tip, tip_data
 from tests.queqiao_rules.helpers import count, listing, make_rule, scan_dicts
 
@@ -168,7 +168,7 @@ def test_listeners_run_inside_the_verdicts_transaction(people, make):
     finally:
         hooks.off_authenticated(listener)
     db.session.rollback()
-    from portal.testbuys.models import TestPurchase
+    from testbuys.models import TestPurchase
 
     purchase = db.session.scalars(select(TestPurchase)).one()
     assert seen == [(purchase.id, "genuine", people["member"].id)]
@@ -177,9 +177,9 @@ def test_listeners_run_inside_the_verdicts_transaction(people, make):
 
 def test_the_demo_shows_a_tip_with_a_test_purchase_verdict(runner, as_user):
     from portal.accounts.models import user_by_email
-    from portal.testbuys.models import TestPurchase
     from queqiao.tips.feedback import feedback_for
     from queqiao.tips.models import Tip
+    from testbuys.models import TestPurchase
 
     for _ in range(2):  # idempotent: the second run adds nothing
         result = runner.invoke(args=["seed-demo"])

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
-from portal.testbuys import services
+from testbuys import services
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 

@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.notifications.models import Notification
-from portal.testbuys import services
-from portal.testbuys.models import SettlementPayment, TestPurchase
+from testbuys import services
+from testbuys.models import SettlementPayment, TestPurchase
 from tests.testbuys.helpers import PNG, later, propose, received, scheduled
 
 BASE = "/api/v1/test-purchases"

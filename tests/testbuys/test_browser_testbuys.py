@@ -91,7 +91,7 @@ def test_two_companies_plan_a_joint_buy_through_to_closed(browser, live_server, 
 
 def test_dragging_a_buy_to_another_day_reschedules_it(page, make):
     from portal.extensions import db
-    from portal.testbuys.models import TestPurchase
+    from testbuys.models import TestPurchase
     from tests.testbuys.helpers import scheduled
 
     member = make.make_user("member", name="Dora Drag")

@@ -8,8 +8,8 @@ from sqlalchemy import text
 
 from portal import uploads
 from portal.extensions import db
-from portal.testbuys import evidence, services
-from portal.testbuys.models import CustodyEntry
+from testbuys import evidence, services
+from testbuys.models import CustodyEntry
 from tests.testbuys.helpers import PNG, received
 
 

@@ -40,7 +40,7 @@ def test_proposals_never_fail_with_a_server_error(people, api, body):
 def test_steps_never_fail_with_a_server_error(people, api, step, body):
     member = people["member"]
     from portal.extensions import db
-    from portal.testbuys.models import TestPurchase
+    from testbuys.models import TestPurchase
 
     purchase = db.session.query(TestPurchase).filter_by(seller_id="fuzz").first() or propose(
         member, "fuzz")

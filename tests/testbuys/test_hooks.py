@@ -4,8 +4,8 @@ import pytest
 
 from portal.errors import Forbidden, InvalidInput
 from portal.extensions import db
-from portal.testbuys import hooks, services
-from portal.testbuys.models import TestPurchase
+from testbuys import hooks, services
+from testbuys.models import TestPurchase
 from tests.testbuys.helpers import received
 
 

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.testbuys import services
-from portal.testbuys.models import TestPurchase
+from testbuys import services
+from testbuys.models import TestPurchase
 from tests.support.queries import statements
 from tests.testbuys.helpers import PNG, later, propose, received, scheduled
 

@@ -7,7 +7,7 @@ from sqlalchemy.exc import IntegrityError
 
 from portal.extensions import db
 from portal.models import utcnow
-from portal.testbuys.models import TestPurchase
+from testbuys.models import TestPurchase
 from tests.support.fixtures import api_for
 
 BODY = {"platform": "jd", "seller_id": "race-seller", "reason": "same target"}

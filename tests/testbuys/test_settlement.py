@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from portal.testbuys.settlement import Transfer, balances, suggest_settlements
-from portal.testbuys.shares import allocate
+from testbuys.settlement import Transfer, balances, suggest_settlements
+from testbuys.shares import allocate
 
 
 def apply(start: dict[str, int], transfers: list[Transfer[str]]) -> dict[str, int]:

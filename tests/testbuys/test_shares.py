@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from portal.testbuys.shares import allocate
+from testbuys.shares import allocate
 
 weights_strategy = st.dictionaries(
     keys=st.text(min_size=1, max_size=8),

@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from portal.accounts.access import secretariat
 from portal.accounts.models import GroupMembership, Organisation, User, WorkingGroup
 from portal.audit.services import record
 from portal.errors import InvalidInput
@@ -24,8 +25,7 @@ def membership_of(org: Organisation, group: WorkingGroup) -> GroupMembership | N
 
 def _managers(group: WorkingGroup) -> list[User]:
     chairs = [p.user for p in group.current_positions()]
-    admins = db.session.scalars(select(User).where(User.role == "admin")).all()
-    return [*chairs, *admins]
+    return [*chairs, *secretariat()]
 
 
 def _move(actor: User, membership: GroupMembership, action: str) -> None:

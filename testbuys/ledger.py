@@ -1,0 +1,191 @@
+"""The cost ledger: who paid what, who owes whom, and the fewest transfers to settle."""
+
+import csv
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from portal.accounts.models import Organisation, User
+from portal.audit.services import record
+from portal.authz import can
+from portal.errors import Forbidden, InvalidInput
+from portal.extensions import db
+from portal.models import utcnow
+
+from .models import MAX_AMOUNT, SettlementPayment, TestPurchase
+from .services import as_id
+from .settlement import Transfer, balances, suggest_settlements
+from .shares import allocate
+
+
+@dataclass
+class Ledger:
+    """One currency's balances (positive: is owed) and the suggested settlements."""
+
+    currency: str
+    balances: dict[int, int] = field(default_factory=dict)
+    settlements: list[Transfer[int]] = field(default_factory=list)
+    paid: dict[int, int] = field(default_factory=dict)
+    owed: dict[int, int] = field(default_factory=dict)
+
+
+def _costs() -> list[TestPurchase]:
+    """Purchases whose money was spent (an order was placed, even if cancelled later)."""
+    return list(db.session.scalars(select(TestPurchase).where(
+        TestPurchase.cost_amount.is_not(None), TestPurchase.paid_by_org_id.is_not(None))
+        .order_by(TestPurchase.id)))
+
+
+def ledgers() -> dict[str, Ledger]:
+    """The whole alliance's ledger, per currency, in exact integers."""
+    payments: dict[str, list[tuple[int, int]]] = {}
+    shares: dict[str, list[tuple[int, int]]] = {}
+    for purchase in _costs():
+        weights = {p.organisation_id: p.weight for p in purchase.active_participants}
+        if not weights:
+            continue
+        payments.setdefault(purchase.currency, []).append(
+            (purchase.paid_by_org_id, purchase.cost_amount))
+        shares.setdefault(purchase.currency, []).extend(
+            allocate(purchase.cost_amount, weights).items())
+    transfers: dict[str, list[Transfer[int]]] = {}
+    for payment in db.session.scalars(select(SettlementPayment).order_by(SettlementPayment.id)):
+        transfers.setdefault(payment.currency, []).append(
+            Transfer(payment.from_org_id, payment.to_org_id, payment.amount))
+    result = {}
+    for currency in sorted(set(payments) | set(transfers)):
+        paid = _sum(payments.get(currency, []))
+        owed = _sum(shares.get(currency, []))
+        raw = balances(payments.get(currency, []), shares.get(currency, []),
+                       transfers.get(currency, []))
+        nonzero = {org: amount for org, amount in sorted(raw.items()) if amount}
+        result[currency] = Ledger(currency, nonzero, suggest_settlements(nonzero), paid, owed)
+    return result
+
+
+def _sum(pairs: list[tuple[int, int]]) -> dict[int, int]:
+    totals: dict[int, int] = {}
+    for org, amount in pairs:
+        totals[org] = totals.get(org, 0) + amount
+    return totals
+
+
+def ledgers_for(user: Any) -> dict[str, Ledger]:
+    """What the person may see: everything for staff and admins, their own position otherwise."""
+    everything = ledgers()
+    if can(user, "test_purchase.oversee"):
+        return everything
+    mine = user.organisation_id
+    return {currency: Ledger(
+        currency, {o: a for o, a in led.balances.items() if o == mine},
+        [t for t in led.settlements if mine in (t.from_, t.to)],
+        {o: a for o, a in led.paid.items() if o == mine},
+        {o: a for o, a in led.owed.items() if o == mine})
+        for currency, led in everything.items()}
+
+
+def org_names(ids) -> dict[int, str]:
+    """Organisation names by id."""
+    ids = set(ids)
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(Organisation.id, Organisation.name)
+                                   .where(Organisation.id.in_(ids))).all())
+
+
+def ledger_org_ids() -> set[int]:
+    """Organisations with a position in the ledger: they shared a cost or settled one."""
+    return set(counterparties())
+
+
+def counterparties() -> dict[int, set[int]]:
+    """Organisation id -> the organisations it shares a cost or a settlement with."""
+    pairs: dict[int, set[int]] = {}
+
+    def link(orgs: set[int]) -> None:
+        for org in orgs:
+            pairs.setdefault(org, set()).update(orgs - {org})
+
+    for purchase in _costs():
+        orgs = {p.organisation_id for p in purchase.active_participants}
+        if orgs:
+            link(orgs | {purchase.paid_by_org_id})
+    for from_id, to_id in db.session.execute(select(SettlementPayment.from_org_id,
+                                                    SettlementPayment.to_org_id)):
+        link({from_id, to_id})
+    return pairs
+
+
+def payers_to(user: Any) -> set[int]:
+    """Who the person may record a payment from: for a member company, those it deals with."""
+    if can(user, "test_purchase.oversee"):
+        return ledger_org_ids()
+    return counterparties().get(user.organisation_id, set())
+
+
+def record_payment(actor: User, *, from_org: Any, to_org: Any, amount: tuple[int, str] | None,
+                   note: Any = "") -> SettlementPayment:
+    """Record a settlement payment made by one organisation to another.
+
+    Staff and admins record any payment between organisations of the ledger; a member
+    company records only a payment it received (the payee confirms receipt), from an
+    organisation it has a position with.
+    """
+    errors: dict[str, str] = {}
+    orgs = {}
+    for name, value in (("from", from_org), ("to", to_org)):
+        orgs[name] = db.session.get(Organisation, as_id(value)) if as_id(value) else None
+        if orgs[name] is None:
+            errors[name] = _("No such organisation.")
+    if not errors and orgs["from"].id == orgs["to"].id:
+        errors["to"] = _("An organisation does not pay itself.")
+    if amount is None:
+        errors["amount"] = _("This field is required.")
+    elif amount[0] <= 0:
+        errors["amount"] = _("The amount must be more than zero.")
+    elif amount[0] > MAX_AMOUNT:
+        errors["amount"] = _("This amount is too large.")
+    if note is not None and (not isinstance(note, str) or "\x00" in note):
+        errors["note"] = _("This field must be text.")
+    if errors:
+        raise InvalidInput(errors)
+    oversees = can(actor, "test_purchase.oversee")
+    if not oversees and orgs["to"].id != actor.organisation_id:
+        raise Forbidden(_("Your organisation records only payments it received; "
+                          "the payee confirms receipt."))
+    known = payers_to(actor)
+    if oversees and orgs["to"].id not in known:
+        errors["to"] = _("This organisation has no position in the ledger.")
+    if orgs["from"].id not in known:
+        errors["from"] = _("This organisation has no position in the ledger.") if oversees \
+            else _("Your organisation shares no test purchase cost with this organisation.")
+    if errors:
+        raise InvalidInput(errors)
+    payment = SettlementPayment(from_org_id=orgs["from"].id, to_org_id=orgs["to"].id,
+                                amount=amount[0], currency=amount[1], note=(note or "")[:300],
+                                recorded_by_id=actor.id, recorded_at=utcnow())
+    db.session.add(payment)
+    db.session.flush()
+    record(actor, "test_purchase.settlement", payment,
+           f"{orgs['from'].name} paid {orgs['to'].name} {amount[0]} {amount[1]}")
+    db.session.commit()
+    return payment
+
+
+def ledger_csv(user: Any) -> str:
+    """The visible ledger as CSV: balances, then suggested settlements."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["kind", "currency", "organisation", "to", "paid", "share", "amount"])
+    for currency, led in ledgers_for(user).items():
+        names = org_names([*led.balances, *led.paid, *led.owed,
+                           *(t.to for t in led.settlements), *(t.from_ for t in led.settlements)])
+        for org in sorted(set(led.balances) | set(led.paid) | set(led.owed), key=names.get):
+            writer.writerow(["balance", currency, names[org], "", led.paid.get(org, 0),
+                             led.owed.get(org, 0), led.balances.get(org, 0)])
+        for t in led.settlements:
+            writer.writerow(["settlement", currency, names[t.from_], names[t.to], "", "", t.amount])
+    return out.getvalue()

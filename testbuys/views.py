@@ -1,0 +1,366 @@
+"""Test purchase pages: list, propose, the purchase with its steps, evidence, dossier."""
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from portal import parsing
+from portal.accounts.groups import all_groups
+from portal.accounts.models import Organisation, User
+from portal.authz import access, can, require, visible
+from portal.errors import Conflict, Forbidden, InvalidInput
+from portal.extensions import db
+from portal.forms import form_step, show_errors
+from portal.i18n import current_locale
+from portal.uploads import send_stored
+
+from . import bp, evidence, forms, ledger, reports, services
+from .lifecycle import LIFECYCLE, STATUS_COLOURS, STATUS_LABELS, VERDICT_LABELS
+from .models import STATUSES, Evidence, TestPurchase
+
+
+@bp.app_context_processor
+def _labels():
+    return {"tp_status": STATUS_LABELS, "tp_colour": STATUS_COLOURS, "tp_verdict": VERDICT_LABELS}
+
+
+@bp.get("")
+@access("signed_in")
+def index():
+    """Purchases the person may see, with filters."""
+    query = select(TestPurchase).where(visible(current_user, TestPurchase))
+    status, group = request.args.get("status", ""), request.args.get("group", "")
+    if status in STATUSES:
+        query = query.where(TestPurchase.status == status)
+    groups = all_groups()
+    chosen = next((g for g in groups if g.slug == group), None)
+    if chosen:
+        query = query.where(TestPurchase.working_group_id == chosen.id)
+    purchases = db.session.scalars(query.order_by(TestPurchase.id.desc()).limit(200)).all()
+    return render_template("testbuys/index.html", purchases=purchases, statuses=STATUSES,
+                           groups=groups, status=status, group=group)
+
+
+def _group_choices():
+    locale = current_locale()
+    return [("", _("— none —"))] + [(g.slug, g.name(locale)) for g in all_groups()]
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@access("test_purchase.propose")
+def new():
+    """Propose a target; prefilled from a rule hit's link; offers to join a duplicate."""
+    form = forms.ProposeForm(request.form if request.method == "POST" else None,
+                             data=_prefill() if request.method == "GET" else None)
+    form.working_group.choices = _group_choices()
+    existing, status = None, 200
+    if request.method == "POST" and form.validate():
+        try:
+            purchase = services.propose(
+                current_user, platform=form.platform.data, seller_id=form.seller_id.data,
+                listing_url=form.listing_url.data, working_group=form.working_group.data or None,
+                reason=form.reason.data, budget=_money(form.budget, "budget"),
+                source_kind=form.source_kind.data or None, source_ref=form.source_ref.data,
+                weight=form.weight.data or 1)
+        except InvalidInput as e:
+            show_errors(form, e)
+            status = 422
+        except services.DuplicateTarget as e:
+            existing, status = db.session.get(TestPurchase, e.extra["existing_id"]), 409
+        else:
+            flash(_("Test purchase proposed."), "success")
+            return redirect(url_for(".show", purchase_id=purchase.id), 303)
+    elif request.method == "POST":
+        status = 422
+    return render_template("testbuys/new.html", form=form, existing=existing,
+                           join_form=forms.JoinForm()), status
+
+
+def _prefill() -> dict:
+    args = request.args
+    data = {k: args[k] for k in ("platform", "seller_id", "listing_url", "reason",
+                                 "working_group") if args.get(k)}
+    if args.get("source_kind") and (args["source_kind"] != "rule_hit"
+                                    or can(current_user, "test_purchase.propose_from_hit")):
+        data["source_kind"] = args["source_kind"]
+        data["source_ref"] = args.get("source_ref", "")
+    elif not can(current_user, "test_purchase.take_part"):
+        data["source_kind"] = "analytics"
+    return data
+
+
+def _money(field, name: str):
+    """(fen, CNY) from a YuanField, or InvalidInput naming the field."""
+    amount = parsing.yuan(field.data, name)
+    return None if amount is None else (amount, "CNY")
+
+
+def _get(purchase_id: int) -> TestPurchase:
+    return services.get_purchase(purchase_id, current_user)
+
+
+def _step_forms(purchase: TestPurchase) -> dict:
+    """The forms of the steps this person may take now."""
+    out = {}
+    steps = {"schedule": forms.ScheduleForm, "order": forms.OrderForm,
+             "receive": forms.ReceiveForm, "authenticate": forms.AuthenticateForm,
+             "close": forms.CloseForm, "cancel": forms.CancelForm}
+    for action in LIFECYCLE.actions_from(purchase.status):
+        rule = "test_purchase.authenticate" if action == "authenticate" else "test_purchase.act"
+        if can(current_user, rule, purchase):
+            out[action] = steps[action](prefix=action)
+    _choices(purchase, out)
+    return out
+
+
+def _choices(purchase: TestPurchase, step_forms: dict) -> None:
+    if "schedule" in step_forms:
+        org_ids = purchase.participant_org_ids()
+        people = db.session.scalars(select(User).join(Organisation).where(
+            (User.organisation_id.in_(org_ids)) | (Organisation.kind == "platform"))
+            .order_by(User.name)).all()
+        step_forms["schedule"].purchaser_id.choices = [
+            (str(u.id), f"{u.name} ({u.organisation.name})") for u in people
+            if can(u, "test_purchase.buy", purchase)]
+    if "order" in step_forms:
+        orgs = [p.organisation for p in purchase.active_participants]
+        if purchase.purchaser and purchase.purchaser.organisation not in orgs:
+            orgs.insert(0, purchase.purchaser.organisation)
+        if not services.names_payer(current_user, purchase):
+            orgs = []  # the purchaser's organisation paid
+        step_forms["order"].paid_by.choices = [("", _("the purchaser's organisation"))] + [
+            (str(o.id), o.name) for o in orgs]
+
+
+def _render_show(purchase: TestPurchase, status: int = 200, step_forms: dict | None = None,
+                 evidence_form=None, outcome_form=None):
+    forms_now = _step_forms(purchase)
+    forms_now.update(step_forms or {})
+    _choices(purchase, forms_now)
+    report = evidence.verify_purchase(purchase)
+    orgs = {p.organisation_id: p.organisation for p in purchase.participants}
+    return render_template(
+        "testbuys/show.html", p=purchase, shares=services.shares(purchase), orgs=orgs,
+        payer=services.payer_org_id(purchase), report=report, steps=forms_now,
+        join_form=forms.JoinForm(), evidence_form=evidence_form or forms.EvidenceForm(),
+        outcome_form=outcome_form or forms.OutcomeForm(prefix="outcome"),
+        referral_due=services.referral_due(purchase),
+        threshold=services.criminal_threshold(),
+        known_value=services.seller_known_value(purchase),
+        can_act=can(current_user, "test_purchase.act", purchase),
+        can_join=can(current_user, "test_purchase.join", purchase),
+        can_leave=can(current_user, "test_purchase.leave", purchase)), status
+
+
+@bp.get("/<int:purchase_id>")
+@access("signed_in")
+def show(purchase_id: int):
+    """One purchase: plan, shares, steps, evidence, custody log and its badge."""
+    return _render_show(_get(purchase_id))
+
+
+@bp.post("/<int:purchase_id>/join")
+@access("signed_in")
+def join(purchase_id: int):
+    """The person's organisation joins."""
+    form = forms.JoinForm()
+    weight = form.weight.data if form.validate() else "invalid"
+    try:
+        services.join(current_user, purchase_id, weight)
+    except InvalidInput:
+        flash(_("A weight is a whole number from 1 to %(n)d.", n=services.MAX_WEIGHT), "danger")
+        return redirect(url_for(".show", purchase_id=purchase_id), 303)
+    except Conflict as e:
+        flash(e.message, "danger")
+    else:
+        flash(_("Your organisation takes part."), "success")
+    return redirect(url_for(".show", purchase_id=purchase_id), 303)
+
+
+@bp.post("/<int:purchase_id>/leave")
+@access("signed_in")
+def leave(purchase_id: int):
+    """The person's organisation leaves before the order."""
+    try:
+        services.leave(current_user, purchase_id)
+    except Conflict as e:
+        flash(e.message, "danger")
+        return redirect(url_for(".show", purchase_id=purchase_id), 303)
+    flash(_("Your organisation no longer takes part."), "success")
+    if can(current_user, "test_purchase.view", db.session.get(TestPurchase, purchase_id)):
+        return redirect(url_for(".show", purchase_id=purchase_id), 303)
+    return redirect(url_for(".index"), 303)
+
+
+STEPS = {"schedule": forms.ScheduleForm, "order": forms.OrderForm, "receive": forms.ReceiveForm,
+         "authenticate": forms.AuthenticateForm, "close": forms.CloseForm,
+         "cancel": forms.CancelForm}
+
+
+def _run_step(action: str, purchase: TestPurchase, form):
+    from datetime import UTC
+
+    def aware(value):
+        return value.replace(tzinfo=UTC) if value else None
+
+    if action == "schedule":
+        return services.schedule(current_user, purchase.id,
+                                 scheduled_for=aware(form.scheduled_for.data),
+                                 purchaser_id=form.purchaser_id.data)
+    if action == "order":
+        return services.order(current_user, purchase.id, order_number=form.order_number.data,
+                              cost=_money(form.cost, "cost"), paid_by=form.paid_by.data or None)
+    if action == "receive":
+        return services.receive(current_user, purchase.id,
+                                received_at=aware(form.received_at.data), notes=form.notes.data)
+    if action == "authenticate":
+        return services.authenticate(current_user, purchase.id, verdict=form.verdict.data,
+                                     method=form.method.data, notes=form.notes.data)
+    if action == "close":
+        return services.close(current_user, purchase.id, summary=form.summary.data)
+    return services.cancel(current_user, purchase.id, reason=form.reason.data)
+
+
+@bp.post("/<int:purchase_id>/step/<action>")
+@access("signed_in")
+def step(purchase_id: int, action: str):
+    """Take one step of the lifecycle; field errors re-show the page, illegal moves say why."""
+    if action not in STEPS:
+        abort(404)
+    purchase = _get(purchase_id)
+    form = STEPS[action](prefix=action)
+    _choices(purchase, {action: form})
+    if not form.validate():
+        return _render_show(purchase, 422, {action: form})
+    return form_step(form, lambda: _run_step(action, purchase, form),
+                     reshow=lambda status: _render_show(
+                         _get(purchase_id), status, {action: form} if status == 422 else None),
+                     done=lambda: _back_to(purchase_id), message=_("Saved."))
+
+
+@bp.post("/<int:purchase_id>/outcome")
+@access("signed_in")
+def outcome(purchase_id: int):
+    """Takedown, penalty and value involved."""
+    _get(purchase_id)  # 404 before reading a form for a purchase the reader cannot see
+    form = forms.OutcomeForm(prefix="outcome")
+    return form_step(form, lambda: services.record_outcome(
+        current_user, purchase_id, taken_down=form.taken_down.data,
+        seller_penalised=form.seller_penalised.data,
+        value_involved=_money(form.value_involved, "value_involved")),
+        reshow=lambda status: _render_show(_get(purchase_id), status, **(
+            {"outcome_form": form} if status == 422 else {})),
+        done=lambda: _back_to(purchase_id), message=_("Saved."))
+
+
+@bp.post("/<int:purchase_id>/evidence")
+@access("signed_in")
+def upload(purchase_id: int):
+    """Add a photo or document."""
+    purchase = _get(purchase_id)
+    form = forms.EvidenceForm()
+    return form_step(form, lambda: services.add_evidence(
+        current_user, purchase, request.files.get("file"), form.description.data or ""),
+        reshow=lambda status: _render_show(_get(purchase_id), status, **(
+            {"evidence_form": form} if status == 422 else {})),
+        done=lambda: _back_to(purchase_id), message=_("Evidence stored and logged."))
+
+
+def _back_to(purchase_id: int):
+    """After a step: the purchase page (303, so a reload does not repeat the step)."""
+    return redirect(url_for(".show", purchase_id=purchase_id), 303)
+
+
+@bp.get("/<int:purchase_id>/evidence/<int:evidence_id>")
+@access("signed_in")
+def evidence_file(purchase_id: int, evidence_id: int):
+    """Serve an evidence file to those who may see the purchase."""
+    purchase = _get(purchase_id)
+    item = db.session.get(Evidence, evidence_id)
+    if item is None or item.purchase_id != purchase.id:
+        abort(404)
+    return send_stored(item.sha256, item.mime, item.filename)
+
+
+@bp.get("/<int:purchase_id>/referral")
+@access("signed_in")
+def referral(purchase_id: int):
+    """The referral dossier as one printable HTML file (?download=1 to save it)."""
+    from .referral import dossier_response
+
+    purchase = _get(purchase_id)
+    require("test_purchase.act", purchase)
+    if not services.referral_due(purchase):
+        raise Forbidden(_("A referral needs a counterfeit verdict and a value involved that "
+                          "reaches the criminal threshold."))
+    return dossier_response(purchase, bool(request.args.get("download")))
+
+
+
+
+
+# --- Ledger and reports pages -------------------------------------------------
+
+def _settlement_form(form=None):
+    form = form or forms.SettlementForm()
+    payers = ledger.payers_to(current_user)
+    oversees = can(current_user, "test_purchase.oversee")
+    payees = payers if oversees else {current_user.organisation_id}
+    names = ledger.org_names(payers | payees)
+    form.from_org.choices = [(str(o), names[o]) for o in sorted(payers, key=names.get)]
+    form.to_org.choices = [(str(o), names[o]) for o in sorted(payees, key=names.get)]
+    if not oversees and not form.to_org.data:  # a member company confirms what it received
+        form.to_org.data = str(current_user.organisation_id)
+    return form
+
+
+def _render(form=None, status: int = 200):
+    books = ledger.ledgers_for(current_user)
+    ids = set()
+    for led in books.values():
+        ids |= set(led.balances) | set(led.paid) | set(led.owed)
+        ids |= {t.from_ for t in led.settlements} | {t.to for t in led.settlements}
+    return render_template("testbuys/ledger.html", books=books, names=ledger.org_names(ids),
+                           form=_settlement_form(form)), status
+
+
+@bp.get("/ledger")
+@access("test_purchase.ledger")
+def ledger_page():
+    """Who paid what and who owes whom; suggested settlements."""
+    return _render()
+
+
+@bp.get("/ledger.csv")
+@access("test_purchase.ledger")
+def ledger_csv():
+    """The visible ledger as CSV."""
+    return Response(ledger.ledger_csv(current_user), mimetype="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="ledger.csv"'})
+
+
+@bp.post("/ledger/settlements")
+@access("test_purchase.ledger")
+def record_settlement():
+    """Record a settlement payment."""
+    form = _settlement_form(forms.SettlementForm())
+    try:
+        amount = parsing.yuan(form.amount.data, "amount", allow_zero=False, required=True)
+        ledger.record_payment(current_user, from_org=form.from_org.data, to_org=form.to_org.data,
+                              amount=(amount, "CNY"), note=form.note.data)
+    except InvalidInput as e:
+        show_errors(form, e)
+        return _render(form, 422)
+    except Forbidden as e:
+        flash(e.message, "danger")
+        return _render(form, 403)
+    flash(_("Settlement payment recorded."), "success")
+    return redirect(url_for(".ledger_page"), 303)
+
+
+@bp.get("/reports")
+@access("signed_in")
+def reports_page():
+    """Spend, verdicts, counterfeit rate and time to verdict, with charts."""
+    return render_template("testbuys/reports.html", figures=reports.figures(current_user))
