@@ -54,6 +54,20 @@ def form_step(form, call: Callable[[], Any], *, reshow: Callable[[int], Any],
     return done()
 
 
+def button_step(call: Callable[[], Any], *, back: Callable[[], Any], message: str):
+    """A one-click step with no fields to re-show: a refusal is flashed (a field error or
+    why not now), success flashes `message`, and the reader goes `back()` either way."""
+    try:
+        call()
+    except InvalidInput as error:
+        flash(next(iter(error.fields.values()), error.message), "danger")
+    except Conflict as error:
+        flash(error.message, "danger")
+    else:
+        flash(message, "success")
+    return back()
+
+
 def rerender(template: str, form, **context):
     """Show the form again with its errors: 422 so clients and tests can tell."""
     return render_template(template, form=form, **context), 422

@@ -1,13 +1,13 @@
 """Directory of the twelve groups, each group's home page and a person's level for a group."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.accounts.groups import all_groups
 from portal.authz import access, can
-from portal.errors import InvalidInput
 from portal.extensions import db
+from portal.forms import button_step
 
 from . import bp
 from .access import group_or_404, private_group_or_404
@@ -50,11 +50,7 @@ def home(slug: str):
 def notifications(slug: str):
     """Everything, mentions only or mute for this group; and the daily digest."""
     group = private_group_or_404(slug)
-    try:
-        save_setting(current_user, group, request.form.get("level", ""),
-                     request.form.get("digest") == "1")
-    except InvalidInput as e:
-        flash(e.fields["level"], "danger")
-    else:
-        flash(_("Your notification settings for this group are saved."), "success")
-    return redirect(url_for("workinggroups.home", slug=slug))
+    return button_step(lambda: save_setting(current_user, group, request.form.get("level", ""),
+                                            request.form.get("digest") == "1"),
+                       back=lambda: redirect(url_for("workinggroups.home", slug=slug)),
+                       message=_("Your notification settings for this group are saved."))

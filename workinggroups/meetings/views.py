@@ -12,7 +12,7 @@ from portal.authz import access, can, require, require_visible
 from portal.calendar import build_calendar
 from portal.errors import Conflict, InvalidInput
 from portal.extensions import db
-from portal.forms import show_errors
+from portal.forms import button_step, show_errors
 
 from .. import bp
 from ..access import group_or_404, private_group_or_404
@@ -136,15 +136,9 @@ def rsvp(slug: str, meeting_id: int):
     group = private_group_or_404(slug)
     item = meeting_or_404(group, meeting_id)
     require("meeting.rsvp", item)
-    try:
-        services.answer(current_user, item, request.form.get("answer", ""))
-    except InvalidInput as e:
-        flash(e.fields["answer"], "danger")
-    except Conflict as e:
-        flash(e.message, "danger")
-    else:
-        flash(_("Your answer is saved."), "success")
-    return redirect(url_for(".meeting", slug=slug, meeting_id=meeting_id))
+    return button_step(lambda: services.answer(current_user, item, request.form.get("answer", "")),
+                       back=lambda: redirect(url_for(".meeting", slug=slug, meeting_id=meeting_id)),
+                       message=_("Your answer is saved."))
 
 
 @bp.post("/<slug>/meetings/<int:meeting_id>/attendance")
@@ -195,13 +189,9 @@ def cancel(slug: str, meeting_id: int):
     group = private_group_or_404(slug)
     item = meeting_or_404(group, meeting_id)
     require("meeting.manage", item)
-    try:
-        services.cancel(current_user, item)
-    except Conflict as e:
-        flash(e.message, "danger")
-    else:
-        flash(_("The meeting is cancelled."), "success")
-    return redirect(url_for(".meeting", slug=slug, meeting_id=meeting_id))
+    return button_step(lambda: services.cancel(current_user, item),
+                       back=lambda: redirect(url_for(".meeting", slug=slug, meeting_id=meeting_id)),
+                       message=_("The meeting is cancelled."))
 
 
 @bp.get("/<slug>/calendar/<token>.ics")

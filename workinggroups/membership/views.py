@@ -1,13 +1,14 @@
 """Membership pages: ask to join, leave, and the chair's roster with its decisions."""
 
-from flask import flash, redirect, render_template, url_for
+from flask import redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.accounts.models import GroupMembership
 from portal.authz import access, require
-from portal.errors import Conflict, InvalidInput, NotFound
+from portal.errors import NotFound
 from portal.extensions import db
+from portal.forms import button_step
 
 from .. import bp
 from ..access import group_or_404
@@ -19,13 +20,9 @@ from . import services
 def join(slug: str):
     """The person's company asks to join the group."""
     group = group_or_404(slug)
-    try:
-        services.request_to_join(current_user, group)
-    except (Conflict, InvalidInput) as e:
-        flash(e.message if isinstance(e, Conflict) else next(iter(e.fields.values())), "danger")
-    else:
-        flash(_("Your company's request is sent to the group's chair."), "success")
-    return redirect(url_for("workinggroups.home", slug=slug))
+    return button_step(lambda: services.request_to_join(current_user, group),
+                       back=lambda: redirect(url_for("workinggroups.home", slug=slug)),
+                       message=_("Your company's request is sent to the group's chair."))
 
 
 @bp.post("/<slug>/leave")
@@ -33,13 +30,9 @@ def join(slug: str):
 def leave(slug: str):
     """The person's company leaves the group, or withdraws its request."""
     group = group_or_404(slug)
-    try:
-        services.leave(current_user, group)
-    except Conflict as e:
-        flash(e.message, "danger")
-    else:
-        flash(_("Your company is no longer in this group."), "success")
-    return redirect(url_for("workinggroups.home", slug=slug))
+    return button_step(lambda: services.leave(current_user, group),
+                       back=lambda: redirect(url_for("workinggroups.home", slug=slug)),
+                       message=_("Your company is no longer in this group."))
 
 
 @bp.get("/<slug>/roster")
@@ -61,10 +54,6 @@ def decide(slug: str, membership_id: int, action: str):
     membership = db.session.get(GroupMembership, membership_id)
     if membership is None or membership.working_group_id != group.id:
         raise NotFound()
-    try:
-        services.decide(current_user, membership, action)
-    except Conflict as e:
-        flash(e.message, "danger")
-    else:
-        flash(_("Done."), "success")
-    return redirect(url_for("workinggroups.roster", slug=slug))
+    return button_step(lambda: services.decide(current_user, membership, action),
+                       back=lambda: redirect(url_for("workinggroups.roster", slug=slug)),
+                       message=_("Done."))
