@@ -1,5 +1,7 @@
 """Sign-in pages. Login is rate-limited per address."""
 
+from urllib.parse import urlsplit
+
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
@@ -20,9 +22,18 @@ def _login_limit() -> str:
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("dashboard.home")
+    """A path on this site to go on to after signing in; anything else goes home.
+
+    Browsers drop tabs and newlines from a Location and read a backslash as a slash, so
+    "/\t/evil.example" would become "//evil.example": such characters are refused outright.
+    """
+    home = url_for("dashboard.home")
+    if not target or any(c in "\\" or ord(c) < 0x20 or ord(c) == 0x7F for c in target):
+        return home
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return home
+    return target
 
 
 @bp.route("/login", methods=["GET", "POST"])

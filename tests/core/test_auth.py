@@ -50,11 +50,23 @@ def test_repeated_failed_logins_are_throttled(client, make):
     assert codes[10] == 429
 
 
-def test_next_parameter_cannot_redirect_off_site(client, make):
+@pytest.mark.parametrize("target", [
+    "//evil.example/x", "/%09/evil.example", "/%0a/evil.example", "/%5Cevil.example",
+    "/%5C%5Cevil.example", "https://evil.example/", "%2F%2Fevil.example", "/%00/evil.example",
+    "javascript:alert(1)", "/%7F/evil.example",
+])
+def test_next_parameter_cannot_redirect_off_site(client, make, target):
     user = make.make_user("member")
-    r = client.post("/login?next=//evil.example/x", data={"email": user.email,
-                                                          "password": PASSWORD})
-    assert r.headers["Location"].endswith("/home")
+    r = client.post(f"/login?next={target}", data={"email": user.email, "password": PASSWORD})
+    assert r.status_code == 302
+    assert r.headers["Location"] == "/home"
+
+
+def test_next_parameter_keeps_a_path_on_the_site(client, make):
+    user = make.make_user("member")
+    r = client.post("/login?next=/queqiao/tips%3Fmine%3D1", data={"email": user.email,
+                                                                 "password": PASSWORD})
+    assert r.headers["Location"] == "/queqiao/tips?mine=1"
 
 
 def test_signed_out_visitor_is_sent_to_sign_in(client):
