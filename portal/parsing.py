@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from flask_babel import gettext as _
 from werkzeug.routing import IntegerConverter
@@ -64,6 +65,19 @@ def text(value: Any, field: str, *, required: bool = False, max_length: int = 20
     if not storable(value):
         raise InvalidInput({field: _("This text contains a character that cannot be stored.")})
     return value
+
+
+def web_address(value: Any, field: str, *, required: bool = False, max_length: int = 1000) -> str:
+    """An http(s) address with a host; anything else (javascript:, data:, a bare path) is
+    refused, since these addresses are shown to other people as links."""
+    address = text(value, field, required=required, max_length=max_length)
+    if not address:
+        return ""
+    parts = urlsplit(address)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or any(
+            c.isspace() for c in address):
+        raise InvalidInput({field: _("Give a web address starting with https://.")})
+    return address
 
 
 def storable(value: str) -> bool:

@@ -125,9 +125,8 @@ def propose(actor: User, *, platform: Any, seller_id: Any, listing_url: Any = ""
     errors: dict[str, str] = {}
     platform = _text(platform, "platform", errors, required=True, max_length=60)
     seller_id = _text(seller_id, "seller_id", errors, required=True, max_length=120)
-    listing_url = _text(listing_url, "listing_url", errors, max_length=500)
-    if listing_url and not listing_url.startswith(("http://", "https://")):
-        errors["listing_url"] = _("Give the listing's web address (http:// or https://).")
+    listing_url = collect(errors, parsing.web_address, listing_url, "listing_url",
+                          max_length=500) or ""
     reason = _text(reason, "reason", errors, max_length=5000)
     source_kind = source_kind or ("member" if can(actor, "test_purchase.take_part") else "analytics")
     if source_kind not in SOURCE_KINDS:

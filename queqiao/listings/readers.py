@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
+from portal import parsing
 from portal.errors import InvalidInput
 from queqiao.engine import Listing
 
@@ -43,16 +45,9 @@ class BadListing(ValueError):
 
 
 def _ident(value: Any, limit: int = 200) -> str | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool) or not isinstance(value, str | int):
-        raise ValueError(_("Give a text or a number."))
-    text = str(value).strip()
-    if "\x00" in text:
-        raise ValueError(_("Text cannot contain NUL characters."))
-    if len(text) > limit:
-        raise ValueError(_("At most %(n)d characters.", n=limit))
-    return text or None
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    return parsing.text(value, "value", max_length=limit) or None
 
 
 def _price(value: Any) -> int | None:
@@ -60,16 +55,17 @@ def _price(value: Any) -> int | None:
         return None
     if isinstance(value, dict):
         if value.get("currency", "CNY") != "CNY":
-            raise ValueError(_("Listing prices are in CNY."))
+            raise InvalidInput({"price": _("Listing prices are in CNY.")})
         value = value.get("amount")
-    if isinstance(value, str):
-        try:
-            value = int(value.strip())
-        except ValueError:
-            raise ValueError(_("Give the price in fen, a whole number.")) from None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValueError(_("Give the price in fen, a whole number."))
-    return value
+    if isinstance(value, str) and re.fullmatch(r"\s*[0-9]{1,19}\s*", value):
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidInput({"price": _("Give the price in fen, a whole number.")})
+    return parsing.bounded_amount(value, "price")
+
+
+def _url(value: Any) -> str | None:
+    return parsing.web_address(value, "url") or None
 
 
 def read_listing(data: Any) -> ScannedListing:
@@ -79,18 +75,16 @@ def read_listing(data: Any) -> ScannedListing:
     errors: dict[str, str] = {}
     values: dict[str, Any] = {}
     for name, reader in (("id", _ident), ("seller_id", _ident), ("price", _price),
-                         ("region", lambda v: _ident(v, 80)), ("url", lambda v: _ident(v, 1000))):
+                         ("region", lambda v: _ident(v, 80)), ("url", _url)):
         try:
             values[name] = reader(data.get(name))
-        except ValueError as error:
-            errors[name] = str(error)
+        except InvalidInput as error:
+            errors[name] = next(iter(error.fields.values()))
     title = data.get("title")
     if not isinstance(title, str) or not title.strip():
         errors["title"] = _("This field is required.")
-    elif len(title) > 500:
-        errors["title"] = _("At most %(n)d characters.", n=500)
-    elif "\x00" in title:
-        errors["title"] = _("Text cannot contain NUL characters.")
+    else:
+        parsing.collect(errors, parsing.text, title, "title", max_length=500)
     if "id" not in errors and values.get("id") is None:
         errors["id"] = _("This field is required.")
     if errors:

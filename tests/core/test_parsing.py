@@ -138,3 +138,29 @@ def test_the_id_pattern_matches_exactly_the_numbers_up_to_its_limit():
     rng = random.Random(7)
     for n in [2**63 - 1, 2**63, 10**18, 10**19, *(rng.randrange(2**64) for _ in range(20000))]:
         assert bool(full.match(str(n))) == (n <= parsing.MAX_ID), n
+
+
+@pytest.mark.parametrize("address", [
+    "javascript:alert(1)", " JAVASCRIPT:alert(1)", "data:text/html,x", "/relative/path",
+    "https:///no-host", "ftp://files.example/x", "https://shop.example/a b",
+])
+def test_a_web_address_is_http_with_a_host(address):
+    assert "link" in _error(parsing.web_address, address, "link")
+
+
+def test_a_web_address_is_kept_as_given():
+    assert parsing.web_address("https://item.taobao.com/item.htm?id=1", "link") == (
+        "https://item.taobao.com/item.htm?id=1")
+    assert parsing.web_address("", "link") == ""
+
+
+def test_scanned_listings_refuse_script_links_and_impossible_prices():
+    from queqiao.listings.readers import BadListing, read_listing
+
+    with pytest.raises(BadListing) as caught:
+        read_listing({"id": "L1", "title": "LV 高仿", "url": "javascript:alert(1)",
+                      "price": 2**63})
+    assert set(caught.value.fields) == {"url", "price"}
+    listing = read_listing({"id": 7, "title": "LV 高仿", "url": "https://m.example/7",
+                            "price": "12900"})
+    assert (listing.id, listing.price, listing.url) == ("7", 12900, "https://m.example/7")

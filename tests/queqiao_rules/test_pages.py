@@ -126,8 +126,9 @@ def test_feed_upload_of_csv_is_idempotent_with_api_scans(app, people):
     make_rule(people["staff"], "active")
     scan_dicts(people["staff"], listing("C1"))
     client = csrf_client(app, people["staff"])
-    data = "id,title,price,seller_id,region,url\nC1,GUCCI 高仿 马蒙包,30000,s,广东,u\n" \
-           "C2,gucci 1:1,abc,s,,\nC3,gucci,\n"
+    data = ("id,title,price,seller_id,region,url\n"
+            "C1,GUCCI 高仿 马蒙包,30000,s,广东,https://m.example/C1\n"
+            "C2,gucci 1:1,abc,s,,\nC3,gucci,\n")
     client.post("/queqiao/feeds", data={"feed": (io.BytesIO(data.encode()), "feed.csv")},
                 content_type="multipart/form-data")
     app.extensions["sqlalchemy"].session.expire_all()

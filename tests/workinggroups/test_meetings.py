@@ -51,6 +51,10 @@ def test_listing_meetings_is_for_the_groups_readers(api, people):
     ({"ends_at": "2030-03-02T08:00:00+08:00"}, "ends_at"), ({"timezone": "Mars/Base"}, "timezone"),
     ({"agenda": "not a list", "agenda_ok": False}, "agenda"), ({"agenda": [1, 2]}, "agenda"),
     ({"mode": "online", "link": ""}, "link"), ({"mode": "teleport"}, "mode"),
+    ({"mode": "in_person", "link": "javascript:alert(document.cookie)"}, "link"),
+    ({"mode": "online", "link": "JavaScript:alert(1)"}, "link"),
+    ({"mode": "online", "link": "data:text/html,<script>alert(1)</script>"}, "link"),
+    ({"starts_at": "9999-12-31T09:30:00+08:00"}, "starts_at"),
 ])
 def test_bad_meeting_input_is_refused_field_by_field(api, people, change, field):
     change = {k: v for k, v in change.items() if k != "agenda_ok"}

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from portal import parsing
 from portal.accounts.models import User, WorkingGroup
 from portal.audit.services import record
 from portal.authz import visible
@@ -67,8 +68,8 @@ def _check(title: str, starts_at: datetime | None, ends_at: datetime | None, mod
         errors["ends_at"] = _("The meeting must end after it starts.")
     if mode not in MODES:
         errors["mode"] = _("Choose in person, online or hybrid.")
-    if mode in ("online", "hybrid") and link and not link.startswith(("https://", "http://")):
-        errors["link"] = _("Give a web address starting with https://.")
+    if link:
+        parsing.collect(errors, parsing.web_address, link, "link")
     if mode in ("online", "hybrid") and not link:
         errors["link"] = _("An online or hybrid meeting needs a link.")
     return errors
