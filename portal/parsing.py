@@ -24,8 +24,9 @@ T = TypeVar("T")
 # Largest amount in minor units (fen, cent) anywhere in the portal: RMB 10 trillion, far
 # past any purchase or value involved, yet well inside a 64-bit integer column.
 MAX_AMOUNT = 10**15
-# Largest row id: database integers are signed 64-bit; anything larger names no row.
-MAX_ID = 2**63 - 1
+# Largest row id: primary keys are 32-bit integer columns (PostgreSQL refuses a larger
+# number in a query), so anything larger names no row.
+MAX_ID = 2**31 - 1
 # Times are accepted within this range of years, so date arithmetic cannot overflow.
 YEARS = (2000, 2100)
 MAX_PAGE = 1_000_000

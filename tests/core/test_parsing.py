@@ -66,7 +66,7 @@ def test_text_is_trimmed_bounded_and_typed():
 
 
 @pytest.mark.parametrize("value, expected", [
-    (1, 1), ("42", 42), (2**63 - 1, 2**63 - 1), (2**63, None), (0, None), (-1, None),
+    (1, 1), ("42", 42), (2**31 - 1, 2**31 - 1), (2**31, None), (2**63, None), (0, None), (-1, None),
     (True, None), ("1e3", None), (None, None), (1.0, None),
 ])
 def test_identifier_names_only_possible_rows(value, expected):
@@ -99,8 +99,8 @@ def _id_routes(app):
             yield rule, method, ints
 
 
-@pytest.mark.parametrize("too_big", [2**63, 2**64, 10**30])
-def test_every_id_route_answers_404_for_an_id_past_64_bits(app, people, as_user, too_big):
+@pytest.mark.parametrize("too_big", [2**31, 2**63, 10**30])
+def test_every_id_route_answers_404_for_an_id_past_the_id_columns(app, people, as_user, too_big):
     admin = as_user(people["admin"])
     staff = as_user(people["staff"])
     checked = 0
@@ -136,7 +136,8 @@ def test_the_id_pattern_matches_exactly_the_numbers_up_to_its_limit():
     assert [n for n in range(1000) if small.match(str(n))] == list(range(306))
     full = re.compile(parsing.RowId.regex + "$")
     rng = random.Random(7)
-    for n in [2**63 - 1, 2**63, 10**18, 10**19, *(rng.randrange(2**64) for _ in range(20000))]:
+    samples = [*(rng.randrange(2**64) for _ in range(10000)), *(rng.randrange(2**32) for _ in range(10000))]
+    for n in [2**31 - 1, 2**31, 2**63, 10**18, 10**19, *samples]:
         assert bool(full.match(str(n))) == (n <= parsing.MAX_ID), n
 
 
