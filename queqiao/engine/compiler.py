@@ -51,14 +51,18 @@ from typing import Any
 
 import ahocorasick
 
+from queqiao.engine import scanner
 from queqiao.engine.errors import RuleError
 from queqiao.engine.listing import Listing
 from queqiao.engine.normalisation import (
     TEXT_SEPARATOR,
     batch_literal_text_form,
     batch_text_form,
+    join_cjk,
     literal_form,
     normalise,
+    prepare_batch,
+    tables,
 )
 from queqiao.engine.rules import RuleId, RuleSpec
 
@@ -116,7 +120,7 @@ class CompiledRuleSet:
 
     __slots__ = (
         "_rules", "_ids", "_automaton", "_literal_automaton", "_finders", "_forms", "_literal",
-        "_bounds", "_bands", "_term_count",
+        "_bounds", "_bands", "_term_count", "_databases",
     )
 
     _rules: tuple[RuleSpec, ...]
@@ -124,6 +128,7 @@ class CompiledRuleSet:
     _automaton: Any
     _literal_automaton: Any
     _finders: tuple[tuple[Any, Any], ...]
+    _databases: tuple[Any, ...] | None
     _forms: tuple[str, ...]
     _literal: tuple[bool, ...]
     _bounds: tuple[int, ...]
@@ -146,7 +151,11 @@ class CompiledRuleSet:
         anchors = _build_anchors(ordered, terms, share)
         bounds, bands = _price_bands(anchors, share, forms, literal)
         finders = _finders(bands, forms, literal)
+        # Hyperscan scans the batch bytes when it is installed; rule sets with literal
+        # terms need two forms scanned and stay with pyahocorasick.
+        databases = _databases(bands, forms) if scanner.available() and not any(literal) else None
         set_ = object.__setattr__
+        set_(self, "_databases", databases)
         set_(self, "_rules", tuple(ordered))
         set_(self, "_ids", tuple(rule.id for rule in ordered))
         set_(self, "_automaton", automaton)
@@ -232,7 +241,9 @@ class CompiledRuleSet:
             if finder is None and literal_finder is None:
                 continue
             listings = list(map(batch.__getitem__, members))
-            if self._literal_automaton is None:
+            if self._databases is not None:
+                found_hits.extend(self._match_band_bytes(band, finder, listings, members))
+            elif self._literal_automaton is None:
                 found_hits.extend(self._match_band(band, finder, listings, members))
             else:
                 found_hits.extend(self._match_band_literal(band, listings, members))
@@ -281,6 +292,50 @@ class CompiledRuleSet:
             present = [term]
         if present:
             hits = resolve(entries, present, text[begin:start], None, listings[index])
+            if hits:
+                yield numbers[index], hits
+
+    def _match_band_bytes(
+        self, band: int, finder: Any, listings: list[Listing], numbers: list[int]
+    ) -> Iterator[tuple[int, list[int]]]:
+        """Like _match_band, scanning the batch's UTF-8 bytes with hyperscan (see scanner).
+
+        The bytes are the titles' matching forms but for the dropping of CJK separators,
+        which the trigger patterns allow for; a listing where a trigger turns up has its
+        title brought to the matching form before it is resolved.
+        """
+        titles = [listing.title for listing in listings]
+        raw = prepare_batch(titles)
+        if raw is None:  # a title holds NUL or a lone surrogate
+            yield from self._match_band(band, finder, listings, numbers)
+            return
+        entries = self._bands[band][0]
+        resolve = self._resolve
+        find = raw.find
+        rfind = raw.rfind
+        count = raw.count
+        index = begin = start = 0
+        present: list[int] = []
+        for end, term in scanner.scan(self._databases[band], raw):  # type: ignore[index]
+            end -= 1  # hyperscan reports the offset after the match
+            if end < start:  # a further trigger in the current listing
+                if term not in present:
+                    present.append(term)
+                continue
+            if present:
+                title = join_cjk(raw[begin:start].decode())
+                hits = resolve(entries, present, title, None, listings[index])
+                if hits:
+                    yield numbers[index], hits
+            begin = rfind(0xFF, start, end) + 1
+            index += count(0xFF, start, begin)
+            start = find(0xFF, end)
+            if start < 0:
+                start = len(raw)
+            present = [term]
+        if present:
+            title = join_cjk(raw[begin:start].decode())
+            hits = resolve(entries, present, title, None, listings[index])
             if hits:
                 yield numbers[index], hits
 
@@ -618,6 +673,16 @@ def _finders(
             pair.append(_automaton_of(keys) if keys else None)
         finders.append((pair[0], pair[1]))
     return tuple(finders)
+
+
+def _databases(bands: tuple[_Band, ...], forms: tuple[str, ...]) -> tuple[Any, ...]:
+    """Return per price band a hyperscan database of its trigger terms (None if it has none)."""
+    separator = scanner.separator_pattern(tables().settled_separators)
+    return tuple(
+        scanner.trigger_database(((index, forms[index]) for index in sorted(triggers)), separator)
+        if triggers else None
+        for _, triggers in bands
+    )
 
 
 def compile_rules(

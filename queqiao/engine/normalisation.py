@@ -29,6 +29,7 @@ normalise() one by one. CJK separators are then dropped over the whole batch at 
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from functools import cache
@@ -58,45 +59,115 @@ class _Tables:
     def __init__(self) -> None:
         invisible = folding.invisible_characters()
         fold = folding.fold_table()
-        cjk = folding.char_class(folding.cjk_ranges())
+        cjk = folding.cjk_ranges()
         self.invisible = dict.fromkeys(map(ord, invisible))
-        self.has_invisible = re.compile(f"[{folding.class_of(invisible)}]").search
+        self.has_invisible = _searcher(_ranges_of(invisible))
         self.fold = fold
-        self.has_fold = re.compile(f"[{folding.class_of(list(map(chr, fold)))}]").search
-        self.has_cjk = re.compile(f"[{cjk}]").search
-        # A separator run (see the module docstring) starts with its first separator:
-        # leading with it lets the regular-expression engine skip quickly to candidates.
-        # The lookbehinds check what stands before the run (a CJK character, or the
-        # boundary the text is padded with), the lookaheads what follows it.
-        sep = r"(?:[^\w\xa0]|_)"
-        self.join = re.compile(
-            f"{sep}(?:(?<=[{cjk}].){sep}*(?=[{cjk}\\xa0])|(?<=\\xa0.){sep}*(?=[{cjk}]))",
-            re.DOTALL,
-        ).sub
+        self.has_fold = _searcher(_ranges_of(map(chr, fold)))
+        self.has_cjk = _searcher(cjk)
+        separators = _separator_ranges()
+        self.join = _joiner(cjk, separators)
         self.unsettled = re.compile(f"[{folding.char_class(_unsettled_ranges(fold, invisible))}]")
+        # The batch path sees only characters below U+10000 (the byte table sends every
+        # title with a four-byte character the per-title way).
+        self.batch_join = _join_pattern(f"[{_bmp_class(separators)}]", _bmp_class(cjk)).sub
+        # The non-ASCII separators a title on the batch byte path can hold.
+        unsettled = _unsettled_ranges(fold, invisible)
+        self.settled_separators = folding._as_ranges([
+            code for low, high in separators for code in range(max(low, 0x3000), high + 1)
+            if not 0xD800 <= code <= 0xDFFF and not _in(code, unsettled)
+        ])
+
+
+def _separator_ranges() -> tuple[tuple[int, int], ...]:
+    """Return the separators of joined CJK text below U+10000: not \\w (the underscore is), not U+00A0.
+
+    Spelled out rather than as [^\\w], so that the regular-expression engine tests them
+    with a bitmap instead of a Unicode database lookup per character.
+    """
+    codes = [code for code in range(0x10000) if not chr(code).isalnum() and code != 0xA0]
+    return folding._as_ranges(codes)
+
+
+def _in(code: int, ranges) -> bool:
+    """Return True when `code` lies in one of the sorted inclusive `ranges`."""
+    index = bisect.bisect_right(ranges, (code, 0x10FFFF))
+    return index > 0 and ranges[index - 1][0] <= code <= ranges[index - 1][1]
+
+
+def _ranges_of(chars) -> tuple[tuple[int, int], ...]:
+    """Return characters as sorted inclusive code point ranges."""
+    return folding._as_ranges(sorted({ord(char) for char in chars}))
+
+
+def _bmp_class(ranges) -> str:
+    """Return a character class body of the part of `ranges` below U+10000."""
+    return folding.char_class([(low, min(high, 0xFFFF)) for low, high in ranges if low <= 0xFFFF])
+
+
+def _searcher(ranges):
+    """Return search(text) for a character of `ranges`.
+
+    The regular-expression engine tests a class confined to U+0000-U+FFFF with a bitmap
+    but one reaching further range by range, hundreds of times slower; almost all text
+    stays below U+10000, so that case gets the fast class.
+    """
+    small = re.compile(f"[{_bmp_class(ranges)}]").search
+    full = re.compile(f"[{folding.char_class(ranges)}]").search
+
+    def search(text: str):
+        return small(text) or (_beyond_bmp(text) and full(text))
+
+    return search
+
+
+# One range, which the regular-expression engine tests in two comparisons.
+_beyond_bmp = re.compile("[\U00010000-\U0010ffff]").search
+
+
+def _join_pattern(sep_class: str, cjk_class: str) -> re.Pattern[str]:
+    """Return the pattern of separator runs to drop (see the module docstring).
+
+    A run is matched from its first separator, which lets the regular-expression engine
+    skip quickly to candidates; the lookbehinds check what stands before the run (a CJK
+    character, or the no-break space texts are padded and titles joined with), the
+    lookaheads what follows it.
+    """
+    sep = sep_class
+    return re.compile(
+        f"{sep}(?:(?<=[{cjk_class}].){sep}*(?=[{cjk_class}\\xa0])|(?<=\\xa0.){sep}*(?=[{cjk_class}]))",
+        re.DOTALL,
+    )
+
+
+def _joiner(cjk, separators):
+    """Return join(text) dropping the separator runs of `text` padded with no-break spaces."""
+    small = _join_pattern(f"[{_bmp_class(separators)}]", _bmp_class(cjk)).sub
+    full = _join_pattern(r"(?:[^\w\xa0]|_)", folding.char_class(cjk)).sub
+
+    def join(text: str) -> str:
+        return (full if _beyond_bmp(text) else small)("", text)
+
+    return join
 
 
 def _unsettled_ranges(fold: dict[int, str], invisible: frozenset[str]) -> list[tuple[int, int]]:
     """Return the characters of U+3000-U+FFFF the batch byte path must not pass through.
 
     The byte table lets every character of those lead bytes (E3-EF) through unchanged;
-    that is right only for a CJK letter that NFKC, casefold and the folds leave alone
-    and that is neither white space, a mark nor invisible. Everything else there
-    (punctuation, which joining CJK separators must see, symbols, private use,
-    traditional characters, compatibility forms) sends its title the per-title way.
+    that is right only for one that NFKC, casefold and the folds leave alone and that is
+    neither white space, a combining mark (NFKC could compose it with a neighbour) nor
+    invisible. The rest (traditional characters, compatibility forms, variation
+    selectors...) sends its title the per-title way. Separators stay: the batch's
+    joining pass sees them.
     """
-    cjk = folding.cjk_ranges()
-    index = 0
     unsettled: list[int] = []
     for code in range(0x3000, 0x10000):
         if 0xD800 <= code <= 0xDFFF:
             continue
-        while cjk[index][1] < code and index < len(cjk) - 1:
-            index += 1
         char = chr(code)
         settled = (
-            cjk[index][0] <= code <= cjk[index][1]
-            and code not in fold
+            code not in fold
             and char not in invisible
             and _unicode_normalize("NFKC", char) == char
             and char.casefold() == char
@@ -124,9 +195,14 @@ def normalise(text: str) -> str:
     text = _folded(text, t)
     # str.split() with no argument splits on any Unicode whitespace run and drops the
     # ends, which is exactly "collapse and strip".
-    text = " ".join(text.split())
+    return join_cjk(" ".join(text.split()))
+
+
+def join_cjk(text: str) -> str:
+    """Return `text` (otherwise normalised) with the separators between CJK characters dropped."""
+    t = tables()
     if t.has_cjk(text):
-        text = t.join("", f"\xa0{text}\xa0")[1:-1]
+        return t.join(f"\xa0{text}\xa0")[1:-1]
     return text
 
 
@@ -155,7 +231,14 @@ def literal_form(text: str) -> str:
     t = tables()
     if t.has_invisible(text):
         text = text.translate(t.invisible)
-    return " ".join(_unicode_normalize("NFKC", text).casefold().split())
+    text = _unicode_normalize("NFKC", text).casefold()
+    # Casefolding can leave text that NFKC changes again ("ß" + U+0301 becomes "ss" +
+    # U+0301, which composes); a few rounds settle it for good.
+    for _ in range(3):
+        if unicodedata.is_normalized("NFKC", text):
+            break
+        text = _unicode_normalize("NFKC", text).casefold()
+    return " ".join(text.split())
 
 
 def normalise_v1(text: str) -> str:
@@ -189,28 +272,35 @@ def _byte_table() -> bytes:
 _BATCH_TABLE = _byte_table()
 # Reads separators as spaces, so that one search finds every space to collapse.
 _SEPARATOR_AS_SPACE = bytes(range(0xFF)) + b" "
-# ASCII characters that are not \w: the separators of joined CJK text, in bytes. On the
-# batch byte path every non-ASCII character left is a CJK letter, so a separator run
-# with a continuation byte (a CJK letter's end) or 0xFF (a title boundary) before it and
-# a lead byte or 0xFF after it is one to drop -- except between two boundaries.
-_ASCII_SEP = rb"[\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]"
-_JOIN_BYTES = re.compile(
-    _ASCII_SEP + rb"(?:(?<=[\x80-\xbf].)" + _ASCII_SEP + rb"*(?=[\x80-\xff])|(?<=\xff.)"
-    + _ASCII_SEP + rb"*(?=[\xc0-\xfe]))",
-    re.DOTALL,
-).sub
-
-
 def batch_text_form(titles: list[str]) -> str:
     """Return TEXT_SEPARATOR.join(map(normalise, titles)), paying per-call overhead once per batch.
 
     Scanning code points rather than UTF-8 bytes reads each Chinese character as one
-    step instead of three; this is the batch byte form, decoded.
+    step instead of three. The batch goes the byte path (prepare_batch), is decoded,
+    and has its CJK separators dropped by one pass over the whole text (titles already
+    normalised one by one are left as they are: joining twice changes nothing).
     """
-    raw = batch_bytes(titles)
+    raw = prepare_batch(titles)
     if raw is None:
         return TEXT_SEPARATOR.join(map(normalise, titles))
-    return raw.replace(b"\xff", b"\xc2\xa0").decode()
+    # The bytes are UTF-8 (no surrogates: the batch encoded) joined by 0xFF; C2 A0 is
+    # the no-break space's UTF-8 form, which the joining pass reads as a boundary and
+    # never removes, so titles keep their places.
+    text = raw.replace(b"\xff", b"\xc2\xa0").decode()
+    return tables().batch_join("", f"\xa0{text}\xa0")[1:-1]
+
+
+def prepare_batch(titles: list[str]) -> bytes | None:
+    """Return the titles' matching forms but for joining CJK separators, as UTF-8 joined by 0xFF.
+
+    A title the batch byte path cannot settle is fully normalised (joined as well, which
+    joining again would not change). None means a title holds NUL or a lone surrogate.
+    """
+    prepared = _prepare(titles)
+    if prepared is None:
+        return None
+    raw, flawed = prepared
+    return _repair(raw, flawed, titles, normalise)
 
 
 def batch_literal_text_form(titles: list[str]) -> str:
@@ -220,21 +310,6 @@ def batch_literal_text_form(titles: list[str]) -> str:
         return TEXT_SEPARATOR.join(map(literal_form, titles))
     raw, flawed = prepared
     return _repair(raw, flawed, titles, literal_form).replace(b"\xff", b"\xc2\xa0").decode()
-
-
-def batch_bytes(titles: list[str]) -> bytes | None:
-    """Return the UTF-8 forms of map(normalise, titles) joined by BYTE_SEPARATOR, or None.
-
-    None means a title holds NUL or a lone surrogate: take the per-title path.
-    """
-    prepared = _prepare(titles)
-    if prepared is None:
-        return None
-    raw, flawed = prepared
-    # Only plain titles are joined here: a flawed title's bytes are replaced whole below,
-    # and joining never removes the 0xFF between titles, so titles keep their places.
-    raw = _JOIN_BYTES(b"", b"\xff" + raw + b"\xff")[1:-1]
-    return _repair(raw, flawed, titles, normalise)
 
 
 def _prepare(titles: list[str]) -> tuple[bytes, list[int]] | None:

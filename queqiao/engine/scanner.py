@@ -1,0 +1,131 @@
+"""Hyperscan as the batch trigger scanner, when the `hyperscan` package is installed.
+
+Hyperscan scans bytes many times faster than an Aho-Corasick pass in Python, so with it
+a batch is scanned as the UTF-8 bytes normalisation produces, before the text is even
+decoded. Dropping the separators between CJK characters (the last step of the matching
+form) is the one step left undone on those bytes: it costs more over a whole batch than
+all the rest. Each trigger term's pattern allows instead what that step would have
+dropped: any run of separators between two of its CJK characters. On text that has had
+every other step, matching such a pattern is exactly finding the term in the matching
+form (a separator run between two CJK characters is dropped whole; runs next to other
+characters stay, and the pattern spells them out), so only the few listings where a
+trigger turns up need their title brought to the matching form.
+
+On the batch byte path the only separators left in a title that is not normalised on
+its own are ASCII ones and those of U+3000-U+FFFF that normalisation leaves alone (CJK
+punctuation, for instance); a title normalised on its own is already in the matching
+form, where no separator stands between CJK characters. SEPARATOR_PATTERN covers both.
+
+Without hyperscan (`available()` is False) the engine scans decoded text with
+pyahocorasick instead; results are the same.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from functools import cache
+from typing import Any
+
+from queqiao.engine import folding
+
+try:  # an optional accelerator: the engine is complete without it
+    import hyperscan
+except ImportError:  # pragma: no cover - depends on the installation
+    hyperscan = None
+
+
+def available() -> bool:
+    """Return True when hyperscan can be used."""
+    return hyperscan is not None
+
+
+def _utf8_ranges(low: int, high: int) -> list[bytes]:
+    """Return byte-class patterns matching the UTF-8 forms of code points low..high (< U+10000)."""
+    if low > high:
+        return []
+    if high < 0x80:
+        return [b"[\\x%02x-\\x%02x]" % (low, high)]
+    if low < 0x80:
+        return _utf8_ranges(low, 0x7F) + _utf8_ranges(0x80, high)
+    if low < 0x800 <= high:
+        return _utf8_ranges(low, 0x7FF) + _utf8_ranges(0x800, high)
+    # Split so that all but the last byte agree on their leading bytes or span whole ranges.
+    for shift in (6, 12):
+        block = 1 << shift
+        if low // block != high // block:
+            if low % block:
+                edge = (low // block + 1) * block
+                return _utf8_ranges(low, edge - 1) + _utf8_ranges(edge, high)
+            if (high + 1) % block:
+                edge = (high // block) * block
+                return _utf8_ranges(low, edge - 1) + _utf8_ranges(edge, high)
+    first, last = chr(low).encode(), chr(high).encode()
+    return [b"".join(b"[\\x%02x-\\x%02x]" % (a, b) for a, b in zip(first, last, strict=True))]
+
+
+@cache
+def separator_pattern(settled_separators: tuple[tuple[int, int], ...]) -> bytes:
+    """Return a pattern for one separator of a batch title (see the module docstring)."""
+    parts = [b"[\\x00-\\x2f\\x3a-\\x40\\x5b-\\x60\\x7b-\\x7f]"]
+    for low, high in settled_separators:
+        parts.extend(_utf8_ranges(low, high))
+    return b"(?:" + b"|".join(parts) + b")"
+
+
+def term_pattern(term: str, separator: bytes) -> bytes:
+    """Return the pattern of a matching-form `term` on text not yet CJK-joined."""
+    cjk = folding.cjk_ranges()
+
+    def is_cjk(char: str) -> bool:
+        return any(low <= ord(char) <= high for low, high in cjk)
+
+    pieces: list[bytes] = []
+    for position, char in enumerate(term):
+        if position and is_cjk(char) and is_cjk(term[position - 1]):
+            pieces.append(separator + b"*")
+        pieces.append(b"".join(b"\\x%02x" % byte for byte in char.encode()))
+    return b"".join(pieces)
+
+
+def trigger_database(terms: Iterable[tuple[int, str]], separator: bytes) -> Any:
+    """Return a hyperscan block-mode database reporting (term index) for every term found."""
+    ids, expressions = [], []
+    for index, term in terms:
+        ids.append(index)
+        expressions.append(term_pattern(term, separator))
+    database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+    database.compile(expressions=expressions, ids=ids, elements=len(ids), flags=[0] * len(ids))
+    return database
+
+
+# A scan needs scratch space that no other scan uses at the same time: one per thread
+# and database, so that a compiled rule set can be shared between threads.
+_scratch = threading.local()
+
+
+def _scratch_for(database: Any) -> Any:
+    """Return this thread's scratch space for `database`."""
+    spaces = getattr(_scratch, "spaces", None)
+    if spaces is None:
+        spaces = _scratch.spaces = {}
+    space = spaces.get(id(database))
+    if space is None or space[0] is not database:
+        if len(spaces) >= 64:  # rule sets are recompiled now and then: forget old ones
+            spaces.clear()
+        space = spaces[id(database)] = (database, hyperscan.Scratch(database))
+    return space[1]
+
+
+def scan(database: Any, data: bytes) -> list[tuple[int, int]]:
+    """Return (end offset, term index) of every match in `data`, in order of end offset."""
+    found: list[tuple[int, int]] = []
+    append = found.append
+
+    def on_match(index: int, start: int, end: int, flags: int, context: object) -> None:
+        append((end, index))
+
+    database.scan(data, match_event_handler=on_match, scratch=_scratch_for(database))
+    # Matches arrive by end offset; sorting (nearly free on sorted input) makes sure.
+    found.sort()
+    return found
