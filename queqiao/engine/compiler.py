@@ -62,7 +62,6 @@ from queqiao.engine.normalisation import (
     literal_form,
     normalise,
     prepare_batch,
-    tables,
 )
 from queqiao.engine.rules import RuleId, RuleSpec
 
@@ -198,6 +197,29 @@ class CompiledRuleSet:
         """Number of distinct normalised terms in the automaton."""
         return self._term_count
 
+    @property
+    def terms(self) -> tuple[tuple[bool, str], ...]:
+        """The distinct terms as (literal form?, text), in term index order (see match_found)."""
+        return tuple(zip(self._literal, self._forms, strict=True))
+
+    def match_found(self, listing: Listing, found: set[int], title: str) -> list[RuleId]:
+        """Return the ids of the rules `listing` matches, given every term its title holds.
+
+        For callers that scan titles themselves: `found` is the set of indices (into
+        `terms`) of the matching-form terms found in `title`, the listing's matching form.
+        Rule resolution is the engine's own. Not for rule sets with literal terms.
+        """
+        if self._literal_automaton is not None:
+            raise ValueError("match_found does not take rule sets with literal terms")
+        price = listing.price
+        band = len(self._bounds) if price is None else bisect_left(self._bounds, price)
+        entries, triggers = self._bands[band]
+        present = [term for term in found if term in triggers]
+        if not present:
+            return []
+        ids = self._ids
+        return [ids[o] for o in self._resolve(entries, present, title, None, listing, set(found))]
+
     def match(self, listing: Listing) -> list[RuleId]:
         """Return the ids of all rules `listing` matches, sorted like rule_ids."""
         return [rule_id for _, rule_id in self.iter_matches((listing,))]
@@ -310,7 +332,6 @@ class CompiledRuleSet:
             yield from self._match_band(band, finder, listings, numbers)
             return
         entries = self._bands[band][0]
-        resolve = self._resolve
         find = raw.find
         rfind = raw.rfind
         count = raw.count
@@ -323,8 +344,7 @@ class CompiledRuleSet:
                     present.append(term)
                 continue
             if present:
-                title = join_cjk(raw[begin:start].decode())
-                hits = resolve(entries, present, title, None, listings[index])
+                hits = self._resolve_bytes(entries, present, raw[begin:start], listings[index])
                 if hits:
                     yield numbers[index], hits
             begin = rfind(0xFF, start, end) + 1
@@ -334,10 +354,19 @@ class CompiledRuleSet:
                 start = len(raw)
             present = [term]
         if present:
-            title = join_cjk(raw[begin:start].decode())
-            hits = resolve(entries, present, title, None, listings[index])
+            hits = self._resolve_bytes(entries, present, raw[begin:start], listings[index])
             if hits:
                 yield numbers[index], hits
+
+    def _resolve_bytes(
+        self, entries: dict[int, _Entry], present: list[int], raw: bytes, listing: Listing
+    ) -> list[int]:
+        """Resolve a listing whose title's bytes (not yet CJK-joined) showed `present` triggers."""
+        title = join_cjk(raw.decode())
+        forms = self._forms
+        # The patterns' separators cover a few letters too (see scanner.SEPARATOR).
+        present = [term for term in present if forms[term] in title]
+        return self._resolve(entries, present, title, None, listing) if present else []
 
     def _match_band_literal(
         self, band: int, listings: list[Listing], numbers: list[int]
@@ -384,6 +413,7 @@ class CompiledRuleSet:
         title: str,
         literal_title: str | None,
         listing: Listing,
+        found: set[int] | None = None,
     ) -> list[int]:
         """Return the sorted ordinals of the rules `listing` matches, given its triggers.
 
@@ -391,9 +421,9 @@ class CompiledRuleSet:
         when the set has no literal terms). A trigger with few partners is settled by
         testing its partner terms as substrings of the title of their form, which is what
         the automata would report; the full automaton pass over the title runs only for a
-        trigger with many partners or once a bucket needs the complete set of terms found.
+        trigger with many partners or once a bucket needs the complete set of terms found
+        (`found`, when the caller already has it).
         """
-        found: set[int] | None = None
         hits: list[int] = []
         for term in present:
             own, probes, table = entries[term]
@@ -677,9 +707,8 @@ def _finders(
 
 def _databases(bands: tuple[_Band, ...], forms: tuple[str, ...]) -> tuple[Any, ...]:
     """Return per price band a hyperscan database of its trigger terms (None if it has none)."""
-    separator = scanner.separator_pattern(tables().settled_separators)
     return tuple(
-        scanner.trigger_database(((index, forms[index]) for index in sorted(triggers)), separator)
+        scanner.trigger_database((index, forms[index]) for index in sorted(triggers))
         if triggers else None
         for _, triggers in bands
     )

@@ -67,16 +67,12 @@ class _Tables:
         self.has_cjk = _searcher(cjk)
         separators = _separator_ranges()
         self.join = _joiner(cjk, separators)
-        self.unsettled = re.compile(f"[{folding.char_class(_unsettled_ranges(fold, invisible))}]")
+        self.unsettled = re.compile(
+            f"[{folding.char_class(_unsettled_ranges(fold, invisible, separators))}]"
+        )
         # The batch path sees only characters below U+10000 (the byte table sends every
         # title with a four-byte character the per-title way).
         self.batch_join = _join_pattern(f"[{_bmp_class(separators)}]", _bmp_class(cjk)).sub
-        # The non-ASCII separators a title on the batch byte path can hold.
-        unsettled = _unsettled_ranges(fold, invisible)
-        self.settled_separators = folding._as_ranges([
-            code for low, high in separators for code in range(max(low, 0x3000), high + 1)
-            if not 0xD800 <= code <= 0xDFFF and not _in(code, unsettled)
-        ])
 
 
 def _separator_ranges() -> tuple[tuple[int, int], ...]:
@@ -151,7 +147,15 @@ def _joiner(cjk, separators):
     return join
 
 
-def _unsettled_ranges(fold: dict[int, str], invisible: frozenset[str]) -> list[tuple[int, int]]:
+# Where the separators of a batch title may lie, beyond ASCII: the hyperscan patterns
+# allow for these (scanner.SEPARATOR); a title with a separator elsewhere (a Yijing
+# hexagram, a Yi radical) is normalised on its own.
+PATTERN_SEPARATORS = ((0x3000, 0x30FF), (0xE000, 0xFFFF))
+
+
+def _unsettled_ranges(
+    fold: dict[int, str], invisible: frozenset[str], separators: tuple[tuple[int, int], ...]
+) -> list[tuple[int, int]]:
     """Return the characters of U+3000-U+FFFF the batch byte path must not pass through.
 
     The byte table lets every character of those lead bytes (E3-EF) through unchanged;
@@ -159,7 +163,7 @@ def _unsettled_ranges(fold: dict[int, str], invisible: frozenset[str]) -> list[t
     neither white space, a combining mark (NFKC could compose it with a neighbour) nor
     invisible. The rest (traditional characters, compatibility forms, variation
     selectors...) sends its title the per-title way. Separators stay: the batch's
-    joining pass sees them.
+    joining pass sees them, as long as they lie in PATTERN_SEPARATORS.
     """
     unsettled: list[int] = []
     for code in range(0x3000, 0x10000):
@@ -173,6 +177,7 @@ def _unsettled_ranges(fold: dict[int, str], invisible: frozenset[str]) -> list[t
             and char.casefold() == char
             and not char.isspace()
             and not unicodedata.combining(char)
+            and (not _in(code, separators) or _in(code, PATTERN_SEPARATORS))
         )
         if not settled:
             unsettled.append(code)

@@ -12,9 +12,10 @@ characters stay, and the pattern spells them out), so only the few listings wher
 trigger turns up need their title brought to the matching form.
 
 On the batch byte path the only separators left in a title that is not normalised on
-its own are ASCII ones and those of U+3000-U+FFFF that normalisation leaves alone (CJK
-punctuation, for instance); a title normalised on its own is already in the matching
-form, where no separator stands between CJK characters. SEPARATOR_PATTERN covers both.
+its own are ASCII ones and those of U+3000-U+30FF and U+E000-U+FFFF that normalisation
+leaves alone (CJK punctuation, for instance); a title normalised on its own is already
+in the matching form, where no separator stands between CJK characters. SEPARATOR
+covers both.
 
 Without hyperscan (`available()` is False) the engine scans decoded text with
 pyahocorasick instead; results are the same.
@@ -24,7 +25,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
-from functools import cache
 from typing import Any
 
 from queqiao.engine import folding
@@ -40,40 +40,18 @@ def available() -> bool:
     return hyperscan is not None
 
 
-def _utf8_ranges(low: int, high: int) -> list[bytes]:
-    """Return byte-class patterns matching the UTF-8 forms of code points low..high (< U+10000)."""
-    if low > high:
-        return []
-    if high < 0x80:
-        return [b"[\\x%02x-\\x%02x]" % (low, high)]
-    if low < 0x80:
-        return _utf8_ranges(low, 0x7F) + _utf8_ranges(0x80, high)
-    if low < 0x800 <= high:
-        return _utf8_ranges(low, 0x7FF) + _utf8_ranges(0x800, high)
-    # Split so that all but the last byte agree on their leading bytes or span whole ranges.
-    for shift in (6, 12):
-        block = 1 << shift
-        if low // block != high // block:
-            if low % block:
-                edge = (low // block + 1) * block
-                return _utf8_ranges(low, edge - 1) + _utf8_ranges(edge, high)
-            if (high + 1) % block:
-                edge = (high // block) * block
-                return _utf8_ranges(low, edge - 1) + _utf8_ranges(edge, high)
-    first, last = chr(low).encode(), chr(high).encode()
-    return [b"".join(b"[\\x%02x-\\x%02x]" % (a, b) for a, b in zip(first, last, strict=True))]
+# One separator of a batch title, or a little more: ASCII separators, U+3000-U+30FF
+# (CJK punctuation, and a few kana and CJK letters) and U+E000-U+FFFF. Any separator
+# outside these normalisation sends the per-title way (normalisation.PATTERN_SEPARATORS).
+# The few letters it also covers can make a pattern match where the term is not in the
+# matching form, so found triggers are checked against the joined title.
+SEPARATOR = (
+    rb"(?:[\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]|\xe3[\x80-\x83][\x80-\xbf]"
+    rb"|[\xee\xef][\x80-\xbf][\x80-\xbf])"
+)
 
 
-@cache
-def separator_pattern(settled_separators: tuple[tuple[int, int], ...]) -> bytes:
-    """Return a pattern for one separator of a batch title (see the module docstring)."""
-    parts = [b"[\\x00-\\x2f\\x3a-\\x40\\x5b-\\x60\\x7b-\\x7f]"]
-    for low, high in settled_separators:
-        parts.extend(_utf8_ranges(low, high))
-    return b"(?:" + b"|".join(parts) + b")"
-
-
-def term_pattern(term: str, separator: bytes) -> bytes:
+def term_pattern(term: str, separator: bytes = SEPARATOR) -> bytes:
     """Return the pattern of a matching-form `term` on text not yet CJK-joined."""
     cjk = folding.cjk_ranges()
 
@@ -88,7 +66,7 @@ def term_pattern(term: str, separator: bytes) -> bytes:
     return b"".join(pieces)
 
 
-def trigger_database(terms: Iterable[tuple[int, str]], separator: bytes) -> Any:
+def trigger_database(terms: Iterable[tuple[int, str]], separator: bytes = SEPARATOR) -> Any:
     """Return a hyperscan block-mode database reporting (term index) for every term found."""
     ids, expressions = [], []
     for index, term in terms:
