@@ -598,10 +598,10 @@ def main() -> None:
                         help="listings of the marketplace shape (zipf and pairs use a third)")
     parser.add_argument("--seed", type=int, default=20250301)
     args = parser.parse_args()
-    listings_n = args.listings or (20_000 if args.quick else 300_000)
+    listings_n = args.listings or (6_000 if args.quick else 300_000)
     zipf_n = max(listings_n // 3, 1_000)
     repeat = 1 if args.quick else 3
-    samples = {1_000: 500, 10_000: 100} if args.quick else {1_000: 3_000, 10_000: 500}
+    samples = {1_000: 200, 10_000: 50} if args.quick else {1_000: 3_000, 10_000: 500}
     gc.disable()  # the workload is built once and kept; collection pauses only add noise
     if hyperscan is None:
         print("hyperscan peer unavailable: `pip install hyperscan` failed or was not run;"
