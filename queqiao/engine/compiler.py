@@ -59,7 +59,6 @@ from queqiao.engine.normalisation import (
     batch_literal_text_form,
     batch_text_form,
     join_cjk,
-    literal_form,
     normalise,
     prepare_batch,
 )
@@ -127,7 +126,7 @@ class CompiledRuleSet:
     _automaton: Any
     _literal_automaton: Any
     _finders: tuple[tuple[Any, Any], ...]
-    _databases: tuple[Any, ...] | None
+    _databases: tuple[tuple[bool, Any] | None, ...] | None
     _forms: tuple[str, ...]
     _literal: tuple[bool, ...]
     _bounds: tuple[int, ...]
@@ -327,7 +326,16 @@ class CompiledRuleSet:
         title brought to the matching form before it is resolved.
         """
         titles = [listing.title for listing in listings]
-        raw = prepare_batch(titles)
+        scanning = self._databases[band]  # type: ignore[index]
+        if scanning is None:
+            return
+        joined, database = scanning
+        if joined:
+            # Too many triggers for patterns with separator gaps to compile quickly: scan
+            # the matching forms, joined over the batch, for the plain terms instead.
+            raw = batch_text_form(titles).encode().replace(b"\xc2\xa0", b"\xff")
+        else:
+            raw = prepare_batch(titles)
         if raw is None:  # a title holds NUL or a lone surrogate
             yield from self._match_band(band, finder, listings, numbers)
             return
@@ -337,7 +345,9 @@ class CompiledRuleSet:
         count = raw.count
         index = begin = start = 0
         present: list[int] = []
-        for end, term in scanner.scan(self._databases[band], raw):  # type: ignore[index]
+        for end, term in scanner.scan(database, raw):
+            if term not in entries:  # a trigger of another price band
+                continue
             end -= 1  # hyperscan reports the offset after the match
             if end < start:  # a further trigger in the current listing
                 if term not in present:
@@ -529,13 +539,18 @@ def _term_shares(
         return shares
     seen = [0] * count
     titles = 0
-    for title in sample:
-        titles += 1
-        found = set() if automaton is None else set(map(_term_index, automaton.iter(normalise(title))))
-        if literal_automaton is not None:
-            found.update(map(_term_index, literal_automaton.iter(literal_form(title))))
-        for index in found:
-            seen[index] += 1
+    sample = iter(sample)
+    # Normalised in batches, as listings are: per title it would take longer than the rest.
+    while chunk := list(islice(sample, BATCH)):
+        titles += len(chunk)
+        matching = batch_text_form(chunk).split(TEXT_SEPARATOR)
+        literal = batch_literal_text_form(chunk).split(TEXT_SEPARATOR) if literal_automaton else chunk
+        for title, literal_title in zip(matching, literal, strict=True):
+            found = set() if automaton is None else set(map(_term_index, automaton.iter(title)))
+            if literal_automaton is not None:
+                found.update(map(_term_index, literal_automaton.iter(literal_title)))
+            for index in found:
+                seen[index] += 1
     if titles:
         # Half a sighting for unseen terms: rare, but not free to look up.
         shares = [max(n, 0.5) / titles for n in seen]
@@ -705,13 +720,39 @@ def _finders(
     return tuple(finders)
 
 
-def _databases(bands: tuple[_Band, ...], forms: tuple[str, ...]) -> tuple[Any, ...]:
-    """Return per price band a hyperscan database of its trigger terms (None if it has none)."""
-    return tuple(
-        scanner.trigger_database((index, forms[index]) for index in sorted(triggers))
-        if triggers else None
-        for _, triggers in bands
-    )
+# At most this many trigger patterns with separator gaps (see scanner) go into one
+# hyperscan database: compiling grows steeply with them (some 2 s for 900, 15 s for 6,000).
+_GAP_LIMIT = 400
+
+
+def _databases(
+    bands: tuple[_Band, ...], forms: tuple[str, ...]
+) -> tuple[tuple[bool, Any] | None, ...]:
+    """Return per price band (scans joined text?, hyperscan database), None for a band without triggers.
+
+    Compiling takes far longer than building the automata, so the bands share two
+    databases: the last band (listings above every ceiling or without a price, most of
+    them) has its own, and the others one of all their triggers (a found trigger of
+    another band is skipped).
+    """
+    last = _database(bands[-1][1], forms)
+    rest = _database(set().union(*(triggers for _, triggers in bands[:-1])), forms)
+    return tuple(rest if triggers else None for _, triggers in bands[:-1]) + (last,)
+
+
+def _database(triggers: Iterable[int], forms: tuple[str, ...]) -> tuple[bool, Any] | None:
+    """Return (scans joined text?, a hyperscan database of `triggers`), or None without any.
+
+    With few triggers the patterns allow for CJK separators and scan bytes not yet
+    joined; with many (compiling such patterns grows steeply), plain terms scan text
+    whose CJK separators the batch has already dropped.
+    """
+    terms = [(index, forms[index]) for index in sorted(triggers)]
+    if not terms:
+        return None
+    if sum(scanner.has_gaps(term) for _, term in terms) <= _GAP_LIMIT:
+        return False, scanner.trigger_database(terms)
+    return True, scanner.literal_database(terms)
 
 
 def compile_rules(

@@ -27,7 +27,7 @@ import threading
 from collections.abc import Iterable
 from typing import Any
 
-from queqiao.engine import folding
+from queqiao.engine.normalisation import tables
 
 try:  # an optional accelerator: the engine is complete without it
     import hyperscan
@@ -49,13 +49,21 @@ def available() -> bool:
 SEPARATOR = rb"[\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f\x80-\xbf\xe3\xee\xef]"
 
 
+def _is_cjk(char: str) -> bool:
+    """Return True when `char` is a CJK character (folding.cjk_ranges)."""
+    return tables().has_cjk(char) is not None
+
+
+def has_gaps(term: str) -> bool:
+    """Return True when the term's pattern allows separators somewhere (two CJK neighbours)."""
+    return tables().has_cjk(term) is not None and any(
+        _is_cjk(a) and _is_cjk(b) for a, b in zip(term, term[1:], strict=False)
+    )
+
+
 def term_pattern(term: str, separator: bytes = SEPARATOR) -> bytes:
     """Return the pattern of a matching-form `term` on text not yet CJK-joined."""
-    cjk = folding.cjk_ranges()
-
-    def is_cjk(char: str) -> bool:
-        return any(low <= ord(char) <= high for low, high in cjk)
-
+    is_cjk = _is_cjk
     pieces: list[bytes] = []
     for position, char in enumerate(term):
         if position and is_cjk(char) and is_cjk(term[position - 1]):
@@ -72,6 +80,18 @@ def trigger_database(terms: Iterable[tuple[int, str]], separator: bytes = SEPARA
         expressions.append(term_pattern(term, separator))
     database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
     database.compile(expressions=expressions, ids=ids, elements=len(ids), flags=[0] * len(ids))
+    return database
+
+
+def literal_database(terms: Iterable[tuple[int, str]]) -> Any:
+    """Return a hyperscan database of the terms' UTF-8 forms as plain literals."""
+    ids, expressions = [], []
+    for index, term in terms:
+        ids.append(index)
+        expressions.append(term.encode())
+    database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+    database.compile(expressions=expressions, ids=ids, elements=len(ids), flags=[0] * len(ids),
+                     literal=True)
     return database
 
 
