@@ -38,6 +38,12 @@ cannot match anything, and most listings have none, so only the few where a trig
 turns up are looked at further, on their own slice of the text: a small trigger table
 by testing its partner terms as substrings, a large one (or a rule that needs every
 term found) by the full automaton pass.
+
+With the `hyperscan` package installed the band scan is hyperscan's instead (see
+queqiao.engine.scanner): it reads the batch's UTF-8 bytes before CJK separators are
+dropped, with trigger patterns that allow them, so only listings where a trigger turns
+up have their title joined. Terms of literal conditions live in a second automaton over
+the titles' literal forms; a rule set holding any scans both forms with pyahocorasick.
 """
 
 from __future__ import annotations
