@@ -24,13 +24,21 @@ from queqiao.engine.compiler import CompiledRuleSet, compile_rules
 from queqiao.engine.errors import RuleDocumentError, RuleError
 from queqiao.engine.export import FORMAT, export_rules, load_rules
 from queqiao.engine.listing import Listing
-from queqiao.engine.normalisation import NORMALISATION, normalise
+from queqiao.engine.normalisation import (
+    LITERAL_NORMALISATION,
+    NORMALISATION,
+    NORMALISATION_V1,
+    literal_form,
+    normalise,
+)
 from queqiao.engine.reference import reference_match
 from queqiao.engine.rules import RuleId, RuleSpec
 
 __all__ = [
     "FORMAT",
+    "LITERAL_NORMALISATION",
     "NORMALISATION",
+    "NORMALISATION_V1",
     "CompiledRuleSet",
     "Listing",
     "RuleDocumentError",
@@ -39,6 +47,7 @@ __all__ = [
     "RuleSpec",
     "compile_rules",
     "export_rules",
+    "literal_form",
     "load_rules",
     "normalise",
     "reference_match",

@@ -38,6 +38,12 @@ cannot match anything, and most listings have none, so only the few where a trig
 turns up are looked at further, on their own slice of the text: a small trigger table
 by testing its partner terms as substrings, a large one (or a rule that needs every
 term found) by the full automaton pass.
+
+With the `hyperscan` package installed the band scan is hyperscan's instead (see
+queqiao.engine.scanner): it reads the batch's UTF-8 bytes before CJK separators are
+dropped, with trigger patterns that allow them, so only listings where a trigger turns
+up have their title joined. Terms of literal conditions live in a second automaton over
+the titles' literal forms; a rule set holding any scans both forms with pyahocorasick.
 """
 
 from __future__ import annotations
@@ -51,12 +57,16 @@ from typing import Any
 
 import ahocorasick
 
+from queqiao.engine import scanner
 from queqiao.engine.errors import RuleError
 from queqiao.engine.listing import Listing
 from queqiao.engine.normalisation import (
     TEXT_SEPARATOR,
+    batch_literal_text_form,
     batch_text_form,
+    join_cjk,
     normalise,
+    prepare_batch,
 )
 from queqiao.engine.rules import RuleId, RuleSpec
 
@@ -82,12 +92,15 @@ _Anchor = int | tuple[int, int]
 # itself for rules anchored on it alone (a found trigger is always in the found set).
 _Table = dict[int, _Bucket]
 # How a found trigger is settled in one price band: the bucket of the rules anchored on
-# it alone (or None), then either its partner terms to probe for as substrings (scan
-# form, bucket) with no table, or (when it has more than _PROBE_LIMIT partners) no
-# probes and its whole table, looked up by the terms the full automaton pass finds.
-_Entry = tuple[_Bucket | None, tuple[tuple[str, _Bucket], ...], _Table | None]
+# it alone (or None), then either its partner terms to probe for as substrings (text,
+# whether it is a literal term, bucket) with no table, or (when it has more than
+# _PROBE_LIMIT partners) no probes and its whole table, looked up by the terms the full
+# automaton pass finds.
+_Entry = tuple[_Bucket | None, tuple[tuple[str, bool, _Bucket], ...], _Table | None]
 # The trigger entries that can matter for listings in one price band, and their keys.
 _Band = tuple[dict[int, _Entry], frozenset[int]]
+# A term as the automata know it: whether it is in the literal form, and its text.
+_TermKey = tuple[bool, str]
 # At most this many price boundaries; more distinct ceilings share bands.
 _MAX_BOUNDS = 32
 # Listings normalised and scanned together: large enough that per-batch calls cost
@@ -110,14 +123,18 @@ class CompiledRuleSet:
     """An immutable, thread-safe matcher for a fixed set of rules; build it with compile_rules."""
 
     __slots__ = (
-        "_rules", "_ids", "_automaton", "_finders", "_forms", "_bounds", "_bands", "_term_count"
+        "_rules", "_ids", "_automaton", "_literal_automaton", "_finders", "_forms", "_literal",
+        "_bounds", "_bands", "_term_count", "_databases",
     )
 
     _rules: tuple[RuleSpec, ...]
     _ids: tuple[RuleId, ...]
     _automaton: Any
-    _finders: tuple[Any, ...]
+    _literal_automaton: Any
+    _finders: tuple[tuple[Any, Any], ...]
+    _databases: tuple[tuple[bool, Any] | None, ...] | None
     _forms: tuple[str, ...]
+    _literal: tuple[bool, ...]
     _bounds: tuple[int, ...]
     _bands: tuple[_Band, ...]
     _term_count: int
@@ -125,30 +142,31 @@ class CompiledRuleSet:
     def __init__(self, rules: Iterable[RuleSpec], sample: Iterable[str] | None = None) -> None:
         """Compile `rules`; prefer compile_rules(), which reads better at call sites."""
         ordered = sorted(_checked(rules), key=lambda rule: _id_order(rule.id))
-        terms: dict[str, int] = {}
+        terms: dict[_TermKey, int] = {}
         for rule in ordered:
-            for term in (*rule.all, *rule.any, *rule.none):
-                terms.setdefault(term, len(terms))
+            for key in _term_keys(rule):
+                terms.setdefault(key, len(terms))
+        forms = tuple(text for _, text in terms)
+        literal = tuple(is_literal for is_literal, _ in terms)
 
-        # STORE_ANY hands back the stored int object itself; STORE_INTS would build a
-        # fresh int for every match.
-        automaton = ahocorasick.Automaton(ahocorasick.STORE_ANY)
-        for term, index in terms.items():
-            automaton.add_word(term, index)
-        if terms:
-            automaton.make_automaton()
-
-        share = _term_shares(automaton, len(terms), sample)
+        automaton = _automaton_of({i: forms[i] for i in range(len(forms)) if not literal[i]})
+        literal_automaton = _automaton_of({i: forms[i] for i in range(len(forms)) if literal[i]})
+        share = _term_shares(automaton, literal_automaton, len(terms), sample)
         anchors = _build_anchors(ordered, terms, share)
-        forms = tuple(terms)
-        bounds, bands = _price_bands(anchors, share, forms)
-        finders = _finders(bands, forms)
+        bounds, bands = _price_bands(anchors, share, forms, literal)
+        finders = _finders(bands, forms, literal)
+        # Hyperscan scans the batch bytes when it is installed; rule sets with literal
+        # terms need two forms scanned and stay with pyahocorasick.
+        databases = _databases(bands, forms) if scanner.available() and not any(literal) else None
         set_ = object.__setattr__
+        set_(self, "_databases", databases)
         set_(self, "_rules", tuple(ordered))
         set_(self, "_ids", tuple(rule.id for rule in ordered))
         set_(self, "_automaton", automaton)
+        set_(self, "_literal_automaton", literal_automaton)
         set_(self, "_finders", finders)
         set_(self, "_forms", forms)
+        set_(self, "_literal", literal)
         set_(self, "_term_count", len(terms))
         set_(self, "_bounds", bounds)
         set_(self, "_bands", bands)
@@ -183,6 +201,29 @@ class CompiledRuleSet:
     def term_count(self) -> int:
         """Number of distinct normalised terms in the automaton."""
         return self._term_count
+
+    @property
+    def terms(self) -> tuple[tuple[bool, str], ...]:
+        """The distinct terms as (literal form?, text), in term index order (see match_found)."""
+        return tuple(zip(self._literal, self._forms, strict=True))
+
+    def match_found(self, listing: Listing, found: set[int], title: str) -> list[RuleId]:
+        """Return the ids of the rules `listing` matches, given every term its title holds.
+
+        For callers that scan titles themselves: `found` is the set of indices (into
+        `terms`) of the matching-form terms found in `title`, the listing's matching form.
+        Rule resolution is the engine's own. Not for rule sets with literal terms.
+        """
+        if self._literal_automaton is not None:
+            raise ValueError("match_found does not take rule sets with literal terms")
+        price = listing.price
+        band = len(self._bounds) if price is None else bisect_left(self._bounds, price)
+        entries, triggers = self._bands[band]
+        present = [term for term in found if term in triggers]
+        if not present:
+            return []
+        ids = self._ids
+        return [ids[o] for o in self._resolve(entries, present, title, None, listing, set(found))]
 
     def match(self, listing: Listing) -> list[RuleId]:
         """Return the ids of all rules `listing` matches, sorted like rule_ids."""
@@ -223,11 +264,16 @@ class CompiledRuleSet:
                 groups[band] = [number]
         found_hits: list[tuple[int, list[int]]] = []
         for band, members in groups.items():
-            finder = finders[band]
-            if finder is not None:
-                found_hits.extend(
-                    self._match_band(band, finder, list(map(batch.__getitem__, members)), members)
-                )
+            finder, literal_finder = finders[band]
+            if finder is None and literal_finder is None:
+                continue
+            listings = list(map(batch.__getitem__, members))
+            if self._databases is not None:
+                found_hits.extend(self._match_band_bytes(band, finder, listings, members))
+            elif self._literal_automaton is None:
+                found_hits.extend(self._match_band(band, finder, listings, members))
+            else:
+                found_hits.extend(self._match_band_literal(band, listings, members))
         if len(groups) > 1:
             found_hits.sort()
         ids = self._ids
@@ -244,7 +290,7 @@ class CompiledRuleSet:
         Their titles are normalised into one text and scanned by the band's trigger
         automaton; a listing without a trigger of its band cannot match, so only listings
         where one turns up are looked at further (see _resolve), on their own slice of
-        the text.
+        the text. (Rule sets holding literal terms take _match_band_literal instead.)
         """
         text = batch_text_form([listing.title for listing in listings])
         entries = self._bands[band][0]
@@ -262,7 +308,7 @@ class CompiledRuleSet:
                     present.append(term)
                 continue
             if present:
-                hits = resolve(entries, present, text[begin:start], listings[index])
+                hits = resolve(entries, present, text[begin:start], None, listings[index])
                 if hits:
                     yield numbers[index], hits
             begin = rfind(TEXT_SEPARATOR, start, end) + 1
@@ -272,33 +318,143 @@ class CompiledRuleSet:
                 start = len(text)
             present = [term]
         if present:
-            hits = resolve(entries, present, text[begin:start], listings[index])
+            hits = resolve(entries, present, text[begin:start], None, listings[index])
             if hits:
                 yield numbers[index], hits
 
+    def _match_band_bytes(
+        self, band: int, finder: Any, listings: list[Listing], numbers: list[int]
+    ) -> Iterator[tuple[int, list[int]]]:
+        """Like _match_band, scanning the batch's UTF-8 bytes with hyperscan (see scanner).
+
+        The bytes are the titles' matching forms but for the dropping of CJK separators,
+        which the trigger patterns allow for; a listing where a trigger turns up has its
+        title brought to the matching form before it is resolved.
+        """
+        titles = [listing.title for listing in listings]
+        scanning = self._databases[band]  # type: ignore[index]
+        if scanning is None:
+            return
+        joined, database = scanning
+        if joined:
+            # Too many triggers for patterns with separator gaps to compile quickly: scan
+            # the matching forms, joined over the batch, for the plain terms instead.
+            raw = batch_text_form(titles).encode().replace(b"\xc2\xa0", b"\xff")
+        else:
+            raw = prepare_batch(titles)
+        if raw is None:  # a title holds NUL or a lone surrogate
+            yield from self._match_band(band, finder, listings, numbers)
+            return
+        entries = self._bands[band][0]
+        find = raw.find
+        rfind = raw.rfind
+        count = raw.count
+        index = begin = start = 0
+        present: list[int] = []
+        for end, term in scanner.scan(database, raw):
+            if term not in entries:  # a trigger of another price band
+                continue
+            end -= 1  # hyperscan reports the offset after the match
+            if end < start:  # a further trigger in the current listing
+                if term not in present:
+                    present.append(term)
+                continue
+            if present:
+                hits = self._resolve_bytes(entries, present, raw[begin:start], listings[index])
+                if hits:
+                    yield numbers[index], hits
+            begin = rfind(0xFF, start, end) + 1
+            index += count(0xFF, start, begin)
+            start = find(0xFF, end)
+            if start < 0:
+                start = len(raw)
+            present = [term]
+        if present:
+            hits = self._resolve_bytes(entries, present, raw[begin:start], listings[index])
+            if hits:
+                yield numbers[index], hits
+
+    def _resolve_bytes(
+        self, entries: dict[int, _Entry], present: list[int], raw: bytes, listing: Listing
+    ) -> list[int]:
+        """Resolve a listing whose title's bytes (not yet CJK-joined) showed `present` triggers."""
+        title = join_cjk(raw.decode())
+        forms = self._forms
+        # The patterns' separators cover a few letters too (see scanner.SEPARATOR).
+        present = [term for term in present if forms[term] in title]
+        return self._resolve(entries, present, title, None, listing) if present else []
+
+    def _match_band_literal(
+        self, band: int, listings: list[Listing], numbers: list[int]
+    ) -> Iterator[tuple[int, list[int]]]:
+        """Like _match_band, for a rule set holding literal terms: both forms are scanned.
+
+        The titles' matching and literal forms are each scanned by the band's trigger
+        automaton of that form; a listing where either finds a trigger is resolved with
+        both of its forms at hand.
+        """
+        titles = [listing.title for listing in listings]
+        matching = batch_text_form(titles).split(TEXT_SEPARATOR)
+        literal = batch_literal_text_form(titles).split(TEXT_SEPARATOR)
+        finder, literal_finder = self._finders[band]
+        present: dict[int, list[int]] = {}
+        for automaton, forms in ((finder, matching), (literal_finder, literal)):
+            if automaton is None:
+                continue
+            for index, form in enumerate(forms):
+                for _, term in automaton.iter(form):
+                    terms = present.setdefault(index, [])
+                    if term not in terms:
+                        terms.append(term)
+        entries = self._bands[band][0]
+        for index in sorted(present):
+            hits = self._resolve(entries, present[index], matching[index], literal[index],
+                                 listings[index])
+            if hits:
+                yield numbers[index], hits
+
+    def _found(self, title: str, literal_title: str | None) -> set[int]:
+        """Return the indices of every term in the title (both forms when literal terms exist)."""
+        found = set() if self._automaton is None else set(map(_term_index, self._automaton.iter(title)))
+        if self._literal_automaton is not None:
+            if literal_title is None:
+                raise AssertionError("a rule set with literal terms needs the literal title")
+            found.update(map(_term_index, self._literal_automaton.iter(literal_title)))
+        return found
+
     def _resolve(
-        self, entries: dict[int, _Entry], present: list[int], title: str, listing: Listing
+        self,
+        entries: dict[int, _Entry],
+        present: list[int],
+        title: str,
+        literal_title: str | None,
+        listing: Listing,
+        found: set[int] | None = None,
     ) -> list[int]:
         """Return the sorted ordinals of the rules `listing` matches, given its triggers.
 
-        `title` is the listing's scan form. A trigger with few partners is settled by
-        testing its partner terms as substrings of the title, which is what the automaton
-        would report; the full automaton pass over the title runs only for a trigger with
-        many partners or once a bucket needs the complete set of terms found.
+        `title` is the listing's matching form and `literal_title` its literal form (None
+        when the set has no literal terms). A trigger with few partners is settled by
+        testing its partner terms as substrings of the title of their form, which is what
+        the automata would report; the full automaton pass over the title runs only for a
+        trigger with many partners or once a bucket needs the complete set of terms found
+        (`found`, when the caller already has it).
         """
-        found: set[int] | None = None
         hits: list[int] = []
         for term in present:
             own, probes, table = entries[term]
             if table is None:
-                buckets = [bucket for form, bucket in probes if form in title]
+                buckets = [
+                    bucket for form, is_literal, bucket in probes
+                    if form in (literal_title if is_literal else title)  # type: ignore[operator]
+                ]
                 if own is not None:
                     buckets.append(own)
                 if not buckets:
                     continue
             else:
                 if found is None:
-                    found = set(map(_term_index, self._automaton.iter(title)))
+                    found = self._found(title, literal_title)
                 buckets = [table[key] for key in table.keys() & found]
             for bucket in buckets:
                 direct, checks, ceiling, needs_found = bucket
@@ -310,7 +466,7 @@ class CompiledRuleSet:
                 if ceiling is not None and (price is None or price > ceiling):
                     continue
                 if needs_found and found is None:
-                    found = set(map(_term_index, self._automaton.iter(title)))
+                    found = self._found(title, literal_title)
                 _collect(checks, found, listing, hits)
         if len(hits) > 1:
             # A rule anchored on several `any` terms can be reached twice.
@@ -359,17 +515,48 @@ def _checked(rules: Iterable[RuleSpec]) -> list[RuleSpec]:
     return result
 
 
-def _term_shares(automaton: Any, count: int, sample: Iterable[str] | None) -> list[float]:
+def _term_keys(rule: RuleSpec) -> Iterator[_TermKey]:
+    """Yield the automaton keys of the rule's terms, in all, any, none order."""
+    for role in ("all", "any", "none"):
+        is_literal = rule.is_literal(role)
+        for term in getattr(rule, role):
+            yield is_literal, term
+
+
+def _automaton_of(keys: dict[int, str]) -> Any:
+    """Return a pyahocorasick automaton mapping each text of `keys` to its term index (None if none)."""
+    if not keys:
+        return None
+    # STORE_ANY hands back the stored int object itself; STORE_INTS would build a fresh
+    # int for every match.
+    automaton = ahocorasick.Automaton(ahocorasick.STORE_ANY)
+    for index, text in keys.items():
+        automaton.add_word(text, index)
+    automaton.make_automaton()
+    return automaton
+
+
+def _term_shares(
+    automaton: Any, literal_automaton: Any, count: int, sample: Iterable[str] | None
+) -> list[float]:
     """Estimate each term's share of listings from sample titles (all 1.0 without a sample)."""
     shares = [1.0] * count
     if sample is None or not count:
         return shares
     seen = [0] * count
     titles = 0
-    for title in sample:
-        titles += 1
-        for index in set(map(_term_index, automaton.iter(normalise(title)))):
-            seen[index] += 1
+    sample = iter(sample)
+    # Normalised in batches, as listings are: per title it would take longer than the rest.
+    while chunk := list(islice(sample, BATCH)):
+        titles += len(chunk)
+        matching = batch_text_form(chunk).split(TEXT_SEPARATOR)
+        literal = batch_literal_text_form(chunk).split(TEXT_SEPARATOR) if literal_automaton else chunk
+        for title, literal_title in zip(matching, literal, strict=True):
+            found = set() if automaton is None else set(map(_term_index, automaton.iter(title)))
+            if literal_automaton is not None:
+                found.update(map(_term_index, literal_automaton.iter(literal_title)))
+            for index in found:
+                seen[index] += 1
     if titles:
         # Half a sighting for unseen terms: rare, but not free to look up.
         shares = [max(n, 0.5) / titles for n in seen]
@@ -377,15 +564,15 @@ def _term_shares(automaton: Any, count: int, sample: Iterable[str] | None) -> li
 
 
 def _build_anchors(
-    rules: list[RuleSpec], terms: dict[str, int], share: list[float]
+    rules: list[RuleSpec], terms: dict[_TermKey, int], share: list[float]
 ) -> dict[_Anchor, _Bucket]:
     """Index every rule under its anchor term or anchor pairs (see the module docstring)."""
     usage = [0] * len(terms)
     for rule in rules:
-        for term in {*rule.all, *rule.any}:
-            usage[terms[term]] += 1
+        for index in {*_role_ids(rule, "all", terms), *_role_ids(rule, "any", terms)}:
+            usage[index] += 1
     lengths = [0] * len(terms)
-    for term, index in terms.items():
+    for (_, term), index in terms.items():
         lengths[index] = len(term)
 
     def rarity(index: int) -> tuple[float, int, int, int]:
@@ -400,9 +587,9 @@ def _build_anchors(
 
     collected: dict[_Anchor, list[_Check]] = {}
     for ordinal, rule in enumerate(rules):
-        all_ids = sorted({terms[t] for t in rule.all}, key=rarity)
-        any_ids = sorted({terms[t] for t in rule.any}, key=rarity)
-        none_of = frozenset(terms[t] for t in rule.none) or None
+        all_ids = sorted(_role_ids(rule, "all", terms), key=rarity)
+        any_ids = sorted(_role_ids(rule, "any", terms), key=rarity)
+        none_of = frozenset(_role_ids(rule, "none", terms)) or None
         regions = frozenset(rule.regions) or None
         if all_ids and any_ids:
             keys = [pair(all_ids[0], second) for second in any_ids]
@@ -418,6 +605,12 @@ def _build_anchors(
             collected.setdefault(key, []).append(check)
 
     return {key: _bucket(checks) for key, checks in collected.items()}
+
+
+def _role_ids(rule: RuleSpec, role: str, terms: dict[_TermKey, int]) -> set[int]:
+    """Return the term indices of one condition of `rule`."""
+    is_literal = rule.is_literal(role)
+    return {terms[(is_literal, term)] for term in getattr(rule, role)}
 
 
 def _bucket(checks: list[_Check]) -> _Bucket:
@@ -470,7 +663,10 @@ def _build_triggers(anchors: dict[_Anchor, _Bucket], share: list[float]) -> dict
 
 
 def _price_bands(
-    anchors: dict[_Anchor, _Bucket], share: list[float], forms: tuple[str, ...]
+    anchors: dict[_Anchor, _Bucket],
+    share: list[float],
+    forms: tuple[str, ...],
+    literal: tuple[bool, ...],
 ) -> tuple[tuple[int, ...], tuple[_Band, ...]]:
     """Split the anchors by listing price so over-priced listings skip capped rules.
 
@@ -480,7 +676,7 @@ def _price_bands(
     buckets holding a rule without a ceiling. Triggers are chosen per band: once the
     price-capped (brand, product) pairs drop out, a brand need no longer trigger the
     pairs it shares with a rare term, which then triggers them alone. `forms` are the
-    terms' scan forms, which the entries of small tables probe for.
+    terms' texts, which the entries of small tables probe for in the form `literal` says.
     """
     ceilings: list[int] = sorted({bucket[2] for bucket in anchors.values()} - {None})
     if len(ceilings) > _MAX_BOUNDS:
@@ -496,34 +692,73 @@ def _price_bands(
             if floor is None or bucket[2] is None or bucket[2] > floor
         }
         entries = {
-            term: _entry(term, table, forms)
+            term: _entry(term, table, forms, literal)
             for term, table in _build_triggers(kept, share).items()
         }
         bands.append((entries, frozenset(entries)))
     return bounds, tuple(bands)
 
 
-def _entry(term: int, table: _Table, forms: tuple[str, ...]) -> _Entry:
+def _entry(term: int, table: _Table, forms: tuple[str, ...], literal: tuple[bool, ...]) -> _Entry:
     """Return how trigger `term` with `table` is settled once found (see _Entry)."""
     if len(table) > _PROBE_LIMIT:
         return None, (), table
-    probes = tuple((forms[key], bucket) for key, bucket in table.items() if key != term)
+    probes = tuple(
+        (forms[key], literal[key], bucket) for key, bucket in table.items() if key != term
+    )
     return table.get(term), probes, None
 
 
-def _finders(bands: tuple[_Band, ...], forms: tuple[str, ...]) -> tuple[Any, ...]:
-    """Return per price band an automaton of just its trigger terms (None if it has none)."""
-    finders: list[Any] = []
+def _finders(
+    bands: tuple[_Band, ...], forms: tuple[str, ...], literal: tuple[bool, ...]
+) -> tuple[tuple[Any, Any], ...]:
+    """Return per price band automata of just its trigger terms, matching and literal ones.
+
+    Either is None when the band has no trigger of that form.
+    """
+    finders: list[tuple[Any, Any]] = []
     for _, trigger_terms in bands:
-        if not trigger_terms:
-            finders.append(None)
-            continue
-        finder = ahocorasick.Automaton(ahocorasick.STORE_ANY)
-        for index in sorted(trigger_terms):
-            finder.add_word(forms[index], index)
-        finder.make_automaton()
-        finders.append(finder)
+        pair = []
+        for is_literal in (False, True):
+            keys = {index: forms[index] for index in sorted(trigger_terms) if literal[index] == is_literal}
+            pair.append(_automaton_of(keys) if keys else None)
+        finders.append((pair[0], pair[1]))
     return tuple(finders)
+
+
+# At most this many trigger patterns with separator gaps (see scanner) go into one
+# hyperscan database: compiling grows steeply with them (some 2 s for 900, 15 s for 6,000).
+_GAP_LIMIT = 400
+
+
+def _databases(
+    bands: tuple[_Band, ...], forms: tuple[str, ...]
+) -> tuple[tuple[bool, Any] | None, ...]:
+    """Return per price band (scans joined text?, hyperscan database), None for a band without triggers.
+
+    Compiling takes far longer than building the automata, so the bands share two
+    databases: the last band (listings above every ceiling or without a price, most of
+    them) has its own, and the others one of all their triggers (a found trigger of
+    another band is skipped).
+    """
+    last = _database(bands[-1][1], forms)
+    rest = _database(set().union(*(triggers for _, triggers in bands[:-1])), forms)
+    return tuple(rest if triggers else None for _, triggers in bands[:-1]) + (last,)
+
+
+def _database(triggers: Iterable[int], forms: tuple[str, ...]) -> tuple[bool, Any] | None:
+    """Return (scans joined text?, a hyperscan database of `triggers`), or None without any.
+
+    With few triggers the patterns allow for CJK separators and scan bytes not yet
+    joined; with many (compiling such patterns grows steeply), plain terms scan text
+    whose CJK separators the batch has already dropped.
+    """
+    terms = [(index, forms[index]) for index in sorted(triggers)]
+    if not terms:
+        return None
+    if sum(scanner.has_gaps(term) for _, term in terms) <= _GAP_LIMIT:
+        return False, scanner.trigger_database(terms)
+    return True, scanner.literal_database(terms)
 
 
 def compile_rules(

@@ -5,7 +5,7 @@ A document is a JSON object::
     {
       "format": "queqiao.rules/1",
       "generated_at": "2025-03-01T08:00:00+00:00",
-      "normalisation": "NFKC+casefold+collapse-whitespace",
+      "normalisation": "queqiao-match/2:drop-invisible+NFKC+casefold+fold-accents+...",
       "rules": [
         {
           "id": 17,
@@ -24,10 +24,16 @@ Fields:
 * ``format`` -- always ``"queqiao.rules/1"``; a consumer must refuse any other value.
 * ``generated_at`` -- ISO 8601 timestamp of the export (UTC unless the exporter was
   given another one).
-* ``normalisation`` -- how every term and region in the document has already been
-  normalised: Unicode NFKC, then casefold, then runs of whitespace collapsed to one
-  space and the ends stripped. A consumer applies the same function to listing titles
-  and regions and then tests plain substring containment (terms) or equality (regions).
+* ``normalisation`` -- which matching form every term and region in the document is
+  already in: normalisation.NORMALISATION, the versioned name of the form
+  normalisation.normalise produces (invisible characters dropped, NFKC, casefold,
+  accents, look-alike letters and traditional characters folded, white space
+  collapsed, separators between CJK characters dropped; see docs/queqiao-rules.md). A
+  consumer applies the same function to listing titles and regions and then tests
+  plain substring containment (terms) or equality (regions); terms of the conditions a
+  rule names in ``literal`` are in the literal form instead
+  (normalisation.LITERAL_NORMALISATION) and are tested against the title's literal form.
+  A consumer must refuse a value it does not implement.
 * ``rules`` -- one object per rule, each with exactly these keys:
 
   - ``id`` -- integer or non-empty string, unique in the document;
@@ -38,10 +44,19 @@ Fields:
   - ``max_price`` -- ``null``, or ``{"amount": int, "currency": "CNY"}`` with the amount
     in minor units (fen); a listing matches when its price is at most the amount, and a
     listing without a price never satisfies it;
-  - ``regions`` -- if non-empty, the listing's normalised region must be one of them.
+  - ``regions`` -- if non-empty, the listing's normalised region must be one of them;
+
+  and, only for a rule that has literal terms, ``literal`` -- the conditions among
+  ``"all"``, ``"any"``, ``"none"`` whose terms are in (and match by) the literal form.
 
   ``all`` and ``any`` are never both empty, and no term is empty. Terms in a list are
   distinct.
+
+Older documents: before version 2 the only form was ``"NFKC+casefold+collapse-whitespace"``
+(NORMALISATION_V1). load_rules still reads such a document, and keeps what its rules
+meant when it was made: every term condition is loaded as literal (the literal form is
+that form with invisible characters dropped), so no fold widens an old rule; regions
+are brought into the current form. Any other normalisation value is refused.
 """
 
 from __future__ import annotations
@@ -51,12 +66,20 @@ from datetime import UTC, datetime
 from typing import Any
 
 from queqiao.engine.errors import RuleDocumentError, RuleError
-from queqiao.engine.normalisation import NORMALISATION, normalise
-from queqiao.engine.rules import CURRENCY, RuleSpec
+from queqiao.engine.normalisation import (
+    NORMALISATION,
+    NORMALISATION_V1,
+    literal_form,
+    normalise,
+    normalise_v1,
+)
+from queqiao.engine.rules import CURRENCY, TERM_CONDITIONS, RuleSpec
 
 FORMAT = "queqiao.rules/1"
 DOCUMENT_KEYS = frozenset({"format", "generated_at", "normalisation", "rules"})
 RULE_KEYS = frozenset({"id", "version", "all", "any", "none", "max_price", "regions"})
+# Keys a rule object may hold besides RULE_KEYS, by the document's normalisation.
+OPTIONAL_RULE_KEYS = {NORMALISATION: frozenset({"literal"}), NORMALISATION_V1: frozenset()}
 
 
 def export_rules(
@@ -75,23 +98,26 @@ def export_rules(
         "format": FORMAT,
         "generated_at": _timestamp(generated_at),
         "normalisation": NORMALISATION,
-        "rules": [
-            {
-                "id": rule.id,
-                "version": rule.version,
-                "all": list(rule.all),
-                "any": list(rule.any),
-                "none": list(rule.none),
-                "max_price": (
-                    None
-                    if rule.max_price is None
-                    else {"amount": rule.max_price, "currency": CURRENCY}
-                ),
-                "regions": list(rule.regions),
-            }
-            for rule in rules
-        ],
+        "rules": [_rule_entry(rule) for rule in rules],
     }
+
+
+def _rule_entry(rule: RuleSpec) -> dict[str, Any]:
+    """Return one rule's object of the document (``literal`` only when it has literal terms)."""
+    entry: dict[str, Any] = {
+        "id": rule.id,
+        "version": rule.version,
+        "all": list(rule.all),
+        "any": list(rule.any),
+        "none": list(rule.none),
+        "max_price": (
+            None if rule.max_price is None else {"amount": rule.max_price, "currency": CURRENCY}
+        ),
+        "regions": list(rule.regions),
+    }
+    if rule.literal:
+        entry["literal"] = list(rule.literal)
+    return entry
 
 
 def load_rules(document: Mapping[str, Any]) -> list[RuleSpec]:
@@ -108,9 +134,11 @@ def load_rules(document: Mapping[str, Any]) -> list[RuleSpec]:
         raise RuleDocumentError(f"rules document has unknown keys {sorted(map(str, unknown))}")
     if document["format"] != FORMAT:
         raise RuleDocumentError(f"unsupported format {document['format']!r}; expected {FORMAT!r}")
-    if document["normalisation"] != NORMALISATION:
+    normalisation = document["normalisation"]
+    if normalisation not in OPTIONAL_RULE_KEYS:
         raise RuleDocumentError(
-            f"unsupported normalisation {document['normalisation']!r}; expected {NORMALISATION!r}"
+            f"unsupported normalisation {normalisation!r}; expected {NORMALISATION!r}"
+            f" (or {NORMALISATION_V1!r} of version 1 documents)"
         )
     generated_at = document["generated_at"]
     if not isinstance(generated_at, str):
@@ -126,7 +154,7 @@ def load_rules(document: Mapping[str, Any]) -> list[RuleSpec]:
     rules: list[RuleSpec] = []
     seen: set[int | str] = set()
     for position, entry in enumerate(entries):
-        rule = _load_rule(position, entry)
+        rule = _load_rule(position, entry, normalisation)
         if rule.id in seen:
             raise RuleError(rule.id, "duplicate rule id")
         seen.add(rule.id)
@@ -134,24 +162,32 @@ def load_rules(document: Mapping[str, Any]) -> list[RuleSpec]:
     return rules
 
 
-def _load_rule(position: int, entry: object) -> RuleSpec:
-    """Validate one rule object of a document and build its RuleSpec."""
+def _load_rule(position: int, entry: object, normalisation: str) -> RuleSpec:
+    """Validate one rule object of a document made with `normalisation` and build its RuleSpec."""
     if not isinstance(entry, Mapping):
         raise RuleDocumentError(f"rules[{position}] must be an object")
     rule_id = entry.get("id", f"rules[{position}]")
     missing = RULE_KEYS - set(entry)
     if missing:
         raise RuleError(rule_id, f"missing keys {sorted(missing)}")
-    unknown = set(entry) - RULE_KEYS
+    unknown = set(entry) - RULE_KEYS - OPTIONAL_RULE_KEYS[normalisation]
     if unknown:
         raise RuleError(rule_id, f"unknown keys {sorted(map(str, unknown))}")
+    if normalisation == NORMALISATION_V1:
+        # Version 1 terms meant exactly their text: load them literal, so no fold widens them.
+        literal: Any = TERM_CONDITIONS
+    else:
+        literal = entry.get("literal", ())
+        if not isinstance(literal, list | tuple) or not set(literal) <= set(TERM_CONDITIONS):
+            raise RuleError(rule_id, f"'literal' must list conditions of {list(TERM_CONDITIONS)}")
     for key in ("all", "any", "none", "regions"):
         values = entry[key]
         if not isinstance(values, list):
             raise RuleError(rule_id, f"'{key}' must be a list")
+        form = _form_of(normalisation, key in literal)
         for value in values:
             # The document promises normalised text; a consumer relies on that promise.
-            if isinstance(value, str) and value != normalise(value):
+            if isinstance(value, str) and value != form(value):
                 raise RuleError(rule_id, f"'{key}' term {value!r} is not normalised")
     max_price = entry["max_price"]
     if max_price is not None and not (
@@ -166,7 +202,15 @@ def _load_rule(position: int, entry: object) -> RuleSpec:
         max_price=max_price,
         regions=tuple(entry["regions"]),
         version=entry["version"],
+        literal=tuple(literal),
     )
+
+
+def _form_of(normalisation: str, literal: bool):
+    """Return the function the document's terms of one condition must be fixed points of."""
+    if normalisation == NORMALISATION_V1:
+        return normalise_v1
+    return literal_form if literal else normalise
 
 
 def _timestamp(value: datetime | str | None) -> str:

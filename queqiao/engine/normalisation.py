@@ -1,166 +1,329 @@
-"""Text normalisation shared by titles, terms and regions.
+"""Text normalisation shared by titles, terms, exclusions and regions.
 
-Matching is a plain substring test on normalised text, so titles and terms must go
-through exactly the same function: Unicode NFKC (full-width letters, digits and the
-ideographic space become their ordinary forms), casefold, then every run of
-whitespace collapsed to one space and the ends stripped.
+Matching is a plain substring test, so titles and terms must go through exactly the
+same function. There are two forms:
+
+* the *matching form* (``normalise``, version NORMALISATION), built so that the usual
+  ways of dodging a keyword change nothing: invisible characters (format characters
+  such as U+200B, soft hyphens, variation selectors) dropped; Unicode NFKC (full-width
+  letters and digits become ordinary ones); casefold; accents, look-alike letters of
+  other scripts (TR39 confusables) and traditional Chinese characters folded (see
+  queqiao.engine.folding); white space runs collapsed to one space and the ends
+  stripped; and finally every run of separators (white space, punctuation, symbols:
+  any character that is neither a letter nor a digit, i.e. not ``\\w``, and the
+  underscore) dropped when it stands between two CJK characters, or between a CJK
+  character and the start or end of the text, so that "高 仿", "高.仿" and "【高仿】"
+  all read "高仿";
+* the *literal form* (``literal_form``, LITERAL_NORMALISATION): invisible characters
+  dropped, NFKC, casefold, white space collapsed, and nothing else, for the terms of
+  rules that ask to be matched literally (a fold can merge two words that differ: 乾
+  folds to 干).
 
 Batches of titles are normalised together by way of their UTF-8 bytes: a byte table
-settles ASCII and the characters normalisation leaves alone, so only the rare title
-holding another character goes through normalise() (`batch_scan_form`, the bytes
-decoded one byte per char; `batch_text_form`, decoded as UTF-8, which the matcher scans).
+settles ASCII and lets the three-byte characters U+3000-U+FFFF through, one regular
+expression search finds any such character that is not a plain CJK letter (punctuation,
+a traditional character, anything NFKC or the folds would change), and only titles
+holding one of those, or a character the byte table cannot settle, go through
+normalise() one by one. CJK separators are then dropped over the whole batch at once.
 """
 
 from __future__ import annotations
 
-from unicodedata import combining
+import bisect
+import re
+import unicodedata
+from functools import cache
 from unicodedata import normalize as _unicode_normalize
 
-NORMALISATION = "NFKC+casefold+collapse-whitespace"
+from queqiao.engine import folding
+
+NORMALISATION = (
+    "queqiao-match/2:drop-invisible+NFKC+casefold+fold-accents+fold-confusables"
+    "+fold-traditional+collapse-whitespace+join-cjk"
+)
+LITERAL_NORMALISATION = "queqiao-literal/2:drop-invisible+NFKC+casefold+collapse-whitespace"
+# The only form before version 2: what exports made then were normalised with.
+NORMALISATION_V1 = "NFKC+casefold+collapse-whitespace"
+
+# Joins normalised titles in a batch's text form. str.split() counts the no-break space
+# as white space, so no normalised text holds it: no title holds it and no term can
+# match across two titles. Joining CJK separators treats it as a text boundary.
+TEXT_SEPARATOR = "\xa0"
+# The same in the batch's UTF-8 bytes: 0xFF never occurs in UTF-8.
+BYTE_SEPARATOR = b"\xff"
+
+
+class _Tables:
+    """The compiled tables and patterns, built once on first use (building takes ~0.5 s)."""
+
+    def __init__(self) -> None:
+        invisible = folding.invisible_characters()
+        fold = folding.fold_table()
+        cjk = folding.cjk_ranges()
+        self.invisible = dict.fromkeys(map(ord, invisible))
+        self.has_invisible = _searcher(_ranges_of(invisible))
+        self.fold = fold
+        self.has_fold = _searcher(_ranges_of(map(chr, fold)))
+        self.has_cjk = _searcher(cjk)
+        separators = _separator_ranges()
+        self.join = _joiner(cjk, separators)
+        self.unsettled = re.compile(
+            f"[{folding.char_class(_unsettled_ranges(fold, invisible, separators))}]"
+        )
+        # The batch path sees only characters below U+10000 (the byte table sends every
+        # title with a four-byte character the per-title way).
+        self.batch_join = _join_pattern(f"[{_bmp_class(separators)}]", _bmp_class(cjk)).sub
+
+
+def _separator_ranges() -> tuple[tuple[int, int], ...]:
+    """Return the separators of joined CJK text below U+10000: not \\w (the underscore is), not U+00A0.
+
+    Spelled out rather than as [^\\w], so that the regular-expression engine tests them
+    with a bitmap instead of a Unicode database lookup per character.
+    """
+    codes = [code for code in range(0x10000) if not chr(code).isalnum() and code != 0xA0]
+    return folding._as_ranges(codes)
+
+
+def _in(code: int, ranges) -> bool:
+    """Return True when `code` lies in one of the sorted inclusive `ranges`."""
+    index = bisect.bisect_right(ranges, (code, 0x10FFFF))
+    return index > 0 and ranges[index - 1][0] <= code <= ranges[index - 1][1]
+
+
+def _ranges_of(chars) -> tuple[tuple[int, int], ...]:
+    """Return characters as sorted inclusive code point ranges."""
+    return folding._as_ranges(sorted({ord(char) for char in chars}))
+
+
+def _bmp_class(ranges) -> str:
+    """Return a character class body of the part of `ranges` below U+10000."""
+    return folding.char_class([(low, min(high, 0xFFFF)) for low, high in ranges if low <= 0xFFFF])
+
+
+def _searcher(ranges):
+    """Return search(text) for a character of `ranges`.
+
+    The regular-expression engine tests a class confined to U+0000-U+FFFF with a bitmap
+    but one reaching further range by range, hundreds of times slower; almost all text
+    stays below U+10000, so that case gets the fast class.
+    """
+    small = re.compile(f"[{_bmp_class(ranges)}]").search
+    full = re.compile(f"[{folding.char_class(ranges)}]").search
+
+    def search(text: str):
+        return small(text) or (_beyond_bmp(text) and full(text))
+
+    return search
+
+
+# One range, which the regular-expression engine tests in two comparisons.
+_beyond_bmp = re.compile("[\U00010000-\U0010ffff]").search
+
+
+def _join_pattern(sep_class: str, cjk_class: str) -> re.Pattern[str]:
+    """Return the pattern of separator runs to drop (see the module docstring).
+
+    A run is matched from its first separator, which lets the regular-expression engine
+    skip quickly to candidates; the lookbehinds check what stands before the run (a CJK
+    character, or the no-break space texts are padded and titles joined with), the
+    lookaheads what follows it.
+    """
+    sep = sep_class
+    return re.compile(
+        f"{sep}(?:(?<=[{cjk_class}].){sep}*(?=[{cjk_class}\\xa0])|(?<=\\xa0.){sep}*(?=[{cjk_class}]))",
+        re.DOTALL,
+    )
+
+
+def _joiner(cjk, separators):
+    """Return join(text) dropping the separator runs of `text` padded with no-break spaces."""
+    small = _join_pattern(f"[{_bmp_class(separators)}]", _bmp_class(cjk)).sub
+    full = _join_pattern(r"(?:[^\w\xa0]|_)", folding.char_class(cjk)).sub
+
+    def join(text: str) -> str:
+        return (full if _beyond_bmp(text) else small)("", text)
+
+    return join
+
+
+# Where the separators of a batch title may lie, beyond ASCII: the hyperscan patterns
+# allow for these (scanner.SEPARATOR); a title with a separator elsewhere (a Yijing
+# hexagram, a Yi radical) is normalised on its own.
+PATTERN_SEPARATORS = ((0x3000, 0x30FF), (0xE000, 0xFFFF))
+
+
+def _unsettled_ranges(
+    fold: dict[int, str], invisible: frozenset[str], separators: tuple[tuple[int, int], ...]
+) -> list[tuple[int, int]]:
+    """Return the characters of U+3000-U+FFFF the batch byte path must not pass through.
+
+    The byte table lets every character of those lead bytes (E3-EF) through unchanged;
+    that is right only for one that NFKC, casefold and the folds leave alone and that is
+    neither white space, a combining mark (NFKC could compose it with a neighbour) nor
+    invisible. The rest (traditional characters, compatibility forms, variation
+    selectors...) sends its title the per-title way. Separators stay: the batch's
+    joining pass sees them, as long as they lie in PATTERN_SEPARATORS.
+    """
+    unsettled: list[int] = []
+    for code in range(0x3000, 0x10000):
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        char = chr(code)
+        settled = (
+            code not in fold
+            and char not in invisible
+            and _unicode_normalize("NFKC", char) == char
+            and char.casefold() == char
+            and not char.isspace()
+            and not unicodedata.combining(char)
+            and (not _in(code, separators) or _in(code, PATTERN_SEPARATORS))
+        )
+        if not settled:
+            unsettled.append(code)
+    return list(folding._as_ranges(unsettled))
+
+
+@cache
+def tables() -> _Tables:
+    """Return the shared tables, building them on first use."""
+    return _Tables()
 
 
 def normalise(text: str) -> str:
-    """Return `text` NFKC-normalised, casefolded, with whitespace runs collapsed and stripped."""
-    # NFKC is the identity on ASCII and casefold() equals lower() there; skipping the
-    # Unicode machinery matters when a million titles go through this.
-    text = text.lower() if text.isascii() else _unicode_normalize("NFKC", text).casefold()
+    """Return the matching form of `text` (see the module docstring)."""
+    # NFKC is the identity on ASCII, casefold() equals lower() there and ASCII holds
+    # nothing to fold or join; skipping the Unicode machinery matters for a million titles.
+    if text.isascii():
+        return " ".join(text.lower().split())
+    t = tables()
+    text = _folded(text, t)
     # str.split() with no argument splits on any Unicode whitespace run and drops the
     # ends, which is exactly "collapse and strip".
+    return join_cjk(" ".join(text.split()))
+
+
+def join_cjk(text: str) -> str:
+    """Return `text` (otherwise normalised) with the separators between CJK characters dropped."""
+    t = tables()
+    if t.has_cjk(text):
+        return t.join(f"\xa0{text}\xa0")[1:-1]
+    return text
+
+
+def _folded(text: str, t: _Tables) -> str:
+    """Return `text` without invisible characters, NFKC-normalised, casefolded and folded."""
+    if t.has_invisible(text):
+        # Before NFKC, so that a character hidden between a letter and its accent
+        # cannot keep the two from composing.
+        text = text.translate(t.invisible)
+    text = _unicode_normalize("NFKC", text).casefold()
+    # Dropping an accent can leave two neighbours that NFKC composes (a Hangul jamo, say)
+    # or text casefold has moved out of NFKC; a few rounds settle it for good.
+    for _ in range(3):
+        if t.has_fold(text):
+            text = text.translate(t.fold)
+        if unicodedata.is_normalized("NFKC", text):
+            break
+        text = _unicode_normalize("NFKC", text).casefold()
+    return text
+
+
+def literal_form(text: str) -> str:
+    """Return the literal form of `text`: invisible characters dropped, NFKC, casefold, spaces collapsed."""
+    if text.isascii():
+        return " ".join(text.lower().split())
+    t = tables()
+    if t.has_invisible(text):
+        text = text.translate(t.invisible)
+    text = _unicode_normalize("NFKC", text).casefold()
+    # Casefolding can leave text that NFKC changes again ("ß" + U+0301 becomes "ss" +
+    # U+0301, which composes); a few rounds settle it for good.
+    for _ in range(3):
+        if unicodedata.is_normalized("NFKC", text):
+            break
+        text = _unicode_normalize("NFKC", text).casefold()
     return " ".join(text.split())
 
 
-def _byte_table(safe_leads: range | tuple[int, ...]) -> bytes:
-    """Map ASCII capitals to lower case, keep safe bytes, and turn the rest into NUL."""
+def normalise_v1(text: str) -> str:
+    """Return `text` in the version 1 form (NFKC, casefold, spaces collapsed): old exports use it."""
+    if text.isascii():
+        return " ".join(text.lower().split())
+    return " ".join(_unicode_normalize("NFKC", text).casefold().split())
+
+
+def _byte_table() -> bytes:
+    """Map ASCII capitals to lower case, keep safe bytes, and turn the rest into NUL.
+
+    Safe are ASCII other than NUL and white space besides the space, continuation bytes,
+    and the lead bytes E3-EF of U+3000-U+FFFF (whose characters the `unsettled` search
+    vets). NUL, which joins the titles of a batch, becomes the separator 0xFF.
+    """
     table = bytearray(range(256))
     for byte in range(0x41, 0x5B):
         table[byte] = byte + 0x20
-    # NUL itself and ASCII whitespace other than the space need the general path
-    # (str.split() also treats the information separators 0x1C-0x1F as whitespace).
-    for byte in (0x00, *range(0x09, 0x0E), *range(0x1C, 0x20)):
+    # ASCII white space other than the space needs the general path (str.split() also
+    # treats the information separators 0x1C-0x1F as white space).
+    for byte in (*range(0x09, 0x0E), *range(0x1C, 0x20)):
         table[byte] = 0
     for lead in range(0xC0, 0x100):
-        if lead not in safe_leads:
+        if not 0xE3 <= lead <= 0xEF:
             table[lead] = 0
+    table[0] = 0xFF
     return bytes(table)
 
 
-# UTF-8 lead bytes whose every code point is unchanged by NFKC and by casefold, is not
-# whitespace and cannot compose with a neighbour: U+4000-U+9FFF (CJK ideographs) and
-# U+B000-U+DFFF (Hangul syllables; surrogates). Text made only of these and ASCII needs
-# nothing but ASCII lower-casing. (tests check these ranges against unicodedata)
-NFKC_STABLE_LEADS = (0xE4, 0xE5, 0xE6, 0xE7, 0xE8, 0xE9, 0xEB, 0xEC, 0xED)
-# Lead bytes whose code points, once text is NFKC-normalised, are unchanged by casefold
-# and are not whitespace: adds CJK punctuation and kana (U+3000-U+3FFF) and the
-# remaining full-width and half-width forms (U+E000-U+FFFF).
-CASEFOLD_STABLE_LEADS = (*NFKC_STABLE_LEADS, 0xE3, 0xEE, 0xEF)
-_FAST = _byte_table(NFKC_STABLE_LEADS)
-_AFTER_NFKC = _byte_table(CASEFOLD_STABLE_LEADS)
-
-# The batch form separates titles by the byte 0xFF, which never occurs in UTF-8, so no
-# encoded term can match across two titles. Titles are joined by NUL before encoding
-# and the batch table turns each NUL into that separator. It is the after-NFKC table,
-# so it lets through the lead bytes of CJK punctuation, kana and full-width forms; the
-# few of their characters that NFKC changes (UNSTABLE_CHARACTERS below) are found by
-# _next_flaw, and their titles, like those holding any byte the table maps to 0, take
-# the per-title path.
-SEPARATOR = "\xff"
-_BATCH = bytearray(_AFTER_NFKC)
-_BATCH[0] = 0xFF
-_BATCH_TABLE = bytes(_BATCH)
-del _BATCH
+_BATCH_TABLE = _byte_table()
 # Reads separators as spaces, so that one search finds every space to collapse.
 _SEPARATOR_AS_SPACE = bytes(range(0xFF)) + b" "
-
-
-def _unstable_characters() -> list[str]:
-    """Characters with a lead byte only the after-NFKC table lets through that it cannot settle.
-
-    These are the ones NFKC changes and combining marks (which compose with or reorder
-    around their neighbours), and (for safety) any that casefold changes or that are
-    white space; the rest of those lead bytes' characters stand for themselves. (The
-    characters of NFKC_STABLE_LEADS all do; tests check both.)
-    """
-    found = []
-    for lead in sorted(set(CASEFOLD_STABLE_LEADS) - set(NFKC_STABLE_LEADS)):
-        first = (lead & 0x0F) << 12
-        for code in range(first, first + 0x1000):
-            if 0xD800 <= code <= 0xDFFF:
-                continue
-            char = chr(code)
-            if (
-                _unicode_normalize("NFKC", char) != char
-                or combining(char)
-                or char.casefold() != char
-                or char.isspace()
-            ):
-                found.append(char)
-    return found
-
-
-UNSTABLE_CHARACTERS = frozenset(_unstable_characters())
-# Their UTF-8 forms, and a table marking the bytes _next_flaw stops at: 0 (a byte the
-# batch table could not settle) and the lead bytes of those characters.
-UNSTABLE_FORMS = frozenset(char.encode() for char in UNSTABLE_CHARACTERS)
-_STOPS = bytes(1 if byte in (0, *{form[0] for form in UNSTABLE_FORMS}) else 2 for byte in range(256))
-
-
-def scan_form(text: str) -> str:
-    """Return normalise(text) as UTF-8 bytes decoded one byte per char (Latin-1)."""
-    try:
-        raw = text.encode()
-    except UnicodeEncodeError:  # lone surrogates
-        return _general_scan_form(text)
-    # Common case: ASCII plus CJK ideographs, where normalising is ASCII lower-casing,
-    # done here by one byte translation instead of per-code-point Unicode lookups.
-    raw = raw.translate(_FAST)
-    if 0 in raw:
-        raw = _unicode_normalize("NFKC", text).encode().translate(_AFTER_NFKC)
-        if 0 in raw:
-            return _general_scan_form(text)
-        if b"  " in raw or raw[:1] == b" " or raw[-1:] == b" ":
-            raw = b" ".join(raw.split())
-    # On this path no character changed width, so spaces can be checked on the str,
-    # which is cheaper than on the bytes.
-    elif "  " in text or text[:1] == " " or text[-1:] == " ":
-        raw = b" ".join(raw.split())
-    return raw.decode("latin-1")
-
-
-def batch_scan_form(titles: list[str]) -> str:
-    """Return SEPARATOR.join(map(scan_form, titles)), paying per-call overhead once per batch."""
-    raw = _batch_bytes(titles)
-    if raw is None:
-        return SEPARATOR.join(map(scan_form, titles))
-    return raw.decode("latin-1")
-
-
-# The text form of a batch joins normalised titles by a no-break space. str.split()
-# counts it as white space, so normalise() never outputs it: no title holds it and no
-# term (terms are normalised) can match across two titles.
-TEXT_SEPARATOR = "\xa0"
-
-
 def batch_text_form(titles: list[str]) -> str:
     """Return TEXT_SEPARATOR.join(map(normalise, titles)), paying per-call overhead once per batch.
 
     Scanning code points rather than UTF-8 bytes reads each Chinese character as one
-    step instead of three; this is the batch byte form, decoded.
+    step instead of three. The batch goes the byte path (prepare_batch), is decoded,
+    and has its CJK separators dropped by one pass over the whole text (titles already
+    normalised one by one are left as they are: joining twice changes nothing).
     """
-    raw = _batch_bytes(titles)
+    raw = prepare_batch(titles)
     if raw is None:
         return TEXT_SEPARATOR.join(map(normalise, titles))
-    # The bytes are the titles' UTF-8 forms (no surrogates: the batch encoded) joined
-    # by 0xFF; C2 A0 is the separator's UTF-8 form.
-    return raw.replace(b"\xff", b"\xc2\xa0").decode()
+    # The bytes are UTF-8 (no surrogates: the batch encoded) joined by 0xFF; C2 A0 is
+    # the no-break space's UTF-8 form, which the joining pass reads as a boundary and
+    # never removes, so titles keep their places.
+    text = raw.replace(b"\xff", b"\xc2\xa0").decode()
+    return tables().batch_join("", f"\xa0{text}\xa0")[1:-1]
 
 
-def _batch_bytes(titles: list[str]) -> bytes | None:
-    """Return the scan forms of `titles` as bytes joined by 0xFF, or None for the per-title path.
+def prepare_batch(titles: list[str]) -> bytes | None:
+    """Return the titles' matching forms but for joining CJK separators, as UTF-8 joined by 0xFF.
 
-    The whole batch is encoded and byte-translated at once; only titles holding a
-    character the byte table cannot settle (NFKC or casefold needed, odd whitespace) go
-    through scan_form one by one, and white space is collapsed over the batch with the
-    separators treated as title ends. None means a title holds NUL or a lone surrogate.
+    A title the batch byte path cannot settle is fully normalised (joined as well, which
+    joining again would not change). None means a title holds NUL or a lone surrogate.
+    """
+    prepared = _prepare(titles)
+    if prepared is None:
+        return None
+    raw, flawed = prepared
+    return _repair(raw, flawed, titles, normalise)
+
+
+def batch_literal_text_form(titles: list[str]) -> str:
+    """Return TEXT_SEPARATOR.join(map(literal_form, titles)), by the batch byte path."""
+    prepared = _prepare(titles)
+    if prepared is None:
+        return TEXT_SEPARATOR.join(map(literal_form, titles))
+    raw, flawed = prepared
+    return _repair(raw, flawed, titles, literal_form).replace(b"\xff", b"\xc2\xa0").decode()
+
+
+def _prepare(titles: list[str]) -> tuple[bytes, list[int]] | None:
+    """Return the batch translated and collapsed, and the titles it could not settle.
+
+    The whole batch is encoded and byte-translated at once; a title holding a byte the
+    table maps to 0 or a character the `unsettled` search finds must be normalised on
+    its own. White space is collapsed over the batch with the separators treated as
+    title ends. None means a title holds NUL or a lone surrogate.
     """
     joined = "\x00".join(titles)
     # A title holding NUL itself would be split in two: take the per-title path.
@@ -171,59 +334,59 @@ def _batch_bytes(titles: list[str]) -> bytes | None:
     except UnicodeEncodeError:  # lone surrogates
         return None
     raw = encoded.translate(_BATCH_TABLE)
-    stops = raw.translate(_STOPS)
-    if _next_flaw(raw, stops, 0) >= 0:
-        raw = _repair(raw, stops, encoded)
+    flawed = _flawed(raw, joined)
     # One search instead of three: with separators read as spaces, a double space is a
     # run of spaces, a space at a title's end, or an empty title (harmless to collapse).
     if raw[:1] == b" " or raw[-1:] == b" " or b"  " in raw.translate(_SEPARATOR_AS_SPACE):
         # Only the plain space is left to collapse: every other white-space character is
-        # a flaw, so its title was repaired above.
+        # a flaw, so its title is normalised on its own.
         raw = b" ".join(raw.split()).replace(b" \xff", b"\xff").replace(b"\xff ", b"\xff")
-    return raw
+    return raw, flawed
 
 
-def _repair(raw: bytes, stops: bytes, encoded: bytes) -> bytes:
-    """Replace every title of `raw` with a flaw (see _next_flaw) by its scan_form.
+def _flawed(raw: bytes, joined: str) -> list[int]:
+    """Return the sorted numbers of the titles the batch path cannot settle."""
+    flawed = set(_titles_at(raw, 0xFF, _offsets(raw.find, 0, 0xFF)))
+    search = tables().unsettled.search
 
-    `encoded` is the batch before translation; translation maps byte to byte, so a
-    title occupies the same offsets in both. White space is left to batch_scan_form,
-    which collapses it over the whole batch.
+    def unsettled(start: int) -> int:
+        found = search(joined, start)
+        return -1 if found is None else found.start()
+
+    flawed.update(_titles_at(joined, "\x00", _offsets(unsettled, None, "\x00", joined.find)))
+    return sorted(flawed)
+
+
+def _offsets(find, target, separator, find_separator=None):
+    """Yield the offset of the first hit of find() in each title that has one.
+
+    `find(start)` (or `find(target, start)`) returns the next hit from `start` or -1;
+    after a hit the search goes on from the title's end, so a title is reported once.
     """
-    pieces: list[bytes] = []
-    done = 0
-    flawed = _next_flaw(raw, stops, 0)
-    while flawed >= 0:
-        start = raw.rfind(0xFF, 0, flawed) + 1
-        stop = raw.find(0xFF, flawed)
-        if stop < 0:
-            stop = len(raw)
-        pieces.append(raw[done:start])
-        pieces.append(scan_form(encoded[start:stop].decode()).encode("latin-1"))
-        done = stop
-        flawed = _next_flaw(raw, stops, stop)
-    pieces.append(raw[done:])
-    return b"".join(pieces)
+    find_separator = find_separator or find
+    position = find(0) if target is None else find(target, 0)
+    while position >= 0:
+        yield position
+        end = find_separator(separator, position)
+        if end < 0:
+            return
+        position = find(end) if target is None else find(target, end)
 
 
-def _next_flaw(raw: bytes, stops: bytes, start: int) -> int:
-    """Return the offset of the next byte from `start` that the batch table cannot settle, or -1.
-
-    That is a byte the table maps to 0, or the start of one of UNSTABLE_CHARACTERS.
-    `stops` is raw.translate(_STOPS), so that C finds every candidate and Python looks
-    only at the lead bytes those characters share with stable ones.
-    """
-    flawed = stops.find(1, start)
-    while flawed >= 0 and raw[flawed] and raw[flawed:flawed + 3] not in UNSTABLE_FORMS:
-        flawed = stops.find(1, flawed + 3)
-    return flawed
+def _titles_at(text, separator, offsets):
+    """Yield the title number of each of the ascending `offsets` into `text`, counting once."""
+    counted = number = 0
+    for offset in offsets:
+        number += text.count(separator, counted, offset)
+        counted = offset
+        yield number
 
 
-def _general_scan_form(text: str) -> str:
-    """Return scan_form(text) by way of normalise(), for text the byte paths cannot take."""
-    return normalise(text).encode("utf-8", "surrogatepass").decode("latin-1")
-
-
-def scan_term(term: str) -> str:
-    """Return an already-normalised term in the byte form scan_form produces."""
-    return term.encode("utf-8", "surrogatepass").decode("latin-1")
+def _repair(raw: bytes, flawed: list[int], titles: list[str], form) -> bytes:
+    """Replace the titles numbered `flawed` in `raw` by form(title), UTF-8 encoded."""
+    if not flawed:
+        return raw
+    parts = raw.split(b"\xff")
+    for number in flawed:
+        parts[number] = form(titles[number]).encode()
+    return b"\xff".join(parts)

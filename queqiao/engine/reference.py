@@ -5,24 +5,29 @@ from __future__ import annotations
 from functools import lru_cache
 
 from queqiao.engine.listing import Listing
-from queqiao.engine.normalisation import normalise
+from queqiao.engine.normalisation import literal_form, normalise
 from queqiao.engine.rules import RuleSpec
 
 # Looping over many rules for one listing normalises the same title again and again;
 # a small cache keeps the plain loop honest about what it costs to *match*.
 _normalise_title = lru_cache(maxsize=1024)(normalise)
+_literal_title = lru_cache(maxsize=1024)(literal_form)
 
 
 def reference_match(rule: RuleSpec, listing: Listing) -> bool:
     """Return True when `listing` satisfies every condition of `rule`."""
-    title = _normalise_title(listing.title)
     if not rule.all and not rule.any:
         return False
-    if not all(term in title for term in rule.all):
+
+    def title(role: str) -> str:
+        # Each condition's terms are in the matching or the literal form; so is its title.
+        return _literal_title(listing.title) if rule.is_literal(role) else _normalise_title(listing.title)
+
+    if not all(term in title("all") for term in rule.all):
         return False
-    if rule.any and not any(term in title for term in rule.any):
+    if rule.any and not any(term in title("any") for term in rule.any):
         return False
-    if any(term in title for term in rule.none):
+    if any(term in title("none") for term in rule.none):
         return False
     if rule.max_price is not None and (listing.price is None or listing.price > rule.max_price):
         return False

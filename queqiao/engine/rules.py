@@ -7,12 +7,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from queqiao.engine.errors import RuleError
-from queqiao.engine.normalisation import normalise
+from queqiao.engine.normalisation import literal_form, normalise
 
 RuleId = int | str
 
 CURRENCY = "CNY"
-CONDITION_KEYS = frozenset({"all", "any", "none", "max_price", "regions"})
+CONDITION_KEYS = frozenset({"all", "any", "none", "max_price", "regions", "literal"})
+# The conditions whose terms can be matched in the literal form, in canonical order.
+TERM_CONDITIONS = ("all", "any", "none")
 
 
 def _check_id(rule_id: object) -> RuleId:
@@ -24,8 +26,26 @@ def _check_id(rule_id: object) -> RuleId:
     return rule_id
 
 
-def _normalised_terms(rule_id: RuleId, role: str, terms: object) -> tuple[str, ...]:
-    """Normalise a list of terms, dropping duplicates and rejecting empty ones."""
+def _check_literal(rule_id: RuleId, literal: object) -> tuple[str, ...]:
+    """Return which term conditions are literal: True means all three, False or None none."""
+    if literal is None or literal is False:
+        return ()
+    if literal is True:
+        return TERM_CONDITIONS
+    if isinstance(literal, str | bytes) or not isinstance(literal, Iterable):
+        raise RuleError(rule_id, f"literal must be a boolean or a list of conditions, not {literal!r}")
+    names = set()
+    for name in literal:
+        if name not in TERM_CONDITIONS:
+            raise RuleError(rule_id, f"literal names term conditions {list(TERM_CONDITIONS)}, not {name!r}")
+        names.add(name)
+    return tuple(name for name in TERM_CONDITIONS if name in names)
+
+
+def _normalised_terms(
+    rule_id: RuleId, role: str, terms: object, form=normalise
+) -> tuple[str, ...]:
+    """Bring a list of terms into `form`, dropping duplicates and rejecting empty ones."""
     # A bare string is iterable and would silently become one term per character.
     if isinstance(terms, str | bytes) or not isinstance(terms, Iterable):
         raise RuleError(rule_id, f"'{role}' must be a list of strings, not {terms!r}")
@@ -33,7 +53,7 @@ def _normalised_terms(rule_id: RuleId, role: str, terms: object) -> tuple[str, .
     for term in terms:
         if not isinstance(term, str):
             raise RuleError(rule_id, f"'{role}' terms must be strings, not {term!r}")
-        norm = normalise(term)
+        norm = form(term)
         if not norm:
             raise RuleError(rule_id, f"'{role}' contains an empty term ({term!r})")
         seen[norm] = None
@@ -64,7 +84,16 @@ def _check_price(rule_id: RuleId, max_price: object) -> int | None:
 
 @dataclass(frozen=True, slots=True)
 class RuleSpec:
-    """One monitoring rule; terms and regions are stored normalised and de-duplicated."""
+    """One monitoring rule; terms and regions are stored normalised and de-duplicated.
+
+    Terms are kept in the matching form (normalisation.normalise), except those of the
+    conditions named in `literal`, which are kept, and matched, in the literal form
+    (normalisation.literal_form): no accents, look-alikes or traditional characters
+    folded and no CJK separators joined, for a term a fold would confuse with another
+    word. `literal` may be given as True (all, any and none), False, or a list of
+    condition names; it is stored as a tuple of names in the order all, any, none.
+    Regions always use the matching form.
+    """
 
     id: RuleId
     all: tuple[str, ...] = ()
@@ -73,19 +102,23 @@ class RuleSpec:
     max_price: int | None = None
     regions: tuple[str, ...] = ()
     version: int = 1
+    literal: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         """Validate the rule and bring terms and regions into their normalised form."""
         rule_id = _check_id(self.id)
+        literal = _check_literal(rule_id, self.literal)
         # Validating here means no RuleSpec can exist that the matcher would have to
         # second-guess: every instance is already canonical.
-        fields = {
-            "all": _normalised_terms(rule_id, "all", self.all),
-            "any": _normalised_terms(rule_id, "any", self.any),
-            "none": _normalised_terms(rule_id, "none", self.none),
-            "regions": _normalised_terms(rule_id, "regions", self.regions),
-            "max_price": _check_price(rule_id, self.max_price),
+        fields: dict[str, Any] = {
+            role: _normalised_terms(
+                rule_id, role, getattr(self, role), literal_form if role in literal else normalise
+            )
+            for role in TERM_CONDITIONS
         }
+        fields["regions"] = _normalised_terms(rule_id, "regions", self.regions)
+        fields["max_price"] = _check_price(rule_id, self.max_price)
+        fields["literal"] = literal
         if not fields["all"] and not fields["any"]:
             raise RuleError(rule_id, "a rule needs at least one 'all' or 'any' term")
         if isinstance(self.version, bool) or not isinstance(self.version, int):
@@ -99,7 +132,11 @@ class RuleSpec:
     def from_conditions(
         cls, id: RuleId, conditions: Mapping[str, Any], version: int = 1
     ) -> RuleSpec:
-        """Build a rule from the API's conditions JSON ({all, any, none, max_price, regions})."""
+        """Build a rule from the API's conditions JSON ({all, any, none, max_price, regions}).
+
+        An optional ``literal`` (true, or a list of "all", "any", "none") asks for the
+        literal form of those terms.
+        """
         rule_id = _check_id(id)
         if not isinstance(conditions, Mapping):
             raise RuleError(rule_id, f"conditions must be an object, not {conditions!r}")
@@ -120,11 +157,20 @@ class RuleSpec:
             max_price=conditions.get("max_price"),
             regions=terms("regions"),
             version=version,
+            literal=conditions.get("literal"),
         )
 
+    def is_literal(self, role: str) -> bool:
+        """Return True when the terms of condition `role` are in (and match by) the literal form."""
+        return role in self.literal
+
     def to_conditions(self) -> dict[str, Any]:
-        """Return the conditions in the API's JSON shape (normalised terms)."""
-        return {
+        """Return the conditions in the API's JSON shape (normalised terms).
+
+        ``literal`` appears only when some condition is literal, so rules without it keep
+        the shape they always had.
+        """
+        conditions: dict[str, Any] = {
             "all": list(self.all),
             "any": list(self.any),
             "none": list(self.none),
@@ -133,3 +179,6 @@ class RuleSpec:
             ),
             "regions": list(self.regions),
         }
+        if self.literal:
+            conditions["literal"] = list(self.literal)
+        return conditions

@@ -91,11 +91,14 @@ def test_whitespace_runs_collapse_in_titles_and_terms():
 def test_chinese_terms_match_as_substrings_of_unsegmented_text():
     rules = [rule(all=["驴牌"]), rule(2, all=["包"])]
     assert hits(rules, "正品驴牌老花包包") == [1, 2]
-    assert hits(rules, "驴 牌") == []  # a term split by a space is not the term
+    # a space or punctuation between two Chinese characters does not hide a term...
+    assert hits(rules, "驴 牌") == [1]
+    # ...unless the rule asks for the literal form
+    assert hits([RuleSpec(1, all=["驴牌"], literal=True)], "驴 牌") == []
 
 
 def test_a_split_chinese_term_needs_every_part_when_given_as_separate_terms():
-    # Staff who expect sellers to write 路易 威登 write the parts as separate terms.
+    # Parts given as separate terms match wherever they stand.
     rules = [rule(all=["路易", "威登"])]
     assert hits(rules, "路易 威登 手提包") == [1]
     assert hits(rules, "路易威登手提包") == [1]
