@@ -56,7 +56,7 @@ def dashboard():
     year = _year_arg()
     figs = figures.alliance(year)
     return render_template("reports/dashboard.html", **_context(
-        year=year, figs=figs, chart=_chart(figs), empty=_is_empty(figs),
+        year=year, figs=figs, chart=_chart(figs), nothing=_is_empty(figs),
         own_org=current_user.organisation))
 
 
