@@ -84,7 +84,7 @@ def publish(actor: Any, year: int) -> AnnualEdition:
     item.figures = content
     item.status, item.published_at, item.published_by_id = "published", utcnow(), actor.id
     for locale in pdf.LANGUAGES:
-        data = pdf.render("reports/annual_pdf.html", locale, content=content, edition=item)
+        data = pdf.render("reports/annual_pdf.html", locale, year=year, content=content, edition=item)
         setattr(item, f"pdf_{locale}", data)
     item.version += 1
     record(actor, "report.edition.publish", item, f"Annual report {year} published")

@@ -102,7 +102,8 @@ def annual_pdf(year: int):
     item = services.edition(year)
     data = item.pdf(lang) if item is not None and item.is_published else None
     if data is None:
-        data = pdf.render("reports/annual_pdf.html", lang, content=annual.content(year), edition=item)
+        data = pdf.render("reports/annual_pdf.html", lang, year=year, content=annual.content(year),
+                          edition=item)
     return Response(data, mimetype="application/pdf", headers={
         "Content-Disposition": f'inline; filename="alliance-report-{year}-{lang}.pdf"'})
 

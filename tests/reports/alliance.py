@@ -5,9 +5,9 @@ from datetime import UTC, datetime, timedelta
 from advisory import services as advisory
 from advisory.models import RecommendationEvent
 from portal.extensions import db
+from queqiao.listings.readers import read_listing
 from queqiao.rules import services as rules
 from queqiao.scanning.services import scan, set_outcome
-from queqiao.listings.readers import read_listing
 from queqiao.tips import services as tips
 from testbuys import services as buys
 from tests.queqiao.tipkit import tip_data
@@ -76,8 +76,9 @@ def build(app) -> dict:
     scan(staff, [_listing("L1", "alpha bag"), _listing("L2", "alpha shoe"),
                  _listing("L3", "bravo watch"), _listing("L4", "charlie belt"),
                  _listing("L5", "charlie ring"), _listing("L6", "echo scarf")])
-    from queqiao.scanning.models import Hit
     from sqlalchemy import select
+
+    from queqiao.scanning.models import Hit
     hits = {h.listing_id: h for h in db.session.scalars(select(Hit))}
     for listing_id, outcome in (("L1", "taken_down"), ("L2", "false_positive"),
                                 ("L3", "taken_down"), ("L4", "taken_down")):
