@@ -9,7 +9,7 @@ CONTRACT = {"year", "organizations", "countries", "working_groups", "tips", "rul
 
 def test_the_alliance_figures(known, api):
     body = api(known["users"]["B"]).get(f"/api/v1/reports/alliance?year={YEAR}").get_json()
-    assert CONTRACT <= set(body)
+    assert set(body) >= CONTRACT
     assert (body["year"], body["organizations"], body["countries"], body["working_groups"]) == (
         YEAR, 5, 5, 2)
     assert {k: body["tips"][k] for k in ("shared", "accepted")} == {"shared": 6, "accepted": 3}
@@ -29,7 +29,7 @@ def test_the_year_defaults_to_the_current_one(known, api):
 
 def test_the_callers_own_organisation(known, api):
     body = api(known["users"]["A"]).get(f"/api/v1/reports/organization?year={YEAR}").get_json()
-    assert CONTRACT <= set(body)
+    assert set(body) >= CONTRACT
     assert body["organization"]["name"] == "Brand A"
     assert body["tips"]["shared"] == 2 and body["hits"] == 2 and body["taken_down"] == 1
     assert body["test_purchases"]["spend"] == {"amount": 30000, "currency": "CNY"}
