@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 REGION_LABELS = {"europe": _l("Europe"), "americas": _l("Americas"), "china": _l("China"),
                  "asia_pacific": _l("Asia-Pacific"), "other": _l("Other or not given")}
 
-STATUS_LABELS = {"submitted": _l("submitted"), "needs_info": _l("needs information"),
+STATUS_LABELS = {"submitted": _l("awaiting vetting"), "needs_info": _l("needs information"),
                  "accepted": _l("accepted"), "rejected": _l("rejected"),
                  "withdrawn": _l("withdrawn")}
 
