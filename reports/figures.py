@@ -171,10 +171,7 @@ def groups(year: int, suppress: _Suppressor, group_ids: list[int] | None = None)
         .where(GroupMembership.status == "active", Organisation.is_active)
         .group_by(GroupMembership.working_group_id))
     on_time = and_(Meeting.minutes_at.is_not(None),
-                   Meeting.minutes_at <= Meeting.ends_at + MINUTES_GRACE) if _dialect() == "postgresql" \
-        else and_(Meeting.minutes_at.is_not(None),
-                  func.julianday(Meeting.minutes_at) <= func.julianday(Meeting.ends_at)
-                  + MINUTES_GRACE / timedelta(days=1))
+                   days_between(Meeting.ends_at, Meeting.minutes_at) <= MINUTES_GRACE / timedelta(days=1))
     meetings = per_group(
         select(Meeting.group_id, func.count(Meeting.id), func.sum(case((on_time, 1), else_=0)))
         .where(Meeting.cancelled_at.is_(None), Meeting.ends_at >= start, Meeting.ends_at < end,
