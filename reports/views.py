@@ -18,7 +18,7 @@ from portal.forms import button_step, form_step, rerender
 from portal.i18n import current_locale
 
 from . import annual, bp, brand, export, figures, pdf, services
-from .context import report_context
+from .context import MONTHS, report_context
 from .forms import EditionForm
 
 
@@ -41,7 +41,7 @@ def _lang() -> str | None:
 
 def _chart(figs: dict) -> str:
     """The monthly series for Chart.js, as JSON for a data- attribute."""
-    return json.dumps({"months": list(range(1, 13)), **(figs.get("monthly") or {}),
+    return json.dumps({"months": [str(m) for m in MONTHS], **(figs.get("monthly") or {}),
                        "members": figs.get("members", {}).get("total_by_month")})
 
 

@@ -6,7 +6,6 @@
   var canvas = document.getElementById("trend-chart");
   if (canvas && typeof Chart !== "undefined") {
     var data = JSON.parse(canvas.dataset.chart);
-    var months = JSON.parse(canvas.dataset.months);
     var sets = [
       ["tips", canvas.dataset.labelTips, "#0d6efd"],
       ["hits", canvas.dataset.labelHits, "#6f42c1"],
@@ -22,7 +21,7 @@
                       borderColor: "#212529", yAxisID: "members" });
     }
     new Chart(canvas, {
-      data: { labels: months, datasets: datasets },
+      data: { labels: data.months, datasets: datasets },
       options: { responsive: true, maintainAspectRatio: false, animation: false,
                  scales: { y: { beginAtZero: true },
                            members: { position: "right", beginAtZero: true, grid: { drawOnChartArea: false } } } }
