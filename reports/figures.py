@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import and_, case, distinct, func, literal, or_, select
+from sqlalchemy import Integer, and_, case, distinct, func, literal, or_, select
 
 from advisory.models import Recommendation, RecommendationEvent
 from portal.accounts.models import GroupMembership, Organisation, WorkingGroup
@@ -82,6 +82,9 @@ def money(amount: int | None) -> dict:
 
 
 def _month(column):
+    """The month (1–12) of a timestamp; on SQLite read straight from the stored text."""
+    if _dialect() == "sqlite":
+        return func.cast(func.substr(column, 6, 2), Integer)
     return func.extract("month", column)
 
 
@@ -227,7 +230,7 @@ def tips(year: int, suppress: _Suppressor, org_id: int | None = None) -> dict:
                                                      vetting)}
 
 
-def scanning(year: int, suppress: _Suppressor, org_id: int | None = None) -> dict:
+def scanning(year: int, suppress: _Suppressor, series: dict, org_id: int | None = None) -> dict:
     """Active rules, hits, takedowns and the proactive share of takedowns."""
     start, end = bounds(year)
     mine = Tip.organisation_id == org_id if org_id is not None else literal(True)
@@ -235,14 +238,13 @@ def scanning(year: int, suppress: _Suppressor, org_id: int | None = None) -> dic
         select(func.count(Rule.id), func.count(distinct(Tip.organisation_id)))
         .select_from(Rule).outerjoin(Tip, Tip.id == Rule.tip_id)
         .where(Rule.status == "active", Rule.status_changed_at < end, mine)).one()
-    hit_row = db.session.execute(
-        select(func.count(Hit.id),
-               func.sum(case((Hit.outcome == "taken_down", 1), else_=0)),
-               func.sum(case((Hit.outcome == "false_positive", 1), else_=0)),
-               func.count(distinct(Tip.organisation_id)))
-        .select_from(Hit).join(Rule, Rule.id == Hit.rule_id).outerjoin(Tip, Tip.id == Rule.tip_id)
-        .where(within(Hit.created_at, year), mine)).one()
-    hits, taken_down, false_positive, contributors = (int(x or 0) for x in hit_row)
+    hits, taken_down, false_positive = (sum(series[k]) for k in ("hits", "taken_down", "false_positives"))
+    contributors = int(db.session.scalar(
+        select(func.count(distinct(Tip.organisation_id))).select_from(Rule)
+        .join(Tip, Tip.id == Rule.tip_id)
+        .where(select(Hit.id).where(Hit.rule_id == Rule.id, within(Hit.created_at, year)).exists(),
+               mine))
+        or 0)
     taken_by_purchase = _purchase_takedowns(year, org_id)
     removals = taken_down + taken_by_purchase
     share = round(taken_down / removals, 3) if removals else None
@@ -253,6 +255,27 @@ def scanning(year: int, suppress: _Suppressor, org_id: int | None = None) -> dic
         "false_positives": suppress.apply("false_positives", contributors, false_positive),
         "proactive_share": suppress.apply("proactive_share", contributors, share),
     }
+
+
+def _hits_of(org_id: int | None):
+    """Hits of the rules made from the organisation's tips (all hits when None)."""
+    if org_id is None:
+        return literal(True)
+    return Hit.rule_id.in_(select(Rule.id).join(Tip, Tip.id == Rule.tip_id)
+                           .where(Tip.organisation_id == org_id))
+
+
+def hit_months(year: int, org_id: int | None = None) -> dict[str, list[int]]:
+    """Hits, takedowns and false positives per month, in one pass over the year's hits."""
+    rows = db.session.execute(
+        select(_month(Hit.created_at), func.count(Hit.id),
+               func.sum(case((Hit.outcome == "taken_down", 1), else_=0)),
+               func.sum(case((Hit.outcome == "false_positive", 1), else_=0)))
+        .where(within(Hit.created_at, year), _hits_of(org_id))
+        .group_by(_month(Hit.created_at))).all()
+    return {"hits": _monthly((m, n) for m, n, _t, _f in rows),
+            "taken_down": _monthly((m, t) for m, _n, t, _f in rows),
+            "false_positives": _monthly((m, f) for m, _n, _t, f in rows)}
 
 
 def _purchase_filter(org_id: int | None):
@@ -366,7 +389,7 @@ def board(year: int, group_ids: list[int] | None = None) -> dict:
 
 # --- monthly trends ------------------------------------------------------------------------
 
-def monthly(year: int, suppress: _Suppressor, hidden: set[str], org_id: int | None = None) -> dict:
+def monthly(year: int, hidden: set[str], hit_series: dict, org_id: int | None = None) -> dict:
     """Tips, hits, takedowns and purchases per month (blank where the totals are)."""
     mine_tip = Tip.organisation_id == org_id if org_id is not None else literal(True)
     series = {
@@ -374,16 +397,7 @@ def monthly(year: int, suppress: _Suppressor, hidden: set[str], org_id: int | No
             select(_month(Tip.submitted_at), func.count(Tip.id))
             .where(within(Tip.submitted_at, year), Tip.status != "withdrawn", mine_tip)
             .group_by(_month(Tip.submitted_at))).all()),
-        "hits": _monthly(db.session.execute(
-            select(_month(Hit.created_at), func.count(Hit.id))
-            .select_from(Hit).join(Rule, Rule.id == Hit.rule_id).outerjoin(Tip, Tip.id == Rule.tip_id)
-            .where(within(Hit.created_at, year), mine_tip)
-            .group_by(_month(Hit.created_at))).all()),
-        "taken_down": _monthly(db.session.execute(
-            select(_month(Hit.created_at), func.count(Hit.id))
-            .select_from(Hit).join(Rule, Rule.id == Hit.rule_id).outerjoin(Tip, Tip.id == Rule.tip_id)
-            .where(within(Hit.created_at, year), Hit.outcome == "taken_down", mine_tip)
-            .group_by(_month(Hit.created_at))).all()),
+        "hits": hit_series["hits"], "taken_down": hit_series["taken_down"],
         "test_purchases": _monthly(db.session.execute(
             select(_month(TestPurchase.created_at), func.count(TestPurchase.id))
             .where(within(TestPurchase.created_at, year), TestPurchase.status != "cancelled",
@@ -409,10 +423,11 @@ def alliance(year: int) -> dict:
     figures["groups"] = groups(year, suppress)
     figures["working_groups"] = len([g for g in figures["groups"] if g["members"]])
     figures["tips"] = tips(year, suppress)
-    figures.update(scanning(year, suppress))
+    hit_series = hit_months(year)
+    figures.update(scanning(year, suppress, hit_series))
     figures.update(purchases(year, suppress))
     figures["board"] = board(year)
-    figures["monthly"] = monthly(year, suppress, set(suppress.keys))
+    figures["monthly"] = monthly(year, set(suppress.keys), hit_series)
     figures["suppressed"] = list(suppress.keys)
     figures["threshold"] = suppress.limit
     figures["computed_at"] = datetime.now(UTC).isoformat()
@@ -431,11 +446,12 @@ def organisation(org: Organisation, year: int) -> dict:
                                "working_groups": len(group_ids)}
     figures["groups"] = groups(year, suppress, group_ids)
     figures["tips"] = tips(year, suppress, org.id)
-    figures.update(scanning(year, suppress, org.id))
+    hit_series = hit_months(year, org.id)
+    figures.update(scanning(year, suppress, hit_series, org.id))
     figures.update(purchases(year, suppress, org.id))
     figures["test_purchases"]["share"] = money(own_share(org.id, year))
     figures["board"] = board(year, group_ids)
-    figures["monthly"] = monthly(year, suppress, set(), org.id)
+    figures["monthly"] = monthly(year, set(), hit_series, org.id)
     figures["suppressed"] = []
     figures["computed_at"] = datetime.now(UTC).isoformat()
     return figures
