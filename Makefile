@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-TRANSLATIONS := portal/translations workinggroups/translations advisory/translations queqiao/translations queqiao/rules/translations testbuys/translations
+TRANSLATIONS := portal/translations workinggroups/translations advisory/translations queqiao/translations queqiao/rules/translations testbuys/translations reports/translations
 PORT ?= 5000
 PYTEST_ARGS ?=
 

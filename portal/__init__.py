@@ -14,6 +14,7 @@ TRANSLATION_DIRS = (
     "queqiao/translations",
     "queqiao/rules/translations",
     "testbuys/translations",
+    "reports/translations",
 )
 
 
@@ -104,8 +105,9 @@ def _feature_registrars():
     """The feature packages; each exposes register(app)."""
     import advisory
     import queqiao
+    import reports
     import testbuys
     import workinggroups
 
     return (workinggroups.register, advisory.register, queqiao.register,
-            testbuys.register)
+            testbuys.register, reports.register)

@@ -32,6 +32,7 @@ PACKAGES = {
                              "templates/queqiao"],
     "queqiao/rules/translations": ["queqiao/rules", "queqiao/scanning", "templates/queqiao_rules"],
     "testbuys/translations": ["testbuys", "templates/testbuys"],
+    "reports/translations": ["reports", "templates/reports"],
 }
 
 

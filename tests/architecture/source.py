@@ -6,7 +6,7 @@ from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("portal", "workinggroups", "advisory", "queqiao", "testbuys")
+PACKAGES = ("portal", "workinggroups", "advisory", "queqiao", "testbuys", "reports")
 
 
 @dataclass(frozen=True)
