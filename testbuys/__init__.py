@@ -11,6 +11,11 @@ SETTINGS = {
     "TESTBUY_CRIMINAL_THRESHOLD": 50_000_00,  # RMB 50,000 in fen
     "TESTBUY_REMIND_HOURS": 24,
     "TESTBUY_AUTH_DUE_DAYS": 14,
+    # The key authenticating custody entries and checkpoints; never kept in the database.
+    # Empty: a key generated once into the instance folder (instance/custody_key).
+    "CUSTODY_KEY": "",
+    # Where `flask custody-checkpoint` writes the daily checkpoints (default instance/checkpoints).
+    "CUSTODY_CHECKPOINT_DIR": "",
 }
 
 
