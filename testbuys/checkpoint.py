@@ -166,3 +166,18 @@ def latest() -> Checkpoint | None:
         if found.signed:
             return found
     return None
+
+
+
+def head_of(purchase: Any, intact: bool) -> dict[str, Any]:
+    """{purchase, seq, hash, intact}: the newest entry of the purchase's log."""
+    last = purchase.custody[-1] if purchase.custody else None
+    return {"purchase": purchase.id, "seq": last.seq if last else 0,
+            "hash": last.hash if last else "", "intact": intact}
+
+
+def purchase_checkpoint(purchase: Any, intact: bool) -> tuple[str, str]:
+    """(file text, file name): a checkpoint of one purchase's head as it is now."""
+    body = make([head_of(purchase, intact)])
+    stamp = body["at"].replace("-", "").replace(":", "").replace("+0000", "Z")
+    return dumps(body), f"custody-checkpoint-test-purchase-{purchase.id}-{stamp}.json"

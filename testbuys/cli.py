@@ -72,7 +72,7 @@ def register(app: Flask) -> None:
         for purchase in db.session.scalars(select(TestPurchase).order_by(TestPurchase.id)):
             report = verify_purchase(purchase)
             broken += not report.ok
-            heads.append(head_of(purchase, report.ok))
+            heads.append(checkpoint.head_of(purchase, report.ok))
         path = checkpoint.write(checkpoint.make(heads), out)
         click.echo(f"checkpoint of {len(heads)} chain head(s) written to {path}")
         if broken:
@@ -98,9 +98,3 @@ def register(app: Flask) -> None:
         click.echo(f"sent {sent['purchaser']} purchaser and {sent['authentication']} "
                    "authentication reminder(s)")
 
-
-def head_of(purchase: TestPurchase, intact: bool) -> dict:
-    """{purchase, seq, hash, intact}: the newest entry of the purchase's log."""
-    last = purchase.custody[-1] if purchase.custody else None
-    return {"purchase": purchase.id, "seq": last.seq if last else 0,
-            "hash": last.hash if last else "", "intact": intact}

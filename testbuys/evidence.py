@@ -50,8 +50,11 @@ def append_custody(purchase: TestPurchase, actor: Any, action: str, what: str = 
     """Add the next entry to the purchase's custody log, chained to the one before.
 
     Call it after the step has changed the purchase: the entry records, as facts, every
-    difference between what the log said so far and what the purchase now is.
+    difference between what the log said so far and what the purchase now is. `what` is
+    no longer stored (the facts say it, and are rendered in each reader's language);
+    `why` is the person's own words (notes, reasons) and is kept as given.
     """
+    del what  # kept in the signature for the callers
     # Lock the purchase row so two writers cannot both take the same sequence number
     # (PostgreSQL); SQLite serialises writers anyway.
     db.session.execute(select(TestPurchase.id).where(TestPurchase.id == purchase.id)
@@ -64,7 +67,7 @@ def append_custody(purchase: TestPurchase, actor: Any, action: str, what: str = 
         at=utcnow().isoformat(timespec="seconds"),
         actor_id=getattr(actor, "id", None),
         actor_name=f"{actor.name} ({actor.organisation.name})" if actor is not None else "system",
-        action=action, what=what[:2000], why=why[:2000],
+        action=action, what="", why=why[:2000],
         evidence_id=evidence.id if evidence else None,
         evidence_sha256=evidence.sha256 if evidence else None,
         previous_hash=last.hash if last else GENESIS, hash="",

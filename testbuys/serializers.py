@@ -82,7 +82,8 @@ CUSTODY_ENTRY = {"type": "object", "properties": {
         "135000, \"currency\": \"CNY\"}; a fact that stopped holding has \"removed\": true. "
         "Null on entries from before structured facts."),
         "items": {"type": "object", "required": ["fact"], "properties": {"fact": _STR}}},
-    "what": _STR, "why": _STR, "evidence_sha256": _NULLABLE_STR,
+    "what": {"type": "string", "description": "Free text of entries from before facts; empty since"},
+    "why": _STR, "evidence_sha256": _NULLABLE_STR,
     "version": {"type": "integer", "enum": [1, 2], "description": (
         "1: hash is the plain SHA-256 of the entry; 2: HMAC-SHA256 under the custody key")},
     "previous_hash": _STR, "hash": _STR}}
