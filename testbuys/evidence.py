@@ -56,9 +56,16 @@ def append_custody(purchase: TestPurchase, actor: Any, action: str, what: str = 
     """
     del what  # kept in the signature for the callers
     # Lock the purchase row so two writers cannot both take the same sequence number
-    # (PostgreSQL); SQLite serialises writers anyway.
+    # (PostgreSQL); SQLite serialises writers anyway. Then read the purchase again: a step
+    # committed by someone else while this one waited is in the log already, and must be
+    # in what this entry compares with too.
+    # FOR NO KEY UPDATE: the rows this step has already inserted (a participant, a file)
+    # hold a key-share lock on the purchase, which a plain FOR UPDATE of two such steps
+    # would wait on in turn, a deadlock.
+    db.session.flush()
     db.session.execute(select(TestPurchase.id).where(TestPurchase.id == purchase.id)
-                       .with_for_update())
+                       .with_for_update(key_share=True))
+    db.session.refresh(purchase)
     rows = _entries(purchase.id)
     last = rows[-1] if rows else None
     changed = record.changes(recorded_state(rows), record.observe(purchase))

@@ -83,10 +83,11 @@ def _plan(p: TestPurchase) -> Iterable[Fact]:
 
 @fact_reader
 def _participants(p: TestPurchase) -> Iterable[Fact]:
-    # Queried rather than read through the relationship, which may be stale in a session
-    # that has just added or changed a participant.
+    # Queried afresh rather than read through the relationship, which may be stale in a
+    # session that has just added or changed a participant, or after another's commit.
     rows = db.session.scalars(select(Participant).where(
-        Participant.purchase_id == p.id, Participant.left_at.is_(None)))
+        Participant.purchase_id == p.id, Participant.left_at.is_(None))
+        .execution_options(populate_existing=True))
     for row in rows:
         yield {"fact": "participant", "organisation": row.organisation_id,
                "name": row.organisation.name, "weight": row.weight}
@@ -147,7 +148,7 @@ def _outcome(p: TestPurchase) -> Iterable[Fact]:
 @fact_reader
 def _evidence(p: TestPurchase) -> Iterable[Fact]:
     rows = db.session.scalars(select(Evidence).where(Evidence.purchase_id == p.id)
-                              .order_by(Evidence.id))
+                              .order_by(Evidence.id).execution_options(populate_existing=True))
     for e in rows:
         yield {"fact": "evidence", "evidence": e.id, "sha256": e.sha256, "filename": e.filename,
                "mime": e.mime, "size": e.size}
