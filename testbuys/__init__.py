@@ -11,6 +11,11 @@ SETTINGS = {
     "TESTBUY_CRIMINAL_THRESHOLD": 50_000_00,  # RMB 50,000 in fen
     "TESTBUY_REMIND_HOURS": 24,
     "TESTBUY_AUTH_DUE_DAYS": 14,
+    # The key authenticating custody entries and checkpoints; never kept in the database.
+    # Empty: a key generated once into the instance folder (instance/custody_key).
+    "CUSTODY_KEY": "",
+    # Where `flask custody-checkpoint` writes the daily checkpoints (default instance/checkpoints).
+    "CUSTODY_CHECKPOINT_DIR": "",
 }
 
 
@@ -22,11 +27,13 @@ def register(app: Flask) -> None:
     from . import access, calendar, demo, panels, views  # noqa: F401
     from .api import api
     from .cli import register as register_cli
+    from .custody_log import register_templates
 
     load_settings(app.config, SETTINGS)
     app.register_blueprint(bp)
     app.register_blueprint(api)
     register_cli(app)
+    register_templates(app)
     nav_item("testbuys.index", _l("Test purchases"), "signed_in", "bag-check", "/test-purchases")
     nav_item("testbuys.ledger_page", _l("Ledger"), "test_purchase.ledger", "cash-coin",
              "/test-purchases/ledger")

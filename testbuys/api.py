@@ -15,7 +15,13 @@ from portal.extensions import db
 
 from . import evidence, ledger, reports, services
 from .models import STATUSES, TestPurchase
-from .serializers import custody_check, ledger_json, purchase_detail, purchase_summary
+from .serializers import (
+    CUSTODY_ENTRY,
+    custody_check,
+    ledger_json,
+    purchase_detail,
+    purchase_summary,
+)
 
 api = api_blueprint("testbuys_api", __name__)
 
@@ -257,7 +263,7 @@ SCHEMAS = {
         shares={"type": "array", "items": _obj(organization={"type": "object"}, amount=MONEY)},
         participants={"type": "array", "items": {"type": "object"}},
         verdict={"type": "string", "nullable": True}, custody={"type": "array",
-                                                                "items": {"type": "object"}},
+                                                                "items": CUSTODY_ENTRY},
         custody_check=_obj(ok={"type": "boolean"}, first_broken={"type": "integer",
                                                                   "nullable": True},
                            problems={"type": "array", "items": {"type": "object"}})),

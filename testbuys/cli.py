@@ -1,4 +1,4 @@
-"""flask verify-custody and flask remind-test-purchases."""
+"""flask verify-custody, custody-checkpoint, custody-seal and remind-test-purchases."""
 
 import sys
 
@@ -18,24 +18,76 @@ def register(app: Flask) -> None:
     @app.cli.command("verify-custody")
     @click.option("--purchase", "purchase_id", type=int, default=None,
                   help="Check one purchase only.")
-    def verify_custody(purchase_id: int | None) -> None:
-        """Re-check every custody chain and evidence file; exit 1 where one is broken."""
+    @click.option("--checkpoint", "checkpoint_file", type=click.Path(dir_okay=False),
+                  default=None, help="Also prove every chain extends this older checkpoint.")
+    def verify_custody(purchase_id: int | None, checkpoint_file: str | None) -> None:
+        """Re-check every custody chain, evidence file and stored fact; exit 1 where one fails."""
+        from . import checkpoint
+
+        anchor = None
+        broken = 0
+        if checkpoint_file is not None:
+            try:
+                anchor = checkpoint.load(checkpoint_file)
+            except checkpoint.CheckpointError as exc:
+                raise click.ClickException(str(exc)) from None
+            click.echo(f"checkpoint of {anchor.at}: {len(anchor.heads)} chain head(s)")
+            for problem in anchor.problems:
+                click.echo(f"  - {problem}")
+                broken += 1
         query = select(TestPurchase).order_by(TestPurchase.id)
         if purchase_id is not None:
             query = query.where(TestPurchase.id == purchase_id)
-        broken = 0
+        seen = set()
         for purchase in db.session.scalars(query):
-            report = verify_purchase(purchase)
+            seen.add(purchase.id)
+            report = verify_purchase(purchase, anchor)
             if report.ok:
                 click.echo(f"test purchase {purchase.id}: ok ({report.checked} entries)")
                 continue
             broken += 1
-            click.echo(f"test purchase {purchase.id}: BROKEN at entry {report.first_broken}")
+            facts = sorted({p.fact for p in report.problems if p.fact})
+            named = f" (facts: {', '.join(facts)})" if facts else ""
+            click.echo(f"test purchase {purchase.id}: BROKEN at entry {report.first_broken}{named}")
             for reason in report.reasons:
                 click.echo(f"  - {reason}")
+        if anchor is not None:
+            for missing in sorted(set(anchor.heads) - seen):
+                if purchase_id is None or missing == purchase_id:
+                    broken += 1
+                    click.echo(f"test purchase {missing}: BROKEN: anchored by the checkpoint of "
+                               f"{anchor.at} but missing from the database (fact: purchase)")
         click.echo(f"{broken} broken chain(s)")
         if broken:
             sys.exit(1)
+
+    @app.cli.command("custody-checkpoint")
+    @click.option("--out", "out", type=click.Path(dir_okay=False), default=None,
+                  help="Write here instead of a new file in CUSTODY_CHECKPOINT_DIR.")
+    def custody_checkpoint(out: str | None) -> None:
+        """Write the signed head of every custody chain to a file kept outside the database."""
+        from . import checkpoint
+
+        heads, broken = [], 0
+        for purchase in db.session.scalars(select(TestPurchase).order_by(TestPurchase.id)):
+            report = verify_purchase(purchase)
+            broken += not report.ok
+            heads.append(checkpoint.head_of(purchase, report.ok))
+        path = checkpoint.write(checkpoint.make(heads), out)
+        click.echo(f"checkpoint of {len(heads)} chain head(s) written to {path}")
+        if broken:
+            click.echo(f"{broken} chain(s) are broken (marked \"intact\": false); "
+                       "run flask verify-custody")
+            sys.exit(1)
+
+    @app.cli.command("custody-seal")
+    def custody_seal() -> None:
+        """Once after upgrading: append a keyed entry recording the facts to each unkeyed log."""
+        from .evidence import seal_custody
+
+        sealed = seal_custody()
+        click.echo(f"sealed {len(sealed)} custody log(s)"
+                   + (f": {', '.join(map(str, sealed))}" if sealed else ""))
 
     @app.cli.command("remind-test-purchases")
     def remind() -> None:
@@ -45,3 +97,4 @@ def register(app: Flask) -> None:
         sent = send_reminders()
         click.echo(f"sent {sent['purchaser']} purchaser and {sent['authentication']} "
                    "authentication reminder(s)")
+

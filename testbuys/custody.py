@@ -17,11 +17,20 @@ object of the fields with keys sorted by code point, no insignificant
 whitespace, non-ASCII characters written as raw UTF-8 rather than ``\\u``
 escapes.  Field keys are strings; values are strings, integers or ``None``
 (``null``).  Strings are hashed exactly as given, without Unicode normalisation.
+
+Versions.  An entry of version 1 stores the plain SHA-256 above.  An entry of
+version 2 stores the HMAC-SHA256 of the same canonical bytes under a key kept
+outside the database (:func:`entry_mac`), so that whoever can write the
+database but does not hold the key cannot recompute it.  Each entry says which
+it is, so chains begun before keyed entries existed still verify; once a chain
+holds a keyed entry, an unkeyed one after it is refused (a rewrite that falls
+back to plain hashes is caught).
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
 import re
@@ -37,7 +46,11 @@ __all__ = [
     "ChainProblem",
     "ChainReport",
     "ProblemKind",
+    "PLAIN",
+    "KEYED",
+    "canonical_bytes",
     "entry_hash",
+    "entry_mac",
     "files_under",
     "next_entry",
     "sha256_file",
@@ -48,6 +61,11 @@ FieldValue = str | int | None
 
 GENESIS = "0" * 64
 """Previous hash stored by the first entry of every chain."""
+
+PLAIN = 1
+"""Version of an entry hashed with plain SHA-256 (entries written before keys)."""
+KEYED = 2
+"""Version of an entry authenticated with HMAC-SHA256 under the custody key."""
 
 _CHUNK_SIZE = 1 << 16
 _HEX64 = re.compile(r"[0-9a-f]{64}")
@@ -69,8 +87,8 @@ def _canonical_fields(fields: Mapping[str, FieldValue]) -> dict[str, FieldValue]
     return result
 
 
-def entry_hash(previous_hash: str, fields: Mapping[str, FieldValue]) -> str:
-    """Return the SHA-256 hex digest of the canonical JSON of previous hash and fields."""
+def canonical_bytes(previous_hash: str, fields: Mapping[str, FieldValue]) -> bytes:
+    """Return the canonical UTF-8 JSON of previous hash and fields that both versions cover."""
     if not isinstance(previous_hash, str):
         raise ValueError(f"previous hash must be a string, got {previous_hash!r}")
     canonical = json.dumps(
@@ -80,7 +98,19 @@ def entry_hash(previous_hash: str, fields: Mapping[str, FieldValue]) -> str:
         separators=(",", ":"),
         allow_nan=False,
     )
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return canonical.encode("utf-8")
+
+
+def entry_hash(previous_hash: str, fields: Mapping[str, FieldValue]) -> str:
+    """Return the SHA-256 hex digest of the canonical JSON of previous hash and fields."""
+    return hashlib.sha256(canonical_bytes(previous_hash, fields)).hexdigest()
+
+
+def entry_mac(key: bytes, previous_hash: str, fields: Mapping[str, FieldValue]) -> str:
+    """Return the HMAC-SHA256 hex digest, under ``key``, of the same canonical JSON."""
+    if not isinstance(key, bytes) or not key:
+        raise ValueError("the custody key must be non-empty bytes")
+    return hmac.new(key, canonical_bytes(previous_hash, fields), hashlib.sha256).hexdigest()
 
 
 def sha256_file(path: str | os.PathLike[str], chunk_size: int = _CHUNK_SIZE) -> str:
@@ -122,6 +152,7 @@ class ChainEntry:
     hash: str
     evidence_path: str | None = None
     evidence_sha256: str | None = None
+    version: int = PLAIN
 
     def __post_init__(self) -> None:
         """Freeze a private copy of the fields so the entry cannot change later."""
@@ -135,17 +166,23 @@ def next_entry(
     evidence_path: str | None = None,
     evidence_sha256: str | None = None,
     first_seq: int = 1,
+    key: bytes | None = None,
 ) -> ChainEntry:
-    """Build the entry that follows ``previous`` (or starts a chain when it is None)."""
+    """Build the entry that follows ``previous`` (or starts a chain when it is None).
+
+    With ``key`` the entry is keyed (version 2, HMAC-SHA256); without, plain SHA-256.
+    """
     previous_hash = GENESIS if previous is None else previous.hash
     seq = first_seq if previous is None else previous.seq + 1
     return ChainEntry(
         seq=seq,
         fields=fields,
         previous_hash=previous_hash,
-        hash=entry_hash(previous_hash, fields),
+        hash=entry_hash(previous_hash, fields) if key is None
+        else entry_mac(key, previous_hash, fields),
         evidence_path=evidence_path,
         evidence_sha256=evidence_sha256,
+        version=PLAIN if key is None else KEYED,
     )
 
 
@@ -158,6 +195,9 @@ class ProblemKind(StrEnum):
     EVIDENCE_UNRECORDED = "evidence_unrecorded"
     EVIDENCE_MISSING = "evidence_missing"
     EVIDENCE_CHANGED = "evidence_changed"
+    UNKEYED = "unkeyed"
+    STATE = "state"
+    CHECKPOINT = "checkpoint"
 
 
 @dataclass(frozen=True)
@@ -167,6 +207,8 @@ class ChainProblem:
     seq: int
     kind: ProblemKind
     reason: str
+    fact: str | None = None
+    """For a stored fact that differs from the chain: the fact's name (cost, verdict …)."""
 
 
 @dataclass(frozen=True)
@@ -227,6 +269,7 @@ def verify_chain(
     file_hashes: Callable[[str], str | None] | None = None,
     *,
     first_seq: int = 1,
+    key: bytes | None = None,
 ) -> ChainReport:
     """Verify sequence, hashes, links and (if ``file_hashes`` is given) evidence files.
 
@@ -237,9 +280,13 @@ def verify_chain(
     where it is rather than making every later entry fail too.  Entries cut
     from the end leave a valid shorter chain; catching that needs the latest
     hash kept somewhere else and compared with the last entry's hash.
+
+    Keyed entries (version 2) are checked with ``key``; without it they cannot be
+    and count as broken.  An unkeyed entry after a keyed one is reported too.
     """
     problems: list[ChainProblem] = []
     previous: ChainEntry | None = None
+    keyed_seen = False
     for entry in entries:
         seq = entry.seq
         expected_seq = first_seq if previous is None else previous.seq + 1
@@ -254,17 +301,36 @@ def verify_chain(
                 )
             )
 
+        recomputed: str | None = None
         try:
-            recomputed: str | None = entry_hash(entry.previous_hash, entry.fields)
+            if entry.version == KEYED and key is not None:
+                recomputed = entry_mac(key, entry.previous_hash, entry.fields)
+            elif entry.version == PLAIN:
+                recomputed = entry_hash(entry.previous_hash, entry.fields)
         except ValueError:
             # Fields that cannot be hashed can only have been written by tampering.
             recomputed = None
-        if recomputed is None or recomputed != entry.hash:
+        if recomputed is None or not hmac.compare_digest(recomputed, str(entry.hash)):
+            if entry.version == KEYED and key is None:
+                reason = f"entry {seq}: keyed entry cannot be checked without the custody key"
+            elif entry.version not in (PLAIN, KEYED):
+                reason = f"entry {seq}: unknown entry version {entry.version!r}"
+            elif entry.version == KEYED:
+                reason = (f"entry {seq}: stored hash does not match its contents "
+                          "(changed, or authenticated with another key)")
+            else:
+                reason = f"entry {seq}: stored hash does not match its contents"
+            problems.append(ChainProblem(seq, ProblemKind.HASH, reason))
+        if entry.version == PLAIN and keyed_seen:
             problems.append(
                 ChainProblem(
-                    seq, ProblemKind.HASH, f"entry {seq}: stored hash does not match its contents"
+                    seq,
+                    ProblemKind.UNKEYED,
+                    f"entry {seq}: an unkeyed entry after keyed ones (the chain was rewritten "
+                    "with plain hashes)",
                 )
             )
+        keyed_seen = keyed_seen or entry.version == KEYED
 
         # Compare with the stored hash of the predecessor, not a recomputed one,
         # so a tampered entry does not also flag its intact successor.

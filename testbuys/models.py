@@ -164,17 +164,24 @@ class CustodyEntry(db.Model):
     evidence_id: Mapped[int | None] = mapped_column(ForeignKey("test_purchase_evidence.id"))
     evidence_sha256: Mapped[str | None] = mapped_column(String(64))
     previous_hash: Mapped[str] = mapped_column(String(64))
+    # Version 1: `hash` is plain SHA-256 (entries from before keys); version 2: HMAC-SHA256
+    # under the custody key, and `facts` holds the entry's structured facts (canonical JSON).
     hash: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(default=1, server_default=text("1"))
+    facts: Mapped[str | None] = mapped_column(Text)
 
     purchase: Mapped[TestPurchase] = relationship(back_populates="custody")
     evidence: Mapped[Evidence | None] = relationship()
 
     def chained_fields(self) -> dict:
         """The fields the hash covers (the evidence hash included, so it cannot be swapped)."""
-        return {"purchase": self.purchase_id, "at": self.at, "actor_id": self.actor_id,
-                "actor": self.actor_name, "action": self.action, "what": self.what,
-                "why": self.why, "evidence_id": self.evidence_id,
-                "evidence_sha256": self.evidence_sha256}
+        fields = {"purchase": self.purchase_id, "at": self.at, "actor_id": self.actor_id,
+                  "actor": self.actor_name, "action": self.action, "what": self.what,
+                  "why": self.why, "evidence_id": self.evidence_id,
+                  "evidence_sha256": self.evidence_sha256}
+        if self.version != 1:  # keyed entries also cover their number, version and facts
+            fields.update({"v": self.version, "seq": self.seq, "facts": self.facts})
+        return fields
 
 
 class SettlementPayment(db.Model):

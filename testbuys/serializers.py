@@ -5,6 +5,7 @@ from typing import Any
 from portal.api.helpers import iso, money
 from portal.urls import page_url
 
+from .facts import parse as parse_facts
 from .ledger import Ledger, org_names
 from .models import TestPurchase
 from .services import effective_value, payer_org_id, referral_due, shares
@@ -65,19 +66,42 @@ def purchase_detail(p: TestPurchase, custody_report=None) -> dict[str, Any]:
                       "mime": e.mime, "stage": e.stage, "uploaded_at": iso(e.uploaded_at),
                       "url": page_url("testbuys.evidence_file", purchase_id=p.id,
                                       evidence_id=e.id)} for e in p.evidence],
-        "custody": [{"seq": c.seq, "at": c.at, "actor": c.actor_name, "action": c.action,
-                     "what": c.what, "why": c.why, "evidence_sha256": c.evidence_sha256,
-                     "previous_hash": c.previous_hash, "hash": c.hash} for c in p.custody],
+        "custody": [custody_entry(c) for c in p.custody],
     })
     if custody_report is not None:
         data["custody_check"] = custody_check(custody_report)
     return data
 
 
+_STR = {"type": "string"}
+_NULLABLE_STR = {"type": "string", "nullable": True}
+CUSTODY_ENTRY = {"type": "object", "properties": {
+    "seq": {"type": "integer"}, "at": _STR, "actor": _STR, "action": _STR,
+    "facts": {"type": "array", "nullable": True, "description": (
+        "What the step changed, as structured facts such as {\"fact\": \"cost\", \"amount\": "
+        "135000, \"currency\": \"CNY\"}; a fact that stopped holding has \"removed\": true. "
+        "Null on entries from before structured facts."),
+        "items": {"type": "object", "required": ["fact"], "properties": {"fact": _STR}}},
+    "what": {"type": "string", "description": "Free text of entries from before facts; empty since"},
+    "why": _STR, "evidence_sha256": _NULLABLE_STR,
+    "version": {"type": "integer", "enum": [1, 2], "description": (
+        "1: hash is the plain SHA-256 of the entry; 2: HMAC-SHA256 under the custody key")},
+    "previous_hash": _STR, "hash": _STR}}
+
+
+def custody_entry(c) -> dict[str, Any]:
+    """One entry as stored: its facts (structured, null on entries from before them), its
+    version (1 plain SHA-256, 2 HMAC-SHA256 under the custody key) and its hashes."""
+    return {"seq": c.seq, "at": c.at, "actor": c.actor_name, "action": c.action,
+            "facts": parse_facts(c.facts), "what": c.what, "why": c.why,
+            "evidence_sha256": c.evidence_sha256, "version": c.version,
+            "previous_hash": c.previous_hash, "hash": c.hash}
+
+
 def custody_check(report) -> dict[str, Any]:
-    """{ok, checked, first_broken, problems: [{seq, kind, reason}]}."""
+    """{ok, checked, first_broken, problems: [{seq, kind, reason, fact}]}."""
     return {"ok": report.ok, "checked": report.checked, "first_broken": report.first_broken,
-            "problems": [{"seq": x.seq, "kind": str(x.kind), "reason": x.reason}
+            "problems": [{"seq": x.seq, "kind": str(x.kind), "reason": x.reason, "fact": x.fact}
                          for x in report.problems]}
 
 

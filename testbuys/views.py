@@ -283,6 +283,18 @@ def evidence_file(purchase_id: int, evidence_id: int):
     return send_stored(item.sha256, item.mime, item.filename)
 
 
+@bp.get("/<int:purchase_id>/custody-checkpoint")
+@access("signed_in")
+def custody_checkpoint(purchase_id: int):
+    """The signed head of this purchase's custody log, for a participant to keep."""
+    from .checkpoint import purchase_checkpoint
+
+    purchase = _get(purchase_id)
+    body, filename = purchase_checkpoint(purchase, evidence.verify_purchase(purchase).ok)
+    return Response(body, mimetype="application/json",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
 @bp.get("/<int:purchase_id>/referral")
 @access("signed_in")
 def referral(purchase_id: int):

@@ -49,6 +49,11 @@ class LiveServer:
             self.process.kill()
 
 
+# The live server's custody key: a test that writes purchases in its own process uses the
+# same one, so that the chains it writes verify on the server.
+LIVE_CUSTODY_KEY = "live-test-custody-key-0123456789"
+
+
 def start_server(database_url: str, tmp: Path, *, redis_url: str | None = None,
                  name: str = "server") -> LiveServer:
     """Start `python wsgi.py` on a free port and wait until it answers."""
@@ -57,6 +62,7 @@ def start_server(database_url: str, tmp: Path, *, redis_url: str | None = None,
         **os.environ,
         "DATABASE_URL": database_url,
         "SECRET_KEY": "live-test-secret",
+        "CUSTODY_KEY": LIVE_CUSTODY_KEY,
         "PORT": str(port),
         "HOST": "127.0.0.1",
         "PORTAL_INSTANCE": str(tmp / f"{name}-instance"),
