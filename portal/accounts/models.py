@@ -214,3 +214,59 @@ class ApiToken(db.Model):
 def user_by_email(email: str) -> User | None:
     """Look a user up by e-mail, ignoring case."""
     return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+
+
+class UserSession(db.Model):
+    """One signed-in browser: the Flask session carries only a random key whose hash is here.
+
+    Ending a session (signing out, a password change or reset, deactivation, "sign out
+    everywhere") sets `revoked_at`; the cookie and the remember-me cookie of that browser stop
+    working on the next request, and its live sockets are closed.
+    """
+
+    __tablename__ = "user_sessions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    user_agent: Mapped[str] = mapped_column(String(200), default="")
+    ip_prefix: Mapped[str] = mapped_column(String(64), default="")
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_reason: Mapped[str | None] = mapped_column(String(40))
+    # Remember-me: a series (random, in the cookie) and its current token's hash; the
+    # token changes on every use, and the previous one is kept briefly to tell a race of
+    # two tabs from a stolen cookie being replayed.
+    remember_series: Mapped[str | None] = mapped_column(String(43), unique=True)
+    remember_hash: Mapped[str | None] = mapped_column(String(64))
+    remember_previous_hash: Mapped[str | None] = mapped_column(String(64))
+    remember_rotated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    remember_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+
+
+class TwoFactor(db.Model):
+    """A person's TOTP secret; on once `confirmed_at` is set."""
+
+    __tablename__ = "two_factor"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), unique=True)
+    secret: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The last 30-second step a code was accepted for: a code is never accepted twice.
+    last_step: Mapped[int | None] = mapped_column()
+
+    user: Mapped[User] = relationship()
+
+
+class RecoveryCode(db.Model):
+    """A one-time recovery code; only its hash is kept."""
+
+    __tablename__ = "recovery_codes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -9,10 +9,16 @@ from tests.support import factories
 
 
 def login(client, user) -> None:
-    """Sign the test client in as `user` (the session Flask-Login reads)."""
+    """Sign the test client in as `user`: a server-side session row, its key in the cookie."""
+    from portal.auth.sessions import SESSION_KEY, create_row
+    from portal.extensions import db
+
+    _row, key, _cookie = create_row(user, user_agent="test client", ip="127.0.0.1")
+    db.session.commit()
     with client.session_transaction() as session:
         session["_user_id"] = str(user.id)
         session["_fresh"] = True
+        session[SESSION_KEY] = key
 
 
 @dataclass
