@@ -32,7 +32,7 @@ def _page(**forms):
         "token_form": forms.get("token_form") or TokenForm(prefix="tok"),
         "tokens": tokens_of(user),
         "new_token": forms.get("new_token"),
-        "calendar_url": url_for("profile.calendar_feed", token=user.calendar_token,
+        "calendar_url": url_for("profile.calendar_feed", token=user.calendar_token or "-",
                                 _external=True),
         "sessions": sessions.live_sessions(user),
         "this_session": sessions.current_row(),

@@ -1,7 +1,6 @@
 """Organisations, people, group membership and chair appointments."""
 
 import re
-import secrets
 from datetime import date
 
 from email_validator import EmailNotValidError, validate_email
@@ -160,8 +159,8 @@ def create_user(actor, *, email: str, name: str, organisation: Organisation | No
     if errors:
         raise InvalidInput(errors)
     user = User(email=email, name=name, organisation=organisation, role=role, locale=locale,
-                password_hash=hash_password(password) if password else None,
-                calendar_token=secrets.token_urlsafe(24))
+                password_hash=hash_password(password) if password else None)
+    user.new_calendar_key()
     db.session.add(user)
     db.session.flush()
     if role == "chair":
@@ -282,10 +281,10 @@ def set_password(user: User, password: str, *, actor=None, reason: str = "change
 
 def regenerate_calendar_token(user: User) -> str:
     """Give the person a new secret calendar link; the old one stops working."""
-    user.calendar_token = secrets.token_urlsafe(24)
+    token = user.new_calendar_key()
     record(user, "user.calendar_token", user, "Calendar link regenerated")
     db.session.commit()
-    return user.calendar_token
+    return token
 
 
 def authenticate(email: str, password: str):
