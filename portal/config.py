@@ -103,6 +103,9 @@ class Config:
         self.LOGIN_ACCOUNT_LIMIT = env.get("LOGIN_ACCOUNT_LIMIT", "10 per hour")
         # Wrong second-factor codes per account.
         self.TWO_FACTOR_RATE_LIMIT = env.get("TWO_FACTOR_RATE_LIMIT", "5 per 5 minutes")
+        # Passkeys: the relying party is the request's host unless these say otherwise.
+        self.WEBAUTHN_RP_ID = env.get("WEBAUTHN_RP_ID") or None
+        self.WEBAUTHN_ORIGIN = env.get("WEBAUTHN_ORIGIN") or None
         # Roles that must enrol a second factor.
         self.REQUIRE_TWO_FACTOR = env.get(
             "REQUIRE_TWO_FACTOR", "staff,admin" if self.ENV_NAME == "production" else "")

@@ -14,8 +14,8 @@ from ..calendar import user_calendar
 from ..errors import Conflict, InvalidInput
 from ..extensions import db
 from ..forms import button_step, form_step, show_errors
+from . import passkeys, services, twofactor
 from . import profile_bp as bp
-from . import services, twofactor
 from .access import must_enrol, needs_two_factor
 from .forms import ProfileForm, TokenForm
 from .models import User
@@ -186,6 +186,7 @@ def _two_factor_page(status: int = 200, **context):
                            recovery_left=twofactor.remaining_recovery_codes(user),
                            form=context.pop("form", None) or CodeForm(),
                            remove_form=context.pop("remove_form", None) or CodeForm(prefix="off"),
+                           passkeys=passkeys.passkeys_of(user),
                            **context), status
 
 
@@ -249,3 +250,31 @@ def two_factor_remove():
     except TooManyAttempts as e:
         form.code.errors.append(e.message)
         return _two_factor_page(429, remove_form=form)
+
+
+@bp.post("/passkeys/options")
+@access("signed_in")
+def passkey_options():
+    """The WebAuthn options for adding a passkey (JSON, for static/js/passkeys.js)."""
+    return Response(passkeys.registration_options(current_user), mimetype="application/json")
+
+
+@bp.post("/passkeys")
+@access("signed_in")
+def add_passkey():
+    """Keep the passkey the browser made (JSON in and out)."""
+    from ..api.helpers import json_body
+
+    data = json_body()
+    key = passkeys.register(current_user, data.get("credential"), data.get("name") or "")
+    flash(_("The passkey “%(name)s” is added.", name=key.name), "success")
+    return {"id": key.id, "name": key.name}, 201
+
+
+@bp.post("/passkeys/<int:passkey_id>/remove")
+@access("signed_in")
+def remove_passkey(passkey_id: int):
+    """Remove one of one's own passkeys."""
+    return button_step(lambda: passkeys.remove(current_user, passkey_id),
+                       back=lambda: redirect(url_for("profile.two_factor")),
+                       message=_("The passkey is removed."))

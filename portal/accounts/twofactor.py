@@ -21,7 +21,7 @@ from ..errors import Conflict, InvalidInput
 from ..extensions import db
 from ..models import utcnow
 from ..transaction import atomic
-from .models import RecoveryCode, TwoFactor, User
+from .models import Passkey, RecoveryCode, TwoFactor, User
 
 ISSUER = "Alliance portal"
 RECOVERY_CODES = 10
@@ -183,6 +183,8 @@ def _use_recovery_code(user: User, code: str) -> bool:
 
 
 def _drop(user: User) -> None:
+    # Passkeys are added on top of the authenticator app, and go with it.
+    db.session.execute(delete(Passkey).where(Passkey.user_id == user.id))
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     db.session.execute(delete(TwoFactor).where(TwoFactor.user_id == user.id))
 

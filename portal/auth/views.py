@@ -12,7 +12,7 @@ from ..accounts import twofactor
 from ..accounts.links import make_link_token, user_for_link
 from ..accounts.models import User, user_by_email
 from ..authz import access
-from ..errors import InvalidInput
+from ..errors import InvalidInput, NotFound
 from ..extensions import db, limiter
 from ..mail import send_mail
 from . import bp, sessions
@@ -97,14 +97,54 @@ def login_code():
             ok = twofactor.verify(user, form.code.data)
         except TooManyAttempts as e:
             form.code.errors.append(e.message)
-            return render_template("auth/login_code.html", form=form), 429
+            return _code_page(form, 429)
         if ok:
             sessions.start(user, remember=pending.get("remember", False), method="password+otp")
             return redirect(_safe_next(pending.get("next")))
         form.code.errors.append(_("This code is not right."))
-        return render_template("auth/login_code.html", form=form), 401
-    status = 422 if form.is_submitted() else 200
-    return render_template("auth/login_code.html", form=form), status
+        return _code_page(form, 401)
+    return _code_page(form, 422 if form.is_submitted() else 200)
+
+
+def _code_page(form, status: int):
+    from ..accounts.passkeys import passkeys_of
+
+    user, _pending = _pending_user()
+    return render_template("auth/login_code.html", form=form,
+                           has_passkey=bool(user and passkeys_of(user))), status
+
+
+@bp.post("/login/passkey/options")
+@limiter.limit(_login_limit)
+@access("public")
+def login_passkey_options():
+    """WebAuthn options for the person half-way through signing in (JSON)."""
+    from flask import Response
+
+    from ..accounts import passkeys
+
+    user, _pending = _pending_user()
+    if user is None:
+        raise NotFound()
+    return Response(passkeys.authentication_options(user), mimetype="application/json")
+
+
+@bp.post("/login/passkey")
+@limiter.limit(_login_limit)
+@access("public")
+def login_passkey():
+    """The second step with a passkey: the browser's assertion (JSON) → signed in."""
+    from ..accounts import passkeys
+    from ..api.helpers import json_body
+
+    user, pending = _pending_user()
+    if user is None:
+        raise NotFound()
+    credential = json_body().get("credential")
+    if not passkeys.verify(user, credential):
+        return {"error": {"code": "passkey_refused", "message": _("The passkey was not accepted.")}}, 401
+    sessions.start(user, remember=pending.get("remember", False), method="password+passkey")
+    return {"next": _safe_next(pending.get("next"))}
 
 
 @bp.route("/logout", methods=["POST"])

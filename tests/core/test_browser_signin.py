@@ -176,3 +176,33 @@ def test_a_required_role_must_enrol_before_anything_else(browser, _schema, make,
         context.close()
     finally:
         server.stop()
+
+
+def test_a_passkey_stands_in_for_the_code(browser, live_server, make):
+    """Chromium's virtual authenticator plays the passkey; the site is `localhost` (an IP
+    address cannot be a WebAuthn relying party)."""
+    user = make.make_user("member")
+    context, page = _new_page(browser, live_server.url.replace("127.0.0.1", "localhost"))
+    try:
+        cdp = context.new_cdp_session(page)
+        cdp.send("WebAuthn.enable")
+        cdp.send("WebAuthn.addVirtualAuthenticator", {"options": {
+            "protocol": "ctap2", "transport": "internal", "hasResidentKey": True,
+            "hasUserVerification": True, "isUserVerified": True,
+            "automaticPresenceSimulation": True}})
+        browser_login(page, user.email, PASSWORD)
+        _enrol(page)
+        page.goto("/profile/two-factor")
+        page.fill("#passkey-name", "work laptop")
+        page.click("#passkey-add")
+        page.wait_for_selector("#passkeys li")
+        assert "work laptop" in page.inner_text("#passkeys")
+        _sign_out(page)
+
+        _password_step(page, user.email)
+        page.click("#passkey-use")
+        page.wait_for_url("**/home")
+        page.goto("/profile")
+        assert page.locator("#sessions tbody tr").count() == 1
+    finally:
+        context.close()

@@ -202,3 +202,49 @@ def test_an_admin_resets_a_second_factor(app, make, as_user, people):
     # Signing in works with the password alone again.
     r = app.test_client().post("/login", data={"email": user.email, "password": PASSWORD})
     assert r.headers["Location"].endswith("/home")
+
+
+def test_passkeys_come_after_the_authenticator_app_and_belong_to_their_owner(app, make, as_user,
+                                                                             client):
+    from portal.accounts.models import Passkey
+
+    user, other = make.make_user("member"), make.make_user("member")
+    page = as_user(user)
+    r = page.post("/profile/passkeys/options")
+    assert r.status_code == 409  # two-factor sign-in first
+    _enrol(user)
+    r = page.post("/profile/passkeys/options")
+    assert r.status_code == 200 and r.get_json()["rp"]["id"] == "localhost"
+    assert page.post("/profile/passkeys", json={"credential": {"id": "x"}, "name": "fake"}).status_code == 422
+    assert page.post("/profile/passkeys", json=[1]).status_code == 400
+    key = Passkey(user_id=user.id, credential_id="abc", public_key=b"k", name="desk")
+    db.session.add(key)
+    db.session.commit()
+    assert as_user(other).post(f"/profile/passkeys/{key.id}/remove").status_code == 404
+    assert client.post(f"/profile/passkeys/{key.id}/remove").status_code == 302  # to sign in
+    assert db.session.get(Passkey, key.id) is not None
+    assert page.post(f"/profile/passkeys/{key.id}/remove").status_code == 302
+    assert db.session.get(Passkey, key.id) is None
+
+
+def test_the_passkey_step_needs_a_pending_sign_in_and_a_real_assertion(app, make, client):
+    from portal.accounts.models import Passkey
+
+    assert client.post("/login/passkey/options").status_code == 404
+    assert client.post("/login/passkey", json={"credential": {}}).status_code == 404
+    user = make.make_user("member")
+    _enrol(user)
+    db.session.add(Passkey(user_id=user.id, credential_id="abc", public_key=b"k", name="desk"))
+    db.session.commit()
+    client.post("/login", data={"email": user.email, "password": PASSWORD})
+    assert b"passkey-use" in client.get("/login/code").data
+    options = client.post("/login/passkey/options").get_json()
+    assert options["allowCredentials"][0]["id"] == "abc"
+    r = client.post("/login/passkey", json={"credential": {"id": "abc", "rawId": "abc", "type": "public-key",
+                                                            "response": {}}})
+    assert r.status_code == 401
+    assert client.get("/home").status_code == 302
+    assert _actions("two_factor.failed")
+    # An admin's reset takes the passkeys with the second factor.
+    twofactor.admin_reset(make.make_user("admin"), user)
+    assert db.session.scalars(select(Passkey)).all() == []
