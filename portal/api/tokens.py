@@ -70,8 +70,7 @@ register_paths({"/auth/tokens": {"post": {
 def _token_item(token) -> dict:
     return {"id": token.id, "name": token.name, "prefix": token.prefix,
             "created_at": iso(token.created_at), "expires_at": iso(token.expires_at),
-            "last_used_at": iso(token.last_used_at),
-            "revoked_at": iso(token.revoked_at)}
+            "last_used_at": iso(token.last_used_at)}
 
 
 @bp.get("/me/tokens")
@@ -118,8 +117,7 @@ _TOKEN = {"type": "object", "required": ["id", "name", "prefix", "created_at", "
     "id": {"type": "integer"}, "name": {"type": "string"}, "prefix": {"type": "string"},
     "created_at": {"type": "string", "format": "date-time"},
     "expires_at": {"type": "string", "format": "date-time"},
-    "last_used_at": {"type": "string", "format": "date-time", "nullable": True},
-    "revoked_at": {"type": "string", "format": "date-time", "nullable": True}}}
+    "last_used_at": {"type": "string", "format": "date-time", "nullable": True}}}
 
 register_paths({
     "/me/tokens": {"get": op("The caller's API tokens that still work", tag="me",

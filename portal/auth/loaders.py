@@ -39,6 +39,10 @@ def init_login(app: Flask, login_manager: LoginManager) -> None:
     @login_manager.request_loader
     def load_user_from_token(req):
         if not _is_api():
+            # A socket's handshake cannot carry a new cookie back, so it never turns the
+            # remember-me token over (the next page would look like a replay).
+            if req.path.startswith("/socket.io"):
+                return None
             return sessions.load_remembered()
         header = req.headers.get("Authorization", "")
         if not header.startswith("Bearer "):

@@ -163,3 +163,19 @@ def test_sockets_end_across_processes_through_redis(_schema, redis_url, make, tm
     finally:
         first.stop()
         second.stop()
+
+
+def test_a_socket_handshake_never_spends_the_remember_me_token(live_server, make):
+    user = make.make_user("member")
+    http = requests.Session()
+    form = {"email": user.email, "password": PASSWORD, "remember": "y",
+            "csrf_token": _csrf(http, live_server.url)}
+    r = http.post(live_server.url + "/login", data=form, timeout=10, allow_redirects=False)
+    assert r.status_code == 302
+    remember = http.cookies["portal_remember"]
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        Watched().connect(live_server.url, headers={"Cookie": f"portal_remember={remember}"})
+    # The cookie still brings the browser back (the handshake did not turn it over).
+    back = requests.get(live_server.url + "/home", cookies={"portal_remember": remember}, timeout=10,
+                        allow_redirects=False)
+    assert back.status_code == 200
