@@ -91,6 +91,24 @@ class Config:
         self.SESSION_COOKIE_SECURE = self.ENV_NAME == "production"
         self.REMEMBER_COOKIE_HTTPONLY = True
         self.REMEMBER_COOKIE_SAMESITE = "Lax"
+        self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
+        # Sign-in sessions (docs/sign-in.md): the session cookie lives until the browser
+        # closes; the server ends it after this much idleness, and every session after
+        # SESSION_MAX_DAYS; "keep me signed in" survives a closed browser for REMEMBER_DAYS.
+        self.PORTAL_REMEMBER_COOKIE = "portal_remember"
+        self.SESSION_IDLE_MINUTES = int(env.get("SESSION_IDLE_MINUTES", "720"))
+        self.SESSION_MAX_DAYS = int(env.get("SESSION_MAX_DAYS", "30"))
+        self.REMEMBER_DAYS = int(env.get("REMEMBER_DAYS", "14"))
+        # Failed sign-ins per account, whichever address they come from.
+        self.LOGIN_ACCOUNT_LIMIT = env.get("LOGIN_ACCOUNT_LIMIT", "10 per hour")
+        # Wrong second-factor codes per account.
+        self.TWO_FACTOR_RATE_LIMIT = env.get("TWO_FACTOR_RATE_LIMIT", "5 per 5 minutes")
+        # Passkeys: the relying party is the request's host unless these say otherwise.
+        self.WEBAUTHN_RP_ID = env.get("WEBAUTHN_RP_ID") or None
+        self.WEBAUTHN_ORIGIN = env.get("WEBAUTHN_ORIGIN") or None
+        # Roles that must enrol a second factor.
+        self.REQUIRE_TWO_FACTOR = env.get(
+            "REQUIRE_TWO_FACTOR", "staff,admin" if self.ENV_NAME == "production" else "")
         self.SOCKETIO_MESSAGE_QUEUE = self.REDIS_URL
 
     def as_dict(self) -> dict:
@@ -115,3 +133,4 @@ class TestConfig(Config):
         self.SOCKETIO_MESSAGE_QUEUE = None
         self.MAIL_SERVER = None
         self.PASSWORD_HASHER = "fast"
+        self.REQUIRE_TWO_FACTOR = ""

@@ -7,6 +7,7 @@ access policy (see workinggroups).
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from flask import request
@@ -14,10 +15,21 @@ from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room
 from sqlalchemy import select
 
+from .auth.ending import install_ending, session_room, token_room
 from .authz import can, is_signed_in
 from .extensions import db, socketio
 
-_connected: dict[str, int] = {}  # sid -> user id, for this process's connections
+
+@dataclass(frozen=True)
+class Connection:
+    """Who a socket of this process belongs to, and what it was opened with."""
+
+    user_id: int
+    session_id: int | None = None
+    token_id: int | None = None
+
+
+_connected: dict[str, Connection] = {}  # sid -> its connection, for this process's sockets
 
 
 def user_room(user_id: int) -> str:
@@ -61,27 +73,58 @@ def bind_events() -> None:
     """Attach every registered event handler to the current app's Socket.IO server."""
     for name, handler in _events.items():
         socketio.on_event(name, handler)
+    if socketio.server is not None:
+        install_ending(socketio.server)
 
 
 def socket_user() -> Any:
     """The person behind the current socket event, or None."""
     from .accounts.models import User
 
-    user_id = _connected.get(request.sid)
-    if user_id is None:
+    conn = _connected.get(request.sid)
+    if conn is None:
         return None
-    user = db.session.get(User, user_id)
-    return user if is_signed_in(user) else None
+    user = db.session.get(User, conn.user_id)
+    if not is_signed_in(user) or not _still_valid(conn):
+        # Checked on every event too, so a socket whose session or token ended on a process
+        # that could not reach this one says nothing more.
+        _connected.pop(request.sid, None)
+        socketio.server.disconnect(request.sid, namespace="/")
+        return None
+    return user
 
 
-def _authenticate(auth: Any) -> Any:
+def _still_valid(conn: Connection) -> bool:
+    from .accounts.models import ApiToken, UserSession
+    from .models import utcnow
+
+    now = utcnow()
+    if conn.session_id is not None:
+        row = db.session.get(UserSession, conn.session_id)
+        return bool(row and row.revoked_at is None and now < row.expires_at)
+    if conn.token_id is not None:
+        token = db.session.get(ApiToken, conn.token_id)
+        return bool(token and token.is_usable(now))
+    return False
+
+
+def _authenticate(auth: Any) -> tuple[Any, Connection | None]:
+    from flask import g
+
     if is_signed_in(current_user):
-        return current_user._get_current_object()
+        row = g.get("user_session")
+        if row is None:
+            return None, None
+        return current_user._get_current_object(), Connection(current_user.id, session_id=row.id)
     if isinstance(auth, dict) and isinstance(auth.get("token"), str):
         from .accounts.tokens import user_for_token
 
-        return user_for_token(auth["token"])
-    return None
+        user = user_for_token(auth["token"])
+        token = g.get("api_token")
+        if user is None or token is None:
+            return None, None
+        return user, Connection(user.id, token_id=token.id)
+    return None, None
 
 
 def evict(room: str, may_stay: Callable[[Any], bool], namespace: str = "/") -> list[str]:
@@ -98,7 +141,7 @@ def evict(room: str, may_stay: Callable[[Any], bool], namespace: str = "/") -> l
     server = socketio.server
     if server is None:
         return []
-    present = {sid: _connected.get(sid)
+    present = {sid: getattr(_connected.get(sid), "user_id", None)
                for sid, _eio_sid in server.manager.get_participants(namespace, room)}
     if not present:
         return []
@@ -115,10 +158,16 @@ def evict(room: str, may_stay: Callable[[Any], bool], namespace: str = "/") -> l
 @socket_event("connect")
 def on_connect(auth: Any = None) -> None:
     """Refuse anonymous connections; put the person in their rooms."""
-    user = _authenticate(auth)
+    from .accounts.access import must_enrol
+
+    user, conn = _authenticate(auth)
     if user is None:
         raise ConnectionRefusedError("authentication required")
-    _connected[request.sid] = user.id
+    if must_enrol(user):
+        raise ConnectionRefusedError("two_factor_required")
+    _connected[request.sid] = conn
+    join_room(session_room(conn.session_id) if conn.session_id is not None
+              else token_room(conn.token_id))
     join_room(user_room(user.id))
     join_room(org_room(user.organisation_id))
     if can(user, "staff"):
@@ -129,7 +178,8 @@ def on_connect(auth: Any = None) -> None:
 @socket_event("disconnect")
 def on_disconnect(*_args: Any) -> None:
     """Forget the connection and let listeners (presence) know."""
-    user_id = _connected.pop(request.sid, None)
+    conn = _connected.pop(request.sid, None)
+    user_id = conn.user_id if conn else None
     for listener in _disconnect_listeners:
         listener(request.sid, user_id)
 

@@ -22,3 +22,26 @@ def secretariat() -> list[User]:
     """Every active admin of the alliance secretariat."""
     rows = db.session.scalars(select(User).where(User.role == "admin").order_by(User.id))
     return [u for u in rows if u.is_active]
+
+
+def two_factor_roles() -> set[str]:
+    """The roles that must sign in with a second factor (REQUIRE_TWO_FACTOR)."""
+    from flask import current_app
+
+    raw = current_app.config.get("REQUIRE_TWO_FACTOR") or ""
+    return {r.strip() for r in raw.split(",") if r.strip()}
+
+
+def needs_two_factor(user: User) -> bool:
+    """Whether this person's role makes a second factor compulsory."""
+    return user.role in two_factor_roles()
+
+
+def must_enrol(user: User) -> bool:
+    """A person whose role needs a second factor and who has none yet: they may only enrol."""
+    from .models import TwoFactor
+
+    if not needs_two_factor(user):
+        return False
+    return db.session.scalar(select(TwoFactor.id).where(
+        TwoFactor.user_id == user.id, TwoFactor.confirmed_at.is_not(None))) is None

@@ -8,14 +8,14 @@ from sqlalchemy import select
 from ..authz import access
 from ..errors import InvalidInput, NotFound
 from ..extensions import db
-from ..forms import rerender, show_errors
+from ..forms import button_step, rerender, show_errors
 from ..mail import send_mail
 from . import admin_bp as bp
 from . import services
 from .forms import AppointForm, InviteForm, OrganisationForm
 from .groups import all_groups, group_by_slug
 from .links import make_link_token
-from .models import ChairPosition, Organisation, User
+from .models import ChairPosition, Organisation, TwoFactor, User
 
 
 def _group_choices():
@@ -88,7 +88,10 @@ def users():
     """Everyone, by organisation."""
     people = db.session.scalars(select(User).join(User.organisation)
                                 .order_by(Organisation.name, User.name))
-    return render_template("accounts/admin_users.html", users=list(people))
+    people = list(people)
+    enrolled = set(db.session.scalars(select(TwoFactor.user_id).where(
+        TwoFactor.confirmed_at.is_not(None))))
+    return render_template("accounts/admin_users.html", users=people, enrolled=enrolled)
 
 
 def _send_invitation(user: User) -> None:
@@ -177,3 +180,15 @@ def end_position(position_id: int):
     services.end_position(current_user, _get(ChairPosition, position_id))
     flash(_("The term has ended."), "success")
     return redirect(url_for(".chairs"))
+
+
+@bp.post("/users/<int:user_id>/two-factor/reset")
+@access("admin")
+def reset_two_factor(user_id: int):
+    """Clear a person's second factor (a lost phone); audited, and their sessions end."""
+    from . import twofactor
+
+    user = _get(User, user_id)
+    return button_step(lambda: twofactor.admin_reset(current_user, user),
+                       back=lambda: redirect(url_for(".users")),
+                       message=_("The second factor of %(name)s is reset.", name=user.name))

@@ -1,10 +1,15 @@
 """Organisations, people, the twelve working groups and who chairs them."""
 
+import base64
+import hashlib
+import hmac
+import secrets
 from datetime import date, datetime
 from typing import Optional
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Date, ForeignKey, String, Text, UniqueConstraint, func, select
+from sqlalchemy import JSON, Date, ForeignKey, LargeBinary, String, Text, UniqueConstraint, func, select
+from sqlalchemy.ext.hybrid import Comparator, hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -126,6 +131,25 @@ class ChairPosition(db.Model):
         return self.starts_on <= today and (self.ends_on is None or today < self.ends_on)
 
 
+def calendar_token_for(key: str) -> str:
+    """The calendar token of a calendar key: HMAC-SHA256 under SECRET_KEY."""
+    from flask import current_app
+
+    mac = hmac.new(current_app.config["SECRET_KEY"].encode(), b"calendar:" + key.encode(),
+                   hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(mac).decode().rstrip("=")[:32]
+
+
+def calendar_digest(token: object) -> str:
+    """What is stored to find a calendar token."""
+    return hashlib.sha256(str(token).encode()).hexdigest()
+
+
+class _HashedToken(Comparator):
+    def __eq__(self, other: object):  # type: ignore[override]
+        return self.__clause_element__() == calendar_digest(other)
+
+
 class User(UserMixin, db.Model):
     """A person; belongs to exactly one organisation."""
 
@@ -138,13 +162,35 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     is_active_flag: Mapped[bool] = mapped_column("is_active", default=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
-    calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # The secret calendar link is never stored: the row keeps a random key, the link's token
+    # is derived from it with SECRET_KEY, and only the token's SHA-256 is kept for lookups
+    # (in the column still named calendar_token). A copy of the database alone opens no feed.
+    calendar_token_hash: Mapped[str | None] = mapped_column("calendar_token", String(64), unique=True)
+    calendar_key: Mapped[str | None] = mapped_column(String(64))
     settings: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     organisation: Mapped[Organisation] = relationship(back_populates="users")
     positions: Mapped[list[ChairPosition]] = relationship(back_populates="user")
+
+    @hybrid_property
+    def calendar_token(self) -> str | None:
+        """The token of the person's secret calendar link (derived, never stored)."""
+        return calendar_token_for(self.calendar_key) if self.calendar_key else None
+
+    @calendar_token.inplace.comparator
+    @classmethod
+    def _calendar_token_comparator(cls) -> "_HashedToken":
+        # `User.calendar_token == token` looks the token up by its hash.
+        return _HashedToken(cls.calendar_token_hash)
+
+    def new_calendar_key(self) -> str:
+        """A new random calendar key; the old link stops working. Returns the new token."""
+        self.calendar_key = secrets.token_urlsafe(24)
+        token = calendar_token_for(self.calendar_key)
+        self.calendar_token_hash = calendar_digest(token)
+        return token
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
@@ -214,3 +260,73 @@ class ApiToken(db.Model):
 def user_by_email(email: str) -> User | None:
     """Look a user up by e-mail, ignoring case."""
     return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+
+
+class UserSession(db.Model):
+    """One signed-in browser: the Flask session carries only a random key whose hash is here.
+
+    Ending a session (signing out, a password change or reset, deactivation, "sign out
+    everywhere") sets `revoked_at`; the cookie and the remember-me cookie of that browser stop
+    working on the next request, and its live sockets are closed.
+    """
+
+    __tablename__ = "user_sessions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    user_agent: Mapped[str] = mapped_column(String(200), default="")
+    ip_prefix: Mapped[str] = mapped_column(String(64), default="")
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_reason: Mapped[str | None] = mapped_column(String(40))
+    # Remember-me: a series (random, in the cookie) and its current token's hash; the
+    # token changes on every use, and the previous one is kept briefly to tell a race of
+    # two tabs from a stolen cookie being replayed.
+    remember_series: Mapped[str | None] = mapped_column(String(43), unique=True)
+    remember_hash: Mapped[str | None] = mapped_column(String(64))
+    remember_previous_hash: Mapped[str | None] = mapped_column(String(64))
+    remember_rotated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    remember_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+
+
+class TwoFactor(db.Model):
+    """A person's TOTP secret; on once `confirmed_at` is set."""
+
+    __tablename__ = "two_factor"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), unique=True)
+    secret: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The last 30-second step a code was accepted for: a code is never accepted twice.
+    last_step: Mapped[int | None] = mapped_column()
+
+    user: Mapped[User] = relationship()
+
+
+class RecoveryCode(db.Model):
+    """A one-time recovery code; only its hash is kept."""
+
+    __tablename__ = "recovery_codes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Passkey(db.Model):
+    """A WebAuthn credential registered as a second factor (a passkey or a security key)."""
+
+    __tablename__ = "passkeys"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    credential_id: Mapped[str] = mapped_column(String(400), unique=True)  # base64url
+    public_key: Mapped[bytes] = mapped_column(LargeBinary)
+    sign_count: Mapped[int] = mapped_column(default=0)
+    name: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,7 +1,6 @@
 """Organisations, people, group membership and chair appointments."""
 
 import re
-import secrets
 from datetime import date
 
 from email_validator import EmailNotValidError, validate_email
@@ -101,6 +100,11 @@ def update_organisation(actor, org: Organisation, *, name: str, country: str, gr
         errors["groups"] = _("Only member companies belong to working groups.")
     if errors:
         raise InvalidInput(errors)
+    if org.is_active and not is_active:
+        from ..auth.sessions import end_all
+
+        for person in org.users:
+            end_all(person, "deactivated", actor=actor, tokens=True, commit=False)
     org.name, org.country, org.is_active = name, _clean(country) or None, is_active
     set_groups(org, groups)
     record(actor, "organisation.update", org, f"Organisation {name} updated",
@@ -155,8 +159,8 @@ def create_user(actor, *, email: str, name: str, organisation: Organisation | No
     if errors:
         raise InvalidInput(errors)
     user = User(email=email, name=name, organisation=organisation, role=role, locale=locale,
-                password_hash=hash_password(password) if password else None,
-                calendar_token=secrets.token_urlsafe(24))
+                password_hash=hash_password(password) if password else None)
+    user.new_calendar_key()
     db.session.add(user)
     db.session.flush()
     if role == "chair":
@@ -238,6 +242,10 @@ def set_active(actor, user: User, active: bool) -> None:
     user.is_active_flag = active
     record(actor, "user.activate" if active else "user.deactivate", user,
            f"{user.email} {'reactivated' if active else 'deactivated'}")
+    if not active:
+        from ..auth.sessions import end_all
+
+        end_all(user, "deactivated", actor=actor, tokens=True, commit=False)
     db.session.commit()
 
 
@@ -261,27 +269,44 @@ def set_password(user: User, password: str, *, actor=None, reason: str = "change
     """Set a new password after checking its strength."""
     if problem := password_problem(password):
         raise InvalidInput({"password": problem})
+    from ..auth.sessions import end_all
+
     user.password_hash = hash_password(password)
     record(actor or user, f"user.password_{reason}", user, "Password set")
+    # Whoever knew the old password may have a session or a token made with it: both end,
+    # with their live sockets (the person signs in again; a change keeps this browser).
+    end_all(user, f"password_{reason}", actor=actor or user, tokens=True, commit=False)
     db.session.commit()
 
 
 def regenerate_calendar_token(user: User) -> str:
     """Give the person a new secret calendar link; the old one stops working."""
-    user.calendar_token = secrets.token_urlsafe(24)
+    token = user.new_calendar_key()
     record(user, "user.calendar_token", user, "Calendar link regenerated")
     db.session.commit()
-    return user.calendar_token
+    return token
 
 
 def authenticate(email: str, password: str):
-    """The active user with these credentials, or None (and the attempt is audited)."""
+    """The active user with these credentials, or None (and the attempt is audited).
+
+    Failures are also counted per account, whatever address they come from: past
+    LOGIN_ACCOUNT_LIMIT the account refuses sign-in for a while (429), right password or
+    not, so spraying one account from many machines is slowed. The successful sign-in is
+    recorded by whoever completes it (a session, an API token), after any second factor.
+    """
+    from ..auth.throttle import TooManyAttempts, blocked, failed
+
+    subject = (email or "").strip().lower()[:254]
+    if subject and blocked("login", subject, "LOGIN_ACCOUNT_LIMIT"):
+        record(None, "auth.login_throttled", None, f"Sign-in refused for {email!r}: too many failures"[:500])
+        db.session.commit()
+        raise TooManyAttempts()
     user = user_by_email(email or "")
     if user is None or not user.is_active or not verify_password(user.password_hash, password or ""):
+        if subject:
+            failed("login", subject, "LOGIN_ACCOUNT_LIMIT")
         record(None, "auth.login_failed", None, f"Failed sign-in for {email!r}"[:500])
         db.session.commit()
         return None
-    user.last_login_at = utcnow()
-    record(user, "auth.login", user, "Signed in")
-    db.session.commit()
     return user

@@ -65,6 +65,10 @@ def user_for_token(secret: str) -> User | None:
     now = utcnow()
     if token is None or not token.is_usable(now) or not is_signed_in(token.user):
         return None
+    from flask import g, has_request_context
+
+    if has_request_context():
+        g.api_token = token
     # Touch at most once a minute: a busy script must not write on every call.
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         token.last_used_at = now
@@ -78,8 +82,13 @@ def revoke_token(user: User, token_id: int) -> None:
     if token is None or token.user_id != user.id:
         raise NotFound()
     if token.revoked_at is None:
+        from ..aftercommit import after_commit
+        from ..auth.ending import end_connections, token_room
+
         token.revoked_at = utcnow()
         record(user, "token.revoke", token, f"API token {token.name!r} revoked")
+        room = token_room(token.id)
+        after_commit(db.session(), lambda: end_connections([room]))
         db.session.commit()
 
 

@@ -10,7 +10,7 @@ from .openapi import op, register_paths
 
 def calendar_url(user) -> str:
     """The person's secret calendar feed."""
-    return url_for("profile.calendar_feed", token=user.calendar_token, _external=True)
+    return url_for("profile.calendar_feed", token=user.calendar_token or "-", _external=True)
 
 
 @bp.get("/me")

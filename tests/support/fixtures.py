@@ -9,10 +9,22 @@ from tests.support import factories
 
 
 def login(client, user) -> None:
-    """Sign the test client in as `user` (the session Flask-Login reads)."""
+    """Sign the test client in as `user`: a server-side session row, its key in the cookie."""
+    from sqlalchemy import inspect
+
+    from portal.accounts.models import User
+    from portal.auth.sessions import SESSION_KEY, create_row
+    from portal.extensions import db
+
+    # The caller's object may be detached (socket test clients end their session): its id
+    # is still known, and the row is made for the person as the database has them.
+    user = db.session.get(User, inspect(user).identity[0])
+    _row, key, _cookie = create_row(user, user_agent="test client", ip="127.0.0.1")
+    db.session.commit()
     with client.session_transaction() as session:
         session["_user_id"] = str(user.id)
         session["_fresh"] = True
+        session[SESSION_KEY] = key
 
 
 @dataclass
