@@ -247,10 +247,13 @@ def end_all(user, reason: str, *, actor=None, tokens: bool = False, commit: bool
     return len(rows)
 
 
-def sign_out() -> None:
-    """End this browser's session and forget its cookies."""
+def sign_out(*, everywhere: bool = False) -> None:
+    """End this browser's session (with `everywhere`, every session of the person, as
+    signing out from the menu does) and forget this browser's cookies."""
     row = current_row()
-    if row is not None:
+    if everywhere and row is not None:
+        end_all(row.user, "sign_out", actor=row.user)
+    elif row is not None:
         end_session(row, "sign_out", actor=row.user)
     logout_user()
     session.pop(SESSION_KEY, None)

@@ -150,8 +150,9 @@ def login_passkey():
 @bp.route("/logout", methods=["POST"])
 @access("signed_in")
 def logout():
-    """Sign out: this browser's session ends on the server, with its live sockets."""
-    sessions.sign_out()
+    """Sign out: every session of the person ends on the server, with its live sockets
+    (the contract: signing out ends every session and live socket of that person)."""
+    sessions.sign_out(everywhere=True)
     flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))
 

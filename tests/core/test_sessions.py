@@ -64,6 +64,16 @@ def test_sign_out_ends_the_old_session_cookie_and_the_remember_me_cookie(app, ma
     assert row.revoked_at is not None and row.revoked_reason == "sign_out"
 
 
+def test_signing_out_ends_the_person_s_other_sessions_too(app, make):
+    user = make.make_user("member")
+    laptop, phone = app.test_client(), app.test_client()
+    _sign_in(laptop, user)
+    _sign_in(phone, user)
+    assert _signed_in(laptop) and _signed_in(phone)
+    assert laptop.post("/logout").status_code == 302
+    assert not _signed_in(phone)
+
+
 def test_the_session_cookie_carries_a_key_not_the_user_id(app, make):
     user = make.make_user("member")
     browser = app.test_client()
