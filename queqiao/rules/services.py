@@ -5,6 +5,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from portal import parsing
 from portal.audit.services import record
@@ -105,7 +106,13 @@ def update_rule(actor, rule: Rule, values: dict) -> Rule:
                                conditions=conditions, created_by_id=actor.id))
     record(actor, "rule.edit", rule, f"Rule {rule.id} version {rule.version}",
            version=rule.version)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # The version row already exists: another edit made it (kept as a second guard).
+        db.session.rollback()
+        raise Conflict(_("This rule was changed by someone else. Reload it and make your "
+                         "change again."), code="stale_version") from None
     return rule
 
 
