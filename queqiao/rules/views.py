@@ -36,7 +36,7 @@ def new():
     """Make a rule; ?tip_id= pre-fills the conditions from an accepted tip."""
     form = RuleForm()
     if request.method == "GET":
-        tip_id = request.args.get("tip_id", type=int)
+        tip_id = parsing.identifier(request.args.get("tip_id"))
         prefill = tips_link.tip_prefill(tip_id) if tip_id else None
         if prefill:
             form.tip_id.data = tip_id

@@ -29,7 +29,8 @@ def hits():
     if form.validate():
         where = services.HitFilter(
             rule_id=_int(form.rule_id.data), tip_id=_int(form.tip_id.data),
-            seller_id=(form.seller_id.data or "").strip() or None, mode=form.mode.data or None,
+            seller_id="".join(c for c in (form.seller_id.data or "") if c >= " ").strip() or None,
+            mode=form.mode.data or None,
             outcome=form.outcome.data or None, since=_day(form.since.data),
             until=_day(form.until.data, 1))
     items = db.session.scalars(services.hits_query(where).limit(200)).all()
@@ -37,14 +38,13 @@ def hits():
 
 
 def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
+    return parsing.identifier(value) if value else None
 
 
 def _day(value, days: int = 0):
-    return None if value is None else datetime.combine(value, time(), UTC) + timedelta(days=days)
+    if value is None or not parsing.plausible_year(value.year):
+        return None  # a day past the portal's years filters nothing (and cannot overflow)
+    return datetime.combine(value, time(), UTC) + timedelta(days=days)
 
 
 @bp.get("/hits/<int:hit_id>")

@@ -5,6 +5,7 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal import parsing
 from portal.accounts.models import Organisation
 from portal.authz import access, can, require, require_visible
 from portal.errors import InvalidInput
@@ -120,10 +121,7 @@ def edit_tip(tip_id: int):
 
 
 def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    return parsing.identifier(value)
 
 
 def _detail(tip: Tip, status: int = 200, **forms):
