@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
+from portal import parsing
 from portal.accounts.access import platform_staff
 from portal.accounts.models import User
 from portal.audit.services import record
@@ -220,6 +221,8 @@ def _reason(value: Any, required: bool) -> str:
         raise InvalidInput({"reason": _("Give a reason the author can act on.")})
     if len(reason) > MAX_REASON:
         raise InvalidInput({"reason": _("At most %(n)d characters.", n=MAX_REASON)})
+    if not parsing.storable(reason):
+        raise InvalidInput({"reason": _("This text contains a character that cannot be stored.")})
     return reason
 
 
@@ -302,6 +305,8 @@ def add_comment(user: User, tip: Tip, body: Any) -> TipComment:
         raise InvalidInput({"body": _("Write a comment.")})
     if len(body) > MAX_COMMENT:
         raise InvalidInput({"body": _("At most %(n)d characters.", n=MAX_COMMENT)})
+    if not parsing.storable(body):
+        raise InvalidInput({"body": _("This text contains a character that cannot be stored.")})
     comment = TipComment(tip=tip, author_id=user.id, body=body, created_at=utcnow())
     db.session.add(comment)
     db.session.flush()

@@ -214,3 +214,24 @@ def test_nesting_within_the_bound_is_still_read(client):
 def test_a_fresh_member_sees_the_walk_objects(people, walk):
     # the walk's objects exist, so the id routes are exercised past their 404
     assert factories.reload(people["member"]).id == walk["user_id"]
+
+
+def test_named_hostile_inputs_get_their_4xx(api, people, walk):
+    member, staff = api(people["member"]), api(people["staff"])
+    from tests.queqiao.tipkit import tip_data
+
+    price = {**tip_data()["indicators"], "max_price": {"amount": HUGE, "currency": "CNY"}}
+    r = member.post("/api/v1/tips", json=tip_data(indicators=price))
+    assert r.status_code == 422
+    assert member.get("/api/v1/tips?q=a%00b").status_code == 200
+    assert member.get("/api/v1/tips?since=9999-12-31").status_code == 422
+    raw = {"Content-Type": "application/json"}
+    bearer = {"Authorization": f"Bearer {member.token}", **raw}
+    r = member.client.post(f"/api/v1/threads/{walk['thread_id']}/posts",
+                           data=b'{"body": "a\\ud800"}', headers=bearer)
+    assert r.status_code == 422 and "body" in r.get_json()["error"]["fields"]
+    chair = api(people["chair"])
+    r = chair.client.post(f"/api/v1/recommendations/{walk['rec_id']}/withdraw", data=b"[1, 2]",
+                          headers={"Authorization": f"Bearer {chair.token}", **raw})
+    assert r.status_code == 400
+    assert staff.get("/api/v1/rules?tip_id=99999999999999999999").status_code == 422
