@@ -168,7 +168,7 @@ def _act(tip_id: int, form_cls, form_key: str, action, success: str):
 
 
 @bp.post("/tips/<int:tip_id>/review")
-@access("tip.review")
+@access("signed_in")  # the tip decides: 404 unless one may see it, then 403 unless staff
 def review_tip(tip_id: int):
     """Staff decide."""
     return _act(tip_id, ReviewForm, "review_form",
@@ -242,7 +242,7 @@ def feedback(tip_id: int):
 
 
 @bp.get("/vetting")
-@access("tip.review")
+@access("tip.review", absent=True)
 def vetting():
     """The queue: trusted contributors first, then the longest waiting."""
     return render_template("queqiao/vetting.html", entries=vetting_queue(current_user),
