@@ -12,7 +12,6 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from portal import parsing
 from portal.accounts.groups import group_by_slug
 from portal.accounts.models import User
 from portal.authz import visible
@@ -53,10 +52,9 @@ def _date(value: str, field: str, errors: dict) -> date | None:
     except ValueError:
         errors[field] = _("Give a date as YYYY-MM-DD.")
         return None
-    if not parsing.plausible_year(day.year):
+    if day.year > 9998:
         # 9999-12-31 would overflow the day arithmetic of "until the end of that day".
-        errors[field] = _("Give a date between the years %(low)d and %(high)d.",
-                          low=parsing.YEARS[0], high=parsing.YEARS[1])
+        errors[field] = _("Give a date before the year 9999.")
         return None
     return day
 
