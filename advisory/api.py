@@ -106,7 +106,7 @@ def submit_recommendation(rec_id: int):
 @access("signed_in")
 def withdraw_recommendation(rec_id: int):
     """The chair withdraws it before a decision."""
-    body = request.get_json(silent=True) or {}
+    body = json_body(optional=True)
     return _answer(services.withdraw(current_user, _load(rec_id), body.get("note")))
 
 
@@ -134,7 +134,7 @@ def comment_recommendation(rec_id: int):
 def cosign_recommendation(rec_id: int):
     """Another group co-signs (its chair or vice-chair)."""
     rec = _load(rec_id)
-    body = request.get_json(silent=True) or {}
+    body = json_body(optional=True)
     services.cosign(current_user, rec, body.get("working_group"))
     return _answer(rec, 201)
 
@@ -181,7 +181,7 @@ def update_milestone(rec_id: int, milestone_id: int):
 @access("signed_in")
 def complete_recommendation(rec_id: int):
     """Platform staff report it implemented."""
-    body = request.get_json(silent=True) or {}
+    body = json_body(optional=True)
     return _answer(services.complete(current_user, _load(rec_id), body.get("note")))
 
 
@@ -189,7 +189,7 @@ def complete_recommendation(rec_id: int):
 @access("signed_in")
 def close_recommendation(rec_id: int):
     """Close it without (further) implementation."""
-    body = request.get_json(silent=True) or {}
+    body = json_body(optional=True)
     return _answer(services.close(current_user, _load(rec_id), body.get("note")))
 
 

@@ -12,12 +12,14 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from portal import parsing
 from portal.accounts.groups import group_by_slug
 from portal.accounts.models import GroupMembership, Organisation, User
 from portal.audit.services import record
 from portal.authz import can, require_visible
+from portal.conditional import claim, lock
 from portal.errors import Conflict, Forbidden, InvalidInput
 from portal.extensions import db
 from portal.models import utcnow
@@ -83,11 +85,33 @@ def _content(values: dict) -> dict:
 # --- recording a step ---------------------------------------------------------------------
 
 
+def _raced() -> str:
+    return _("Someone else changed this recommendation meanwhile; reload it and try again.")
+
+
+def _hold(rec: Recommendation) -> None:
+    """Keep the recommendation in the state it was read in while a vote, comment or co-sign
+    is added (a decision or withdrawal racing it wins or waits, never both)."""
+    lock(rec, check=("status",), message=_raced, code="illegal_transition")
+
+
+def _commit_unique(message) -> None:
+    """Commit; a unique constraint that a racing request filled first is a 409, not a 500."""
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise Conflict(message(), code="duplicate") from None
+
+
 def _step(actor: Any, rec: Recommendation, action: str, status: str, note: str = "") -> None:
-    """Move to `status`, keep the dated, attributed event, audit it and tell people."""
+    """Move to `status`, keep the dated, attributed event, audit it and tell people.
+
+    The move is one conditional write on the version and status that were read: of two
+    racing steps one wins, the other gets a 409 and tells nobody."""
     before = rec.status
-    rec.status = status
-    rec.version += 1
+    claim(rec, check=("version", "status"), message=_raced, code="stale_version",
+          status=status, version=rec.version + 1)
     db.session.add(RecommendationEvent(recommendation_id=rec.id, action=action, status=status,
                                        at=utcnow(), by_id=getattr(actor, "id", None), note=note))
     record(actor, f"recommendation.{action}", rec, f"{rec.title}: {before} -> {status}")
@@ -209,6 +233,7 @@ def withdraw(actor: Any, rec: Recommendation, note: str = "") -> Recommendation:
 def comment(actor: Any, rec: Recommendation, body: Any) -> RecommendationComment:
     """A remark during board review."""
     _check(actor, rec, "comment")
+    _hold(rec)
     remark = RecommendationComment(recommendation_id=rec.id, author_id=actor.id,
                                    body=_text(body, "body"), at=utcnow())
     db.session.add(remark)
@@ -227,7 +252,10 @@ def cosign(actor: Any, rec: Recommendation, group_slug: Any = None) -> Recommend
         if not mine:
             raise InvalidInput({"working_group": _("Choose a group you chair.")})
     group = mine[0]
-    if any(c.working_group_id == group.id for c in rec.cosigns):
+    _hold(rec)
+    if db.session.scalar(select(RecommendationCosign.id).where(
+            RecommendationCosign.recommendation_id == rec.id,
+            RecommendationCosign.working_group_id == group.id)) is not None:
         raise Conflict(_("Your group has already co-signed."), code="duplicate")
     sign = RecommendationCosign(recommendation_id=rec.id, working_group_id=group.id,
                                 by_id=actor.id, at=utcnow())
@@ -236,7 +264,7 @@ def cosign(actor: Any, rec: Recommendation, group_slug: Any = None) -> Recommend
                                        status=rec.status, at=sign.at, by_id=actor.id,
                                        note=group.name_en))
     record(actor, "recommendation.cosign", rec, f"{group.slug} co-signs {rec.title}")
-    db.session.commit()
+    _commit_unique(lambda: _("Your group has already co-signed."))
     return sign
 
 
@@ -246,6 +274,9 @@ def vote(actor: Any, rec: Recommendation, position: Any, comment_text: Any = "")
     _check(actor, rec, "vote")
     position = _choice(position, "position", VOTE_POSITIONS)
     text = _text(comment_text, "comment", required=False)
+    # Held first, so the ballot is looked up after any racing vote of the same chair
+    # committed: the second one changes the first instead of colliding with it.
+    _hold(rec)
     ballot = db.session.scalar(select(RecommendationVote).where(
         RecommendationVote.recommendation_id == rec.id, RecommendationVote.user_id == actor.id))
     if ballot is None:
@@ -253,7 +284,8 @@ def vote(actor: Any, rec: Recommendation, position: Any, comment_text: Any = "")
         db.session.add(ballot)
     ballot.position, ballot.comment, ballot.cast_at = position, text, utcnow()
     record(actor, "recommendation.vote", rec, f"vote on {rec.title}")
-    db.session.commit()
+    _commit_unique(lambda: _("Your vote was being recorded at the same moment; reload and "
+                             "check it."))
     db.session.refresh(rec)
     return ballot
 
@@ -391,7 +423,11 @@ def follow(user: Any, rec: Recommendation, on: bool = True) -> None:
         db.session.add(RecommendationFollower(recommendation_id=rec.id, user_id=user.id))
     elif not on and existing is not None:
         db.session.delete(existing)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # A second click raced the first: the person follows it, which is what both asked.
+        db.session.rollback()
 
 
 @atomic
@@ -413,7 +449,7 @@ def add_link(actor: Any, rec: Recommendation, kind: Any, ref: Any) -> Recommenda
                               added_by_id=actor.id, added_at=utcnow())
     db.session.add(link)
     record(actor, "recommendation.link", rec, f"{kind}:{ref}")
-    db.session.commit()
+    _commit_unique(lambda: _("This link is already there."))
     return link
 
 

@@ -79,11 +79,13 @@ def require_visible(action: str, obj: Any, *, user: Any = None) -> Any:
     return obj
 
 
-def access(action: str) -> Callable:
+def access(action: str, *, absent: bool = False) -> Callable:
     """Declare and enforce the page-level rule of a view.
 
     Every endpoint carries one (a test walks the URL map). Signed-out visitors are
-    sent to sign in (401 under /api); signed-in users without the right get 403.
+    sent to sign in (401 under /api); signed-in users without the right get 403, or 404
+    with `absent=True`: a page of a tool the person's role never uses (staff's rules,
+    hits, vetting queue) is not there for them, like the objects it shows.
     """
 
     def decorate(view: Callable) -> Callable:
@@ -94,7 +96,8 @@ def access(action: str) -> Callable:
 
                 return login_manager.unauthorized()
             if not can(current_user, action):
-                raise Forbidden()
+                raise NotFound() if absent and not request.path.startswith("/api/") \
+                    else Forbidden()
             return view(*args, **kwargs)
 
         guarded.access_rule = action  # type: ignore[attr-defined]

@@ -19,6 +19,7 @@ PACKAGES = {
     "portal/translations": ["portal/__init__.py", "portal/accounts", "portal/api", "portal/audit",
                             "portal/auth", "portal/dashboard", "portal/notifications",
                             "portal/errorpages.py", "portal/errors.py", "portal/statemachine.py",
+                            "portal/conditional.py",
                             "portal/demo.py", "portal/ui.py", "portal/forms.py",
                             "templates/base.html", "templates/macros.html", "templates/errors",
                             "templates/auth", "templates/accounts", "templates/audit",

@@ -4,6 +4,7 @@ Files are immutable once stored (the name is the hash of the bytes), so the same
 evidence uploaded twice is kept once, and a changed file is detectable.
 """
 
+import codecs
 import hashlib
 import os
 import tempfile
@@ -44,7 +45,9 @@ def sniff(head: bytes) -> str | None:
         return "application/zip-office"
     if head and b"\x00" not in head:
         try:
-            head.decode("utf-8")
+            # The head is cut at a byte count, often inside a character: an incomplete
+            # sequence at the very end is fine, invalid bytes anywhere are not.
+            codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
             return "text/plain"
         except UnicodeDecodeError:
             return None

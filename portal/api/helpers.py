@@ -1,5 +1,6 @@
 """Shared pieces of every API endpoint: JSON in, pagination, money, times."""
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -8,7 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from .. import parsing
-from ..errors import DomainError
+from ..errors import DomainError, InvalidInput
 from ..extensions import csrf, db, limiter
 from ..parsing import collect, raise_errors
 
@@ -32,14 +33,66 @@ def api_blueprint(name: str, import_name: str) -> Blueprint:
     return bp
 
 
-def json_body() -> dict[str, Any]:
-    """The request's JSON object, or a 400 saying why it is not one."""
-    data = request.get_json(silent=True)
+# Deeper nesting than any request of the contract needs; Python's parser would recurse until
+# it failed, so deeper bodies are refused before they are parsed.
+MAX_JSON_DEPTH = 64
+_STRINGS = re.compile(rb'"(?:[^"\\]++|\\.)*+"')
+_BRACKETS = re.compile(rb"[\[\]{}]")
+
+
+def json_depth_ok(raw: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether the brackets of a JSON text (outside its strings) nest at most `limit` deep."""
+    depth = 0
+    for bracket in _BRACKETS.findall(_STRINGS.sub(b'""', raw)):
+        if bracket in b"[{":
+            depth += 1
+            if depth > limit:
+                return False
+        else:
+            depth -= 1
+    return True
+
+
+def json_body(*, optional: bool = False) -> dict[str, Any]:
+    """The request's JSON object, or a 400 saying why it is not one (an empty body is `{}`
+    when `optional`)."""
+    raw = request.get_data(cache=True)
+    if optional and not raw.strip():
+        return {}
+    if not json_depth_ok(raw):
+        raise MalformedJSON(_("The JSON is nested too deeply (at most %(n)d levels).",
+                              n=MAX_JSON_DEPTH))
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # a guard behind the depth check
+        data = None
     if data is None:
         raise MalformedJSON(_("Send a JSON object with Content-Type: application/json."))
     if not isinstance(data, dict):
         raise MalformedJSON(_("The body must be a JSON object."))
+    unstorable = [str(key)[:100] for key, value in data.items()
+                  if not _storable(key) or not _storable(value)]
+    if unstorable:
+        raise InvalidInput({key: _("This text contains a character that cannot be stored.")
+                            for key in unstorable})
     return data
+
+
+def _storable(value: Any) -> bool:
+    """Whether every text inside a JSON value (keys too) can be stored: no NUL, no lone
+    surrogate. The depth is bounded already, so the walk is too."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if not parsing.storable(item):
+                return False
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return True
 
 
 def page_args(max_per_page: int = 200) -> tuple[int, int]:

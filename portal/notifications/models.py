@@ -30,5 +30,11 @@ class Notification(db.Model):
             "title": self.title,
             "url": self.url,
             "at": self.created_at.isoformat(),
-            **self.payload,
+            **{k: v for k, v in (self.payload or {}).items() if not k.startswith("_")},
         }
+
+    @property
+    def about(self) -> tuple[str, int, str] | None:
+        """(table, id, view rule) of the object it is about, when notify() was told."""
+        about = (self.payload or {}).get("_about")
+        return tuple(about) if isinstance(about, list) and len(about) == 3 else None

@@ -42,6 +42,9 @@ def notify(
     """
     seen: set[int] = set()
     created: list[Notification] = []
+    if obj is not None and view_rule and getattr(obj, "id", None) is not None:
+        # What it is about, so its title is shown only while the reader may still see it.
+        payload = {**payload, "_about": [obj.__tablename__, obj.id, view_rule]}
     for user in users:
         if user is None or user.id in seen or not user.is_active:
             continue
@@ -75,6 +78,34 @@ def _mail_after_commit(address: str, title: str, url: str) -> None:
     base = current_app.config.get("PUBLIC_BASE_URL") or ""
     body = f"{title}\n\n{base}{url}\n"
     after_commit(db.session(), lambda: send_mail(address, title, body))
+
+
+def _model_of(table: str) -> Any:
+    for mapper in db.Model.registry.mappers:
+        if getattr(mapper.class_, "__tablename__", None) == table:
+            return mapper.class_
+    return None
+
+
+def still_visible(user: Any, notification: Notification) -> bool:
+    """Whether the reader may still see what the notification is about (access to a tip can
+    be narrowed, a person can leave a group): if not, its title is not shown."""
+    about = notification.about
+    if about is None:
+        return True
+    table, obj_id, rule = about
+    model = _model_of(table)
+    obj = db.session.get(model, obj_id) if model is not None else None
+    return obj is not None and can(user, rule, obj)
+
+
+def shown_title(user: Any, notification: Notification) -> str:
+    """The title, or a neutral line when the reader may no longer see the object."""
+    from flask_babel import gettext as _
+
+    if still_visible(user, notification):
+        return notification.title
+    return _("About something you can no longer see.")
 
 
 def unread_count(user_id: int) -> int:

@@ -8,7 +8,7 @@ from ..authz import access, require_visible
 from ..extensions import db
 from . import bp
 from .models import Notification
-from .services import mark_read, unread_count
+from .services import mark_read, shown_title, still_visible, unread_count
 
 
 @bp.get("")
@@ -20,7 +20,8 @@ def index():
     if show == "unread":
         q = q.where(Notification.read_at.is_(None))
     items = db.session.scalars(q.order_by(Notification.created_at.desc()).limit(200)).all()
-    return render_template("notifications/index.html", items=items, show=show)
+    titles = {n.id: shown_title(current_user, n) for n in items}
+    return render_template("notifications/index.html", items=items, show=show, titles=titles)
 
 
 @bp.get("/count")
@@ -37,6 +38,8 @@ def read(notification_id: int):
     n = require_visible("notification.view", db.session.get(Notification, notification_id))
     mark_read(current_user.id, n.id)
     target = n.url if n.url.startswith("/") and not n.url.startswith("//") else url_for(".index")
+    if not still_visible(current_user, n):
+        target = url_for(".index")
     return redirect(target)
 
 

@@ -1,11 +1,14 @@
 """Rules API: make, edit (versioned), move through the lifecycle, export the active ones."""
 
 from flask import jsonify, request
+from flask_babel import gettext as _
 from sqlalchemy import select
 
+from portal import parsing
 from portal.api.helpers import api_blueprint, json_body, paginated
 from portal.api.openapi import PAGING, op, path_param, register_paths
 from portal.authz import access
+from portal.errors import InvalidInput
 from portal.extensions import db
 from queqiao.engine import export_rules
 
@@ -29,7 +32,11 @@ def create():
 @access("staff")
 def index():
     """Rules, newest first; ?status= narrows."""
-    tip = request.args.get("tip_id", type=int)
+    tip = None
+    if request.args.get("tip_id"):
+        tip = parsing.identifier(request.args.get("tip_id"))
+        if tip is None:
+            raise InvalidInput({"tip_id": _("Give the number of a tip.")})
     return jsonify(paginated(services.rules_query(request.args.get("status"), tip), rule_json))
 
 

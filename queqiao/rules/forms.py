@@ -13,8 +13,9 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from portal import parsing
 from portal.forms import YuanField
 
 LEVEL_CHOICES = [("low", _l("Low")), ("medium", _l("Medium")), ("high", _l("High"))]
@@ -27,11 +28,17 @@ def lines(text: str | None) -> list[str]:
 
 
 
+def _tip_number(form, field) -> None:  # noqa: ARG001  (the WTForms validator signature)
+    """A tip's number: a row id (NumberRange would overflow on a number past a float)."""
+    if parsing.identifier(field.data) is None:
+        raise ValidationError(_l("Give the number of a tip."))
+
+
 class RuleForm(FlaskForm):
     """A rule's name, conditions and notes; terms one per line."""
 
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    tip_id = IntegerField(_l("From tip number"), validators=[Optional(), NumberRange(min=1)])
+    tip_id = IntegerField(_l("From tip number"), validators=[Optional(), _tip_number])
     all_terms = TextAreaField(_l("The title contains all of (one per line)"))
     any_terms = TextAreaField(_l("…and at least one of (one per line, optional)"))
     none_terms = TextAreaField(_l("…and none of (one per line, optional)"))

@@ -9,9 +9,11 @@ from sqlalchemy.exc import IntegrityError
 
 from portal import parsing
 from portal.audit.services import record
+from portal.conditional import claim
 from portal.errors import Conflict, InvalidInput, NotFound
 from portal.extensions import db
 from portal.models import utcnow
+from portal.transaction import atomic
 from queqiao.engine import Listing, compile_rules
 from queqiao.listings.models import CorpusListing
 
@@ -70,6 +72,7 @@ def create_rule(actor, values: dict) -> Rule:
     return rule
 
 
+@atomic
 def update_rule(actor, rule: Rule, values: dict) -> Rule:
     """Make the next version of a rule; a stale `version` is refused with a conflict."""
     version = values.get("version")
@@ -83,15 +86,15 @@ def update_rule(actor, rule: Rule, values: dict) -> Rule:
     level = _level(values)
     known = _text(values, "known_false_positives", max_length=4000)
     notes = _text(values, "notes", max_length=4000)
-    # Lock the row so two editors cannot both turn version n into n + 1.
-    current = db.session.execute(
-        select(Rule.version).where(Rule.id == rule.id).with_for_update()).scalar_one()
-    if version != current:
-        db.session.rollback()
+    if version != rule.version:
         raise Conflict(_("This rule was changed by someone else (now version %(v)d). "
-                         "Reload it and make your change again.", v=current),
-                       code="stale_version", current_version=current)
-    rule.version = current + 1
+                         "Reload it and make your change again.", v=rule.version),
+                       code="stale_version", current_version=rule.version)
+    # One conditional write: of two editors who read version n, one makes n + 1, the other
+    # is refused; a rule retired meanwhile is not edited.
+    claim(rule, check=("version", "status"), code="stale_version",
+          message=lambda: _("This rule was changed by someone else. Reload it and make your "
+                            "change again."), version=rule.version + 1, updated_at=utcnow())
     rule.conditions = conditions
     rule.name = name
     rule.level = level or rule.level
@@ -99,7 +102,6 @@ def update_rule(actor, rule: Rule, values: dict) -> Rule:
         rule.known_false_positives = known
     if notes is not None:
         rule.notes = notes
-    rule.updated_at = utcnow()
     db.session.add(RuleVersion(rule_id=rule.id, version=rule.version, name=name,
                                conditions=conditions, created_by_id=actor.id))
     record(actor, "rule.edit", rule, f"Rule {rule.id} version {rule.version}",
@@ -107,14 +109,14 @@ def update_rule(actor, rule: Rule, values: dict) -> Rule:
     try:
         db.session.commit()
     except IntegrityError:
-        # Where rows cannot be locked (SQLite), a racing editor shows up as this version
-        # already existing.
+        # The version row already exists: another edit made it (kept as a second guard).
         db.session.rollback()
         raise Conflict(_("This rule was changed by someone else. Reload it and make your "
                          "change again."), code="stale_version") from None
     return rule
 
 
+@atomic
 def change_status(actor, rule: Rule, status: Any, *, override: bool = False) -> Rule:
     """Move a rule to `status`; activating over genuine-corpus hits needs an explicit override."""
     if status not in STATUSES:
@@ -128,8 +130,11 @@ def change_status(actor, rule: Rule, status: Any, *, override: bool = False) -> 
                 _("This rule hits %(n)d known-genuine listings. Activate it only with an "
                   "explicit override.", n=len(proof.genuine_hits)),
                 code="genuine_hits", genuine_hits=len(proof.genuine_hits))
-    rule.status = new_status
-    rule.status_changed_at = utcnow()
+    # Conditional on the status and version that were checked (and proven): a rule edited
+    # or moved meanwhile is not moved again on the strength of what it was.
+    claim(rule, check=("version", "status"), code="stale_version",
+          message=lambda: _("This rule was changed by someone else meanwhile. Reload it and "
+                            "try again."), status=new_status, status_changed_at=utcnow())
     record(actor, f"rule.{action}", rule, f"Rule {rule.id} is now {new_status}",
            version=rule.version, status=new_status, override=bool(override))
     db.session.commit()

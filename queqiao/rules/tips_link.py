@@ -4,19 +4,20 @@ from typing import Any
 
 from sqlalchemy import select
 
+from portal import parsing
 from portal.extensions import db
 from queqiao.tips.models import Tip
 
 
 def tip_exists(tip_id: int) -> bool:
     """Whether an accepted tip with this id exists (only vetted tips feed rules)."""
-    tip = db.session.get(Tip, tip_id)
+    tip = db.session.get(Tip, tip_id) if parsing.identifier(tip_id) else None
     return tip is not None and tip.status == "accepted"
 
 
 def tip_prefill(tip_id: int) -> dict[str, Any] | None:
     """Rule form values from an accepted tip: its brand and keywords, exclusions, ceiling, regions."""
-    tip = db.session.get(Tip, tip_id)
+    tip = db.session.get(Tip, tip_id) if parsing.identifier(tip_id) else None
     if tip is None or tip.status != "accepted":
         return None
     indicators = tip.indicators

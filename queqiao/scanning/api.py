@@ -4,6 +4,7 @@ from flask import jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal import parsing
 from portal.api.helpers import api_blueprint, iso, json_body, paginated, parse_datetime
 from portal.api.openapi import PAGING, op, path_param, register_paths
 from portal.authz import access
@@ -55,15 +56,15 @@ def _filter(rule_id: int | None = None) -> services.HitFilter:
     for name in ("rule_id", "tip_id"):
         value = args.get(name)
         if value:
-            try:
-                numbers[name] = int(value)
-            except ValueError:
+            numbers[name] = parsing.identifier(value)
+            if numbers[name] is None:
                 errors[name] = _("Give a whole number.")
     if errors:
         raise InvalidInput(errors)
     return services.HitFilter(
         rule_id=rule_id if rule_id is not None else numbers.get("rule_id"),
-        tip_id=numbers.get("tip_id"), seller_id=args.get("seller_id") or None,
+        tip_id=numbers.get("tip_id"),
+        seller_id=parsing.text(args.get("seller_id"), "seller_id", max_length=200) or None,
         mode=args.get("mode"), outcome=args.get("outcome"),
         since=parse_datetime(args.get("since"), "since", required=False),
         until=parse_datetime(args.get("until"), "until", required=False))

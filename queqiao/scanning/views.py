@@ -21,7 +21,7 @@ from .models import FeedUpload
 
 
 @bp.get("/hits")
-@access("staff")
+@access("staff", absent=True)
 def hits():
     """Hits, filtered by rule, tip, seller, date, mode and outcome; new ones arrive live."""
     form = HitFilterForm(request.args)
@@ -29,7 +29,8 @@ def hits():
     if form.validate():
         where = services.HitFilter(
             rule_id=_int(form.rule_id.data), tip_id=_int(form.tip_id.data),
-            seller_id=(form.seller_id.data or "").strip() or None, mode=form.mode.data or None,
+            seller_id="".join(c for c in (form.seller_id.data or "") if c >= " ").strip() or None,
+            mode=form.mode.data or None,
             outcome=form.outcome.data or None, since=_day(form.since.data),
             until=_day(form.until.data, 1))
     items = db.session.scalars(services.hits_query(where).limit(200)).all()
@@ -37,18 +38,17 @@ def hits():
 
 
 def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
+    return parsing.identifier(value) if value else None
 
 
 def _day(value, days: int = 0):
-    return None if value is None else datetime.combine(value, time(), UTC) + timedelta(days=days)
+    if value is None or not parsing.plausible_year(value.year):
+        return None  # a day past the portal's years filters nothing (and cannot overflow)
+    return datetime.combine(value, time(), UTC) + timedelta(days=days)
 
 
 @bp.get("/hits/<int:hit_id>")
-@access("staff")
+@access("staff", absent=True)
 def hit(hit_id: int):
     """A hit with its listing snapshot, outcome actions and a test purchase proposal."""
     item = services.get_hit(hit_id)
@@ -62,7 +62,7 @@ def hit(hit_id: int):
 
 
 @bp.post("/hits/<int:hit_id>/outcome")
-@access("staff")
+@access("staff", absent=True)
 def outcome(hit_id: int):
     """Mark a hit taken down or a false positive."""
     item = services.get_hit(hit_id)
@@ -81,7 +81,7 @@ def outcome(hit_id: int):
 
 
 @bp.get("/feeds")
-@access("staff")
+@access("staff", absent=True)
 def feeds():
     """Feed files scanned so far, and the upload form."""
     items = db.session.scalars(select(FeedUpload).order_by(FeedUpload.id.desc()).limit(100)).all()
@@ -90,7 +90,7 @@ def feeds():
 
 @bp.post("/feeds")
 @csrf.exempt  # the form below checks the token, after the size limit is raised for feeds
-@access("staff")
+@access("staff", absent=True)
 def upload_feed():
     """Keep a feed file and scan it in the background; its page shows the progress."""
     request.max_content_length = current_app.config["QUEQIAO_FEED_MAX_BYTES"]
@@ -108,7 +108,7 @@ def upload_feed():
 
 
 @bp.get("/feeds/<int:feed_id>")
-@access("staff")
+@access("staff", absent=True)
 def feed_page(feed_id: int):
     """One feed's progress (live) and, when done, its summary and bad rows."""
     item = db.session.get(FeedUpload, feed_id)
@@ -121,7 +121,7 @@ def feed_page(feed_id: int):
 
 
 @bp.route("/dry-run", methods=["GET", "POST"])
-@access("staff")
+@access("staff", absent=True)
 def dry_run():
     """Try every shadow and active rule on pasted or uploaded listings; nothing is stored."""
     form = DryRunForm()
@@ -173,7 +173,7 @@ def _dry_run_listings(form: DryRunForm) -> tuple[list[ScannedListing], list[dict
 
 
 @bp.get("/feeds/<int:feed_id>/progress")
-@access("staff")
+@access("staff", absent=True)
 def feed_progress(feed_id: int):
     """A feed's counters as JSON: the page polls this when live events are missed."""
     item = db.session.get(FeedUpload, feed_id)

@@ -48,20 +48,32 @@ def _date(value: str, field: str, errors: dict) -> date | None:
     if not value:
         return None
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         errors[field] = _("Give a date as YYYY-MM-DD.")
         return None
+    if day.year > 9998:
+        # 9999-12-31 would overflow the day arithmetic of "until the end of that day".
+        errors[field] = _("Give a date before the year 9999.")
+        return None
+    return day
+
+
+def _arg(value: Any, limit: int = 200) -> str:
+    """A query argument as comparable text: control characters (NUL among them) and lone
+    surrogates, which no database compares, become spaces."""
+    text = "".join(" " if c < " " or "\ud800" <= c <= "\udfff" else c for c in (value or ""))
+    return text.strip()[:limit]
 
 
 def parse_filters(args: Any) -> TipFilters:
     """Filters from query arguments; InvalidInput naming each one that makes no sense."""
     errors: dict[str, str] = {}
-    f = TipFilters(q=(args.get("q") or "").strip()[:200],
-                   group=(args.get("group") or args.get("working_group") or "").strip(),
-                   brand=(args.get("brand") or "").strip()[:120],
-                   status=(args.get("status") or "").strip(),
-                   sharing=(args.get("sharing") or "").strip(),
+    f = TipFilters(q=_arg(args.get("q")),
+                   group=_arg(args.get("group") or args.get("working_group")),
+                   brand=_arg(args.get("brand"), 120),
+                   status=_arg(args.get("status")),
+                   sharing=_arg(args.get("sharing")),
                    mine=(args.get("mine") or "") in ("1", "true", "on"))
     if f.group and group_by_slug(f.group) is None:
         errors["group"] = _("Unknown working group.")

@@ -21,8 +21,12 @@ PG_VECTOR = ("to_tsvector('simple', coalesce(title, '') || ' ' || coalesce(descr
 
 
 def terms_of(query: str) -> list[str]:
-    """The words of a query (at most ten, each at most 100 characters)."""
-    return [t[:100] for t in (query or "").split()][:10]
+    """The words of a query (at most ten, each at most 100 characters). Control characters
+    (NUL among them) separate words and lone surrogates are dropped: neither database can
+    compare text holding them."""
+    cleaned = "".join(" " if c < " " else "" if "\ud800" <= c <= "\udfff" else c
+                      for c in (query or ""))
+    return [t[:100] for t in cleaned.split()][:10]
 
 
 def _like(term: str) -> str:

@@ -11,10 +11,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
+from portal import parsing
 from portal.accounts.access import platform_staff
 from portal.accounts.models import User
 from portal.audit.services import record
 from portal.authz import can, require, require_visible
+from portal.conditional import claim
 from portal.errors import Conflict, InvalidInput
 from portal.extensions import db
 from portal.models import utcnow
@@ -126,6 +128,17 @@ def create_tip(author: User, data: dict, evidence: list[FileStorage] = ()) -> Ti
     return tip
 
 
+def _raced() -> str:
+    return _("Someone else changed this tip meanwhile (edited, decided or withdrew it). "
+             "Reload it and try again.")
+
+
+def _take(tip: Tip, **values: Any) -> None:
+    """One conditional write: the tip moves on only if nobody moved it since it was read."""
+    claim(tip, check=("version", "status"), message=_raced, code="stale_version",
+          version=tip.version + 1, updated_at=utcnow(), **values)
+
+
 def _check_version(tip: Tip, version: Any) -> None:
     if version is None:
         return
@@ -151,6 +164,8 @@ def edit_tip(user: User, tip: Tip, data: dict, version: Any = None,
     if (content_changes or stored) and tip.status not in EDITABLE:
         raise Conflict(_("A tip that is %(state)s can no longer be edited.",
                          state=tip.status.replace("_", " ")), code="illegal_transition")
+    if content_changes or (sharing and sharing != tip.sharing) or stored:
+        _take(tip)
     if content_changes:
         _apply(tip, values)
         _event(tip, user, "edited", fields=sorted(content_changes))
@@ -159,9 +174,6 @@ def edit_tip(user: User, tip: Tip, data: dict, version: Any = None,
         _change_sharing(user, tip, sharing)
     for item in stored:
         _attach(tip, user, item)
-    if content_changes or sharing or stored:
-        tip.version += 1
-        tip.updated_at = utcnow()
     db.session.commit()
     return tip
 
@@ -195,9 +207,8 @@ def change_sharing(user: User, tip: Tip, sharing: Any) -> Tip:
         errors["sharing"] = _("Choose platform, working_group or alliance.")
         raise InvalidInput(errors)
     if sharing != tip.sharing:
+        _take(tip)
         _change_sharing(user, tip, sharing)
-        tip.version += 1
-        tip.updated_at = utcnow()
         db.session.commit()
     return tip
 
@@ -210,6 +221,8 @@ def _reason(value: Any, required: bool) -> str:
         raise InvalidInput({"reason": _("Give a reason the author can act on.")})
     if len(reason) > MAX_REASON:
         raise InvalidInput({"reason": _("At most %(n)d characters.", n=MAX_REASON)})
+    if not parsing.storable(reason):
+        raise InvalidInput({"reason": _("This text contains a character that cannot be stored.")})
     return reason
 
 
@@ -222,9 +235,7 @@ def review_tip(staff: User, tip: Tip, decision: Any, reason: Any = None) -> Tip:
         raise InvalidInput({"decision": _("Choose accept, needs_info or reject.")})
     reason = _reason(reason, required=decision != "accept")
     before = tip.status
-    tip.status = TIP_LIFECYCLE.next_state(before, decision)
-    tip.decided_at = tip.updated_at = utcnow()
-    tip.version += 1
+    _take(tip, status=TIP_LIFECYCLE.next_state(before, decision), decided_at=utcnow())
     _event(tip, staff, tip.status, from_status=before, to_status=tip.status, reason=reason)
     record(staff, "tip.review", tip, f"Tip {tip.id} {decision}", decision=decision,
            from_status=before, to_status=tip.status)
@@ -260,9 +271,7 @@ def resubmit_tip(user: User, tip: Tip, note: Any = None) -> Tip:
     require("tip.edit", tip, user=user)
     note = _reason(note, required=False)
     before = tip.status
-    tip.status = TIP_LIFECYCLE.next_state(before, "resubmit")
-    tip.submitted_at = tip.updated_at = utcnow()
-    tip.version += 1
+    _take(tip, status=TIP_LIFECYCLE.next_state(before, "resubmit"), submitted_at=utcnow())
     _event(tip, user, "resubmitted", from_status=before, to_status=tip.status, reason=note)
     record(user, "tip.resubmit", tip, f"Tip {tip.id} resubmitted")
     _notify_submitted(tip, user)
@@ -277,9 +286,7 @@ def withdraw_tip(user: User, tip: Tip, reason: Any = None) -> Tip:
     require("tip.edit", tip, user=user)
     reason = _reason(reason, required=False)
     before = tip.status
-    tip.status = TIP_LIFECYCLE.next_state(before, "withdraw")
-    tip.updated_at = utcnow()
-    tip.version += 1
+    _take(tip, status=TIP_LIFECYCLE.next_state(before, "withdraw"))
     _event(tip, user, "withdrawn", from_status=before, to_status=tip.status, reason=reason)
     record(user, "tip.withdraw", tip, f"Tip {tip.id} withdrawn")
     db.session.commit()
@@ -298,6 +305,8 @@ def add_comment(user: User, tip: Tip, body: Any) -> TipComment:
         raise InvalidInput({"body": _("Write a comment.")})
     if len(body) > MAX_COMMENT:
         raise InvalidInput({"body": _("At most %(n)d characters.", n=MAX_COMMENT)})
+    if not parsing.storable(body):
+        raise InvalidInput({"body": _("This text contains a character that cannot be stored.")})
     comment = TipComment(tip=tip, author_id=user.id, body=body, created_at=utcnow())
     db.session.add(comment)
     db.session.flush()
@@ -321,7 +330,9 @@ def add_attachment(user: User, tip: Tip, upload: FileStorage | None) -> TipAttac
         raise Conflict(_("Evidence can be added while the tip waits for vetting or was sent "
                          "back."), code="illegal_transition")
     _check_room(len(tip.attachments) + 1, "file")
-    attachment = _attach(tip, user, store(upload, allowed=EVIDENCE, field="file"))
+    stored = store(upload, allowed=EVIDENCE, field="file")
+    _take(tip)
+    attachment = _attach(tip, user, stored)
     db.session.commit()
     return attachment
 

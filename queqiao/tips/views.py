@@ -5,6 +5,7 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal import parsing
 from portal.accounts.models import Organisation
 from portal.authz import access, can, require, require_visible
 from portal.errors import InvalidInput
@@ -120,10 +121,7 @@ def edit_tip(tip_id: int):
 
 
 def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    return parsing.identifier(value)
 
 
 def _detail(tip: Tip, status: int = 200, **forms):
@@ -170,7 +168,7 @@ def _act(tip_id: int, form_cls, form_key: str, action, success: str):
 
 
 @bp.post("/tips/<int:tip_id>/review")
-@access("tip.review")
+@access("signed_in")  # the tip decides: 404 unless one may see it, then 403 unless staff
 def review_tip(tip_id: int):
     """Staff decide."""
     return _act(tip_id, ReviewForm, "review_form",
@@ -244,7 +242,7 @@ def feedback(tip_id: int):
 
 
 @bp.get("/vetting")
-@access("tip.review")
+@access("tip.review", absent=True)
 def vetting():
     """The queue: trusted contributors first, then the longest waiting."""
     return render_template("queqiao/vetting.html", entries=vetting_queue(current_user),

@@ -108,6 +108,9 @@ def test_staff_vet_through_the_page_with_reasons(people, as_user):
     assert r.status_code == 302
     assert as_user(people["member"]).post(
         f"/queqiao/tips/{tip.id}/review", data={"decision": "accept"}).status_code == 403
+    # someone who may not see the tip learns nothing of it: 404, as for any hidden object
+    assert as_user(people["outsider"]).post(
+        f"/queqiao/tips/{tip.id}/review", data={"decision": "accept"}).status_code == 404
     r = staff.post(f"/queqiao/tips/{tip.id}/review", data={"decision": "accept"})
     assert r.status_code == 409  # illegal from needs_info: a clear message, not a write
     db.session.expire_all()
@@ -187,7 +190,8 @@ def test_feedback_page_shows_real_zeros_then_counts(cast, as_user):
 
 def test_vetting_page_is_for_staff_with_waiting_time(people, as_user):
     make_tip(people["member"], title="Waiting tip")
-    assert as_user(people["member"]).get("/queqiao/vetting").status_code == 403
+    # the queue shows tips a member may not see: it is not there for them
+    assert as_user(people["member"]).get("/queqiao/vetting").status_code == 404
     page = as_user(people["staff"]).get("/queqiao/vetting").get_data(as_text=True)
     assert "Waiting tip" in page and "less than an hour" in page
 

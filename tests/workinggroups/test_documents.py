@@ -94,3 +94,19 @@ def test_a_new_document_tells_the_group_not_outsiders(as_user, people):
     told = {n.user_id for n in Notification.query.filter_by(type="document.new")}
     assert people["member"].id in told
     assert people["outsider"].id not in told and people["chair"].id not in told
+
+
+@pytest.mark.parametrize("cut", range(3))
+def test_a_utf8_text_longer_than_the_sniffed_head_is_text(as_user, people, cut):
+    # Chinese characters take three bytes: wherever 2,048 bytes end, a character may be cut.
+    text = ("x" * cut + "会议纪要，供应链打假工作组。" * 200).encode("utf-8")
+    assert len(text) > 4096
+    r = _upload(as_user(people["member"]), text, name="minutes.txt")
+    assert r.status_code == 302, r.get_data(as_text=True)[:300]
+    assert Document.query.one().latest.mime == "text/plain"
+
+
+def test_bytes_that_are_not_utf8_are_still_refused_as_text(as_user, people):
+    r = _upload(as_user(people["member"]), b"plain start \xff\xfe then junk" * 200,
+                name="notes.txt")
+    assert r.status_code == 422 and Document.query.count() == 0

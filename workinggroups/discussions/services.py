@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
+from portal import parsing
 from portal.accounts.models import User, WorkingGroup
 from portal.aftercommit import after_commit
 from portal.audit.services import record
@@ -37,6 +38,8 @@ def _clean_body(body: Any) -> str:
         raise InvalidInput({"body": _("Write something first.")})
     if len(body) > MAX_BODY:
         raise InvalidInput({"body": _("At most %(n)d characters.", n=MAX_BODY)})
+    if not parsing.storable(body):
+        raise InvalidInput({"body": _("This text contains a character that cannot be stored.")})
     return body
 
 
@@ -44,6 +47,8 @@ def _clean_title(title: Any) -> str:
     title = " ".join(title.split()) if isinstance(title, str) else ""
     if not title or len(title) > 200:
         raise InvalidInput({"title": _("Give a title of at most 200 characters.")})
+    if not parsing.storable(title):
+        raise InvalidInput({"title": _("This text contains a character that cannot be stored.")})
     return title
 
 

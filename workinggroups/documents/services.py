@@ -7,6 +7,7 @@ from werkzeug.datastructures import FileStorage
 
 from portal.accounts.models import User, WorkingGroup
 from portal.audit.services import record
+from portal.conditional import claim
 from portal.errors import InvalidInput
 from portal.extensions import db
 from portal.models import utcnow
@@ -58,6 +59,9 @@ def add_version(actor: User, document: Document, file: FileStorage | None,
                 note: str = "") -> DocumentVersion:
     """A new version of a document."""
     stored = store(file, allowed=DOCUMENTS)
+    # Hold the document while its next number is taken: two uploads at once become
+    # versions n + 1 and n + 2, not a clash over n + 1.
+    claim(document, check=(), updated_at=utcnow())
     version = _add_version(actor, document, stored, note)
     record(actor, "document.version", document, f"Version {version.number} of {document.id}",
            sha256=stored.sha256)
@@ -74,7 +78,8 @@ def _add_version(actor, document, stored, note) -> DocumentVersion:
     version = DocumentVersion(document=document, number=number, sha256=stored.sha256,
                               size=stored.size, mime=stored.mime, filename=stored.filename,
                               note=(note or "").strip(), uploaded_by=actor)
-    document.updated_at = utcnow()
+    if document.updated_at is None:
+        document.updated_at = utcnow()
     db.session.add(version)
     db.session.flush()
     return version
