@@ -243,3 +243,37 @@ def test_outcomes_are_steering_and_follow_a_counterfeit_item(people, partner, ap
     assert r.status_code == 403
     r = api(people["member"]).post(f"{BASE}/{p.id}/outcome", json={"taken_down": True})
     assert r.status_code == 200 and r.get_json()["outcome"]["taken_down"] is True
+
+
+def _joint_buy(lead, others, cost, seller, group):
+    p = services.propose(lead, platform="taobao", seller_id=seller, working_group=group,
+                         reason="x", weight=others[0][1])
+    for user, weight in others[1:]:
+        services.join(user, p.id, weight)
+    services.schedule(lead, p.id, scheduled_for=later(), purchaser_id=lead.id)
+    services.order(lead, p.id, order_number=seller, cost=(cost, "CNY"))
+    return p
+
+
+def test_the_ledger_pairs_only_counterparties_and_shows_each_only_its_transfers(
+        make, api, as_user, people):
+    a, b, c = (make.make_user("member", groups=("luxury-goods",)) for _ in range(3))
+    d, e, f = (make.make_user("member", groups=("pharmaceutical",)) for _ in range(3))
+    _joint_buy(a, [(a, 7), (b, 4), (c, 3)], 14_000, "shop-abc", "luxury-goods")  # a +7000
+    _joint_buy(d, [(d, 4), (e, 2), (f, 2)], 8_000, "shop-def", "pharmaceutical")  # d +4000
+    org = {u: u.organisation_id for u in (a, b, c, d, e, f)}
+    ledger = api(people["staff"]).get("/api/v1/ledger").get_json()
+    pairs = {(s["from"]["id"], s["to"]["id"], s["amount"]["amount"]) for s in ledger["settlements"]}
+    # b's debt equals d's claim, but b and d never dealt with each other
+    assert pairs == {(org[b], org[a], 4000), (org[c], org[a], 3000),
+                     (org[e], org[d], 2000), (org[f], org[d], 2000)}
+    mine = api(b).get("/api/v1/ledger").get_json()
+    assert [(s["from"]["id"], s["to"]["id"]) for s in mine["settlements"]] == [(org[b], org[a])]
+    assert [x["organization"]["id"] for x in mine["balances"]] == [org[b]]
+    page = as_user(b).get("/test-purchases/ledger").get_data(as_text=True)
+    assert d.organisation.name not in page and a.organisation.name in page
+    # the suggested payment is one the payee can record
+    r = api(a).post("/api/v1/ledger/settlements", json={"from": org[b], "to": org[a],
+                                                        "amount": 4000})
+    assert r.status_code == 201
+    assert api(b).get("/api/v1/ledger").get_json() == {"balances": [], "settlements": []}
