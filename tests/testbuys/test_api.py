@@ -466,8 +466,10 @@ def test_the_purchaser_and_staff_say_who_paid(people, partner, api, who, status)
         assert r.get_json()["paid_by"]["id"] == partner.organisation_id
 
 
-def test_the_order_form_offers_a_payer_only_to_those_who_may_name_one(people, partner, as_user):
+def test_the_order_form_offers_a_payer_only_to_those_who_may_name_one(people, partner, as_user,
+                                                                      make):
     p = scheduled(people["member"], partner)
+    colleague = make.make_user("member", people["member"].organisation)
 
     def payer_choices(user):
         page = as_user(user).get(f"/test-purchases/{p.id}").get_data(as_text=True)
@@ -475,8 +477,11 @@ def test_the_order_form_offers_a_payer_only_to_those_who_may_name_one(people, pa
         return select_[:select_.index("</select>")]
 
     option = f'<option value="{partner.organisation_id}">'
-    assert option not in payer_choices(partner)
+    assert option not in payer_choices(colleague)
     assert option in payer_choices(people["member"])
+    # a participant that is not the lead gets no order form at all
+    assert 'name="order-paid_by"' not in as_user(partner).get(
+        f"/test-purchases/{p.id}").get_data(as_text=True)
 
 
 def test_a_schedule_clash_names_only_a_purchase_the_caller_may_see(people, api):
