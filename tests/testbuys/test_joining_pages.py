@@ -135,3 +135,16 @@ def test_staff_steer_from_the_page(people, partner, as_user):
         "schedule-scheduled_for": later(5).strftime("%Y-%m-%dT%H:%M"),
         "schedule-purchaser_id": people["staff"].id})
     assert r.status_code == 303
+
+
+def test_only_those_who_steer_may_drag_a_buy_on_the_calendar(people, partner, as_user):
+    p = scheduled(people["member"], partner)
+    day = p.scheduled_for.date().isoformat()
+    url = f"/test-purchases/{p.id}/reschedule"
+    theirs = as_user(partner).get(f"/test-purchases/calendar?date={day}").get_data(as_text=True)
+    assert f"/test-purchases/{p.id}" in theirs and url not in theirs
+    assert as_user(partner).post(url, json={"scheduled_for": later(6).isoformat()}
+                                 ).status_code == 403
+    lead = as_user(people["member"]).get(f"/test-purchases/calendar?date={day}").get_data(
+        as_text=True)
+    assert url in lead
