@@ -82,8 +82,7 @@ def _clients(app, *users):
 
 
 def test_two_simultaneous_transitions_of_a_purchase_do_not_both_succeed(app, people, make):
-    from testbuys import services
-    from tests.testbuys.helpers import later, scheduled
+    from tests.testbuys.helpers import scheduled
 
     lead, staff = people["member"], people["staff"]
     for round_ in range(3):
@@ -104,16 +103,38 @@ def test_two_simultaneous_transitions_of_a_purchase_do_not_both_succeed(app, peo
         # the custody log holds the winner's step only
         assert [c.action for c in purchase.custody][-1] in ("order", "cancel")
         assert len([c for c in purchase.custody if c.action in ("order", "cancel")]) == 1
-    # two reschedulings from the same version: one wins
+
+
+def test_two_reschedulings_read_at_the_same_version_do_not_both_succeed(app, people,
+                                                                        monkeypatch):
+    """Both requests have read the purchase and passed every check before either writes
+    (held at a barrier): only the conditional write can refuse the second."""
+    from testbuys import services
+    from tests.testbuys.helpers import later, scheduled
+
+    lead, staff = people["member"], people["staff"]
     p = scheduled(lead, seller="race-x")
+    before = p.version
+    both_checked = threading.Barrier(2)
+    original = services.clash_for
+
+    def clash_for(purchase, when):
+        found = original(purchase, when)
+        both_checked.wait(10)
+        return found
+
+    monkeypatch.setattr(services, "clash_for", clash_for)
     a, b = _clients(app, lead, staff)
     answers = _at_once([(c, "post", f"/api/v1/test-purchases/{p.id}/schedule",
                          {"scheduled_for": later(d).isoformat(), "purchaser_id": lead.id})
                         for c, d in ((a, 4), (b, 5))])
     assert sorted(code for code, _ in answers) == [200, 409], answers
     loser = next(body for code, body in answers if code == 409)
-    assert loser["error"]["code"] in ("stale_version", "illegal_transition")
-    assert services.get_purchase(p.id, lead).status == "scheduled"
+    assert loser["error"]["code"] == "stale_version"
+    db.session.expire_all()
+    purchase = db.session.get(TestPurchase, p.id)
+    assert purchase.version == before + 1
+    assert [c.action for c in purchase.custody].count("reschedule") == 1
 
 
 def test_a_request_is_decided_once_when_approve_and_decline_race(app, people):
