@@ -27,7 +27,8 @@ api = api_blueprint("testbuys_api", __name__)
 
 
 def _detail(purchase: TestPurchase, status: int = 200):
-    return jsonify(purchase_detail(purchase, evidence.verify_purchase(purchase))), status
+    return jsonify(purchase_detail(purchase, evidence.verify_purchase(purchase),
+                                   viewer=current_user)), status
 
 
 def _source(data: dict[str, Any]) -> tuple[Any, Any]:
@@ -97,8 +98,28 @@ def show(purchase_id: int):
 def join(purchase_id: int):
     """The caller's organisation joins and shares the cost by weight."""
     data = json_body()
-    services.join(current_user, purchase_id, data.get("weight"))
+    row = services.join(current_user, purchase_id, data.get("weight"))
+    if row.status == "requested":
+        # The requester may not see the purchase: the answer repeats what it already knew
+        # (the purchase's id) and what it asked, nothing of the purchase itself.
+        return jsonify(id=purchase_id, status="requested", weight=row.weight), 202
     return _detail(services.get_purchase(purchase_id, current_user), 201)
+
+
+@api.post("/test-purchases/<int:purchase_id>/participants/<int:organization_id>/approve")
+@access("signed_in")
+def approve_join(purchase_id: int, organization_id: int):
+    """The lead organisation or staff let a requesting organisation join."""
+    services.decide_request(current_user, purchase_id, organization_id, approve=True)
+    return _detail(services.get_purchase(purchase_id, current_user))
+
+
+@api.post("/test-purchases/<int:purchase_id>/participants/<int:organization_id>/decline")
+@access("signed_in")
+def decline_join(purchase_id: int, organization_id: int):
+    """The lead organisation or staff turn a request down."""
+    services.decide_request(current_user, purchase_id, organization_id, approve=False)
+    return _detail(services.get_purchase(purchase_id, current_user))
 
 
 @api.delete("/test-purchases/<int:purchase_id>/participants")
@@ -250,6 +271,25 @@ def _step(summary: str, body: dict) -> dict:
                        errors=(400, 401, 403, 404, 409, 422))}
 
 
+def _join_op() -> dict:
+    operation = op("Join (201, a member organisation of the purchase's working group) or ask "
+                   "to join (202, any other member organisation; the lead or staff decide)",
+                   tag=TAG, ok=201, response=REF, params=ID,
+                   errors=(400, 401, 403, 404, 409, 422),
+                   body=_obj(weight={"type": "integer", "minimum": 1, "maximum": 1000}))
+    operation["responses"]["202"] = {"description": "Asked to join", "content": {
+        "application/json": {"schema": _obj(["id", "status"], id={"type": "integer"},
+                                            status={"type": "string", "enum": ["requested"]},
+                                            weight={"type": "integer"})}}}
+    return operation
+
+
+def _decision(summary: str) -> dict:
+    return {"post": op(summary, tag=TAG, response=REF,
+                       params=ID + [path_param("organization_id")],
+                       errors=(401, 403, 404, 409))}
+
+
 STR = {"type": "string"}
 SCHEMAS = {
     "TestPurchase": _obj(
@@ -262,8 +302,19 @@ SCHEMAS = {
         cost={**MONEY, "nullable": True}, paid_by={"type": "object", "nullable": True},
         shares={"type": "array", "items": _obj(organization={"type": "object"}, amount=MONEY)},
         participants={"type": "array", "items": {"type": "object"}},
-        verdict={"type": "string", "nullable": True}, custody={"type": "array",
-                                                                "items": CUSTODY_ENTRY},
+        verdict={"type": "string", "nullable": True, "description": "counterfeit if any "
+                 "brand's item was, genuine if every one was, else inconclusive"},
+        authentications={"type": "array", "items": _obj(
+            organization={"type": "object"}, verdict=STR, method=STR, notes=STR,
+            at={"type": "string", "format": "date-time"})},
+        awaiting_verdicts={"type": "array", "items": {"type": "object"}},
+        may_steer={"type": "boolean"},
+        join_requests={"type": "array", "description": "lead organisation and staff only",
+                       "items": _obj(organization={"type": "object"}, weight={"type": "integer"},
+                                     requested_at={"type": "string", "format": "date-time"})},
+        would_pay={**MONEY, "nullable": True, "description": "your share at weight 1 if you "
+                   "joined (member organisations of the working group)"},
+        custody={"type": "array", "items": CUSTODY_ENTRY},
         custody_check=_obj(ok={"type": "boolean"}, first_broken={"type": "integer",
                                                                   "nullable": True},
                            problems={"type": "array", "items": {"type": "object"}})),
@@ -300,12 +351,14 @@ register_paths({
     "/test-purchases/{purchase_id}": {"get": op("One test purchase with shares and custody log", tag=TAG,
                                        response=REF, params=ID)},
     "/test-purchases/{purchase_id}/participants": {
-        "post": op("Your organisation joins, sharing the cost by weight", tag=TAG, ok=201,
-                   response=REF, params=ID, errors=(400, 401, 403, 404, 409, 422),
-                   body=_obj(weight={"type": "integer", "minimum": 1, "maximum": 1000})),
+        "post": _join_op(),
         "delete": op("Your organisation leaves before the order", tag=TAG, response=REF,
                      params=ID, errors=(401, 403, 404, 409)),
     },
+    "/test-purchases/{purchase_id}/participants/{organization_id}/approve": _decision(
+        "The lead organisation or staff let a requesting organisation join"),
+    "/test-purchases/{purchase_id}/participants/{organization_id}/decline": _decision(
+        "The lead organisation or staff decline a request to join"),
     "/test-purchases/{purchase_id}/schedule": _step(
         "Schedule (409 schedule_clash within the clash window; names the other purchase "
         "only to those who may see it)",

@@ -92,6 +92,7 @@ def _fact_label(name: str) -> str:
         "scheduled_for": _("Planned buy"), "order_number": _("Order number"),
         "cost": _("Cost"), "paid_by": _("Paid by"), "received_at": _("Receipt"),
         "receipt_notes": _("Notes on receipt"), "verdict": _("Verdict"),
+        "purchase_verdict": _("Verdict on the purchase"),
         "value_involved": _("Value involved"), "summary": _("Closing summary"),
         "cancel_reason": _("Reason for cancelling"), "evidence": _("Evidence"),
     }
@@ -150,6 +151,9 @@ def fact_lines(fact: Fact) -> list[str]:
         if fact.get("notes"):
             lines.append(_("Reasons: %(text)s", text=fact["notes"]))
         return lines
+    if name == "purchase_verdict":
+        return [_("Verdict on the purchase: %(verdict)s",
+                  verdict=VERDICT_LABELS.get(value, value))]
     if name == "taken_down":
         return [_("Listing taken down: %(answer)s", answer=_yes_no(value))]
     if name == "seller_penalised":

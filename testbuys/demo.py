@@ -45,6 +45,8 @@ def demo_test_purchases() -> list[str]:
     db.session.commit()
     services.authenticate(helvetia, closed.id, verdict="counterfeit", method="Label and serial",
                           notes="Serial number not issued; stitching pattern wrong")
+    services.authenticate(maison, closed.id, verdict="counterfeit", method="Hardware engraving",
+                          notes="Clasp engraving shallow and misaligned")
     services.record_outcome(maison, closed.id, taken_down=True, seller_penalised=True,
                             value_involved=(6_200_000, "CNY"))
     services.close(maison, closed.id, summary="Counterfeit confirmed; referral prepared.")

@@ -27,7 +27,7 @@ from sqlalchemy import select
 from portal.accounts.models import User
 from portal.extensions import db
 
-from .models import Evidence, Participant, TestPurchase
+from .models import Authentication, Evidence, Participant, TestPurchase
 
 Fact = dict[str, Any]
 State = dict[str, Fact]
@@ -85,8 +85,11 @@ def _plan(p: TestPurchase) -> Iterable[Fact]:
 def _participants(p: TestPurchase) -> Iterable[Fact]:
     # Queried afresh rather than read through the relationship, which may be stale in a
     # session that has just added or changed a participant, or after another's commit.
+    # Only organisations taking part count: a request to join awaiting the lead's answer,
+    # or a declined one, is not a participant of the record.
     rows = db.session.scalars(select(Participant).where(
-        Participant.purchase_id == p.id, Participant.left_at.is_(None))
+        Participant.purchase_id == p.id, Participant.left_at.is_(None),
+        Participant.status == "active")
         .execution_options(populate_existing=True))
     for row in rows:
         yield {"fact": "participant", "organisation": row.organisation_id,
@@ -119,14 +122,18 @@ def _schedule_and_order(p: TestPurchase) -> Iterable[Fact]:
 
 @fact_reader
 def _verdicts(p: TestPurchase) -> Iterable[Fact]:
-    """Each brand's verdict on its item, keyed by the organisation that gave it."""
-    if p.verdict is None:
-        return
-    by = _user(p.authenticated_by_id)
-    yield {"fact": "verdict", "organisation": by.organisation_id if by else None,
-           "name": by.organisation.name if by else "", "verdict": p.verdict,
-           "method": p.auth_method, "notes": p.auth_notes, "by": p.authenticated_by_id,
-           "by_name": by.name if by else "", "at": _moment(p.authenticated_at)}
+    """Each brand's verdict on its item, keyed by the organisation that gave it, and the
+    purchase's combined verdict once every brand has answered (or the lead closed)."""
+    rows = db.session.scalars(select(Authentication).where(Authentication.purchase_id == p.id)
+                              .order_by(Authentication.id)
+                              .execution_options(populate_existing=True))
+    for row in rows:
+        yield {"fact": "verdict", "organisation": row.organisation_id,
+               "name": row.organisation.name, "verdict": row.verdict, "method": row.method,
+               "notes": row.notes, "by": row.by_id, "by_name": row.by.name if row.by else "",
+               "at": _moment(row.at)}
+    if p.verdict is not None:
+        yield {"fact": "purchase_verdict", "value": p.verdict}
 
 
 @fact_reader

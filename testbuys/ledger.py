@@ -1,4 +1,5 @@
-"""The cost ledger: who paid what, who owes whom, and the fewest transfers to settle."""
+"""The cost ledger: who paid what, who owes whom, and the fewest transfers to settle, each
+between counterparties (organisations that shared a purchase or a settlement)."""
 
 import csv
 import io
@@ -17,7 +18,7 @@ from portal.models import utcnow
 
 from .models import MAX_AMOUNT, SettlementPayment, TestPurchase
 from .services import as_id
-from .settlement import Transfer, balances, suggest_settlements
+from .settlement import Transfer, balances, settle_between_counterparties
 from .shares import allocate
 
 
@@ -56,13 +57,17 @@ def ledgers() -> dict[str, Ledger]:
         transfers.setdefault(payment.currency, []).append(
             Transfer(payment.from_org_id, payment.to_org_id, payment.amount))
     result = {}
+    links = counterparties()
     for currency in sorted(set(payments) | set(transfers)):
         paid = _sum(payments.get(currency, []))
         owed = _sum(shares.get(currency, []))
         raw = balances(payments.get(currency, []), shares.get(currency, []),
                        transfers.get(currency, []))
         nonzero = {org: amount for org, amount in sorted(raw.items()) if amount}
-        result[currency] = Ledger(currency, nonzero, suggest_settlements(nonzero), paid, owed)
+        # Settled within each connected group of counterparties, each transfer between two
+        # organisations that shared a purchase or a settlement (see docs/testbuys.md).
+        result[currency] = Ledger(currency, nonzero, settle_between_counterparties(nonzero, links),
+                                  paid, owed)
     return result
 
 

@@ -11,6 +11,8 @@ TRANSITIONS = {
     ("ordered", "receive"): "received",
     ("received", "authenticate"): "authenticated",
     ("authenticated", "close"): "closed",
+    # the lead or staff close without waiting for every brand (at least one verdict given)
+    ("received", "close"): "closed",
     ("proposed", "cancel"): "cancelled",
     ("scheduled", "cancel"): "cancelled",
     ("ordered", "cancel"): "cancelled",

@@ -13,6 +13,9 @@ from portal.parsing import MAX_AMOUNT  # noqa: F401  (the one bound on amounts, 
 OPEN_STATUSES = ("proposed", "scheduled", "ordered", "received", "authenticated")
 STATUSES = (*OPEN_STATUSES, "closed", "cancelled")
 VERDICTS = ("counterfeit", "genuine", "inconclusive")
+# A participant row: taking part, asking to (an organisation outside the purchase's
+# working group, until the lead organisation or staff decide), or refused.
+PARTICIPANT_STATUSES = ("active", "requested", "declined")
 SOURCE_KINDS = ("member", "rule_hit", "analytics")
 
 # One open purchase per platform and seller across the alliance: the database
@@ -77,6 +80,9 @@ class TestPurchase(db.Model):
     # The hash of the newest custody entry, kept apart from the log so that
     # entries cut from its end are noticed too.
     custody_head: Mapped[str | None] = mapped_column(String(64))
+    # Every transition is one conditional write on this column (see services._claim):
+    # of two simultaneous moves from the same version only one succeeds.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     working_group: Mapped[WorkingGroup | None] = relationship()
     proposed_by: Mapped[User] = relationship(foreign_keys=[proposed_by_id])
@@ -90,6 +96,8 @@ class TestPurchase(db.Model):
         back_populates="purchase", order_by="Evidence.id")
     custody: Mapped[list["CustodyEntry"]] = relationship(
         back_populates="purchase", order_by="CustodyEntry.seq")
+    authentications: Mapped[list["Authentication"]] = relationship(
+        back_populates="purchase", order_by="Authentication.id")
 
     @property
     def is_open(self) -> bool:
@@ -99,7 +107,12 @@ class TestPurchase(db.Model):
     @property
     def active_participants(self) -> list["Participant"]:
         """Organisations sharing the cost now (those who left are kept but not counted)."""
-        return [p for p in self.participants if p.left_at is None]
+        return [p for p in self.participants if p.left_at is None and p.status == "active"]
+
+    @property
+    def join_requests(self) -> list["Participant"]:
+        """Organisations outside the working group waiting for the lead's decision."""
+        return [p for p in self.participants if p.status == "requested"]
 
     def participant_org_ids(self) -> set[int]:
         """Organisations currently taking part."""
@@ -123,9 +136,32 @@ class Participant(db.Model):
     weight: Mapped[int] = mapped_column(default=1)
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     left_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(20), default="active", server_default="active")
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     purchase: Mapped[TestPurchase] = relationship(back_populates="participants")
     organisation: Mapped[Organisation] = relationship()
+
+
+class Authentication(db.Model):
+    """One participating brand's verdict on its own item of a purchase, given once."""
+
+    __tablename__ = "test_purchase_authentications"
+    __table_args__ = (UniqueConstraint("purchase_id", "organisation_id",
+                                       name="uq_test_purchase_authentications_org"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    purchase_id: Mapped[int] = mapped_column(ForeignKey("test_purchases.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    verdict: Mapped[str] = mapped_column(String(20))
+    method: Mapped[str] = mapped_column(String(200))
+    notes: Mapped[str] = mapped_column(Text, default="")
+    by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    purchase: Mapped[TestPurchase] = relationship(back_populates="authentications")
+    organisation: Mapped[Organisation] = relationship()
+    by: Mapped[User] = relationship()
 
 
 class Evidence(db.Model):

@@ -3,12 +3,21 @@
 from typing import Any
 
 from portal.api.helpers import iso, money
+from portal.authz import can
 from portal.urls import page_url
 
 from .facts import parse as parse_facts
 from .ledger import Ledger, org_names
 from .models import TestPurchase
-from .services import effective_value, payer_org_id, referral_due, shares
+from .services import (
+    awaiting_verdicts,
+    effective_value,
+    join_share,
+    payer_org_id,
+    referral_due,
+    shares,
+    verdict_so_far,
+)
 
 
 def _org(org) -> dict | None:
@@ -22,13 +31,15 @@ def purchase_summary(p: TestPurchase) -> dict[str, Any]:
         "platform": p.platform, "seller_id": p.seller_id, "listing_url": p.listing_url,
         "working_group": p.working_group.slug if p.working_group else None,
         "source": {"kind": p.source_kind, "ref": p.source_ref},
-        "scheduled_for": iso(p.scheduled_for), "verdict": p.verdict,
+        "scheduled_for": iso(p.scheduled_for), "verdict": verdict_so_far(p),
         "created_at": iso(p.created_at),
     }
 
 
-def purchase_detail(p: TestPurchase, custody_report=None) -> dict[str, Any]:
-    """Everything a participant sees: plan, shares, order, verdict, outcome, custody."""
+def purchase_detail(p: TestPurchase, custody_report=None, viewer=None) -> dict[str, Any]:
+    """Everything a participant sees: plan, shares, order, verdicts, outcome, custody; to
+    the lead organisation and staff also the join requests, and to a member organisation
+    that may join what it would pay."""
     split = shares(p)
     orgs = {x.organisation_id: x.organisation for x in p.participants}
     payer = payer_org_id(p)
@@ -55,6 +66,11 @@ def purchase_detail(p: TestPurchase, custody_report=None) -> dict[str, Any]:
                            "at": iso(p.authenticated_at),
                            "by": p.authenticated_by.name if p.authenticated_by else None},
         "authenticated_at": iso(p.authenticated_at),
+        "authentications": [{"organization": _org(a.organisation), "verdict": a.verdict,
+                             "method": a.method, "notes": a.notes, "at": iso(a.at)}
+                            for a in p.authentications],
+        "awaiting_verdicts": [_org(x.organisation) for x in awaiting_verdicts(p)]
+        if p.status == "received" else [],
         "outcome": {"taken_down": p.taken_down_at is not None,
                     "seller_penalised": p.seller_penalised_at is not None,
                     "value_involved": money(p.value_involved, "CNY"),
@@ -70,6 +86,13 @@ def purchase_detail(p: TestPurchase, custody_report=None) -> dict[str, Any]:
     })
     if custody_report is not None:
         data["custody_check"] = custody_check(custody_report)
+    if viewer is not None:
+        data["may_steer"] = can(viewer, "test_purchase.steer", p)
+        if data["may_steer"]:
+            data["join_requests"] = [{"organization": _org(x.organisation), "weight": x.weight,
+                                      "requested_at": iso(x.joined_at)} for x in p.join_requests]
+        if can(viewer, "test_purchase.join", p):
+            data["would_pay"] = money(join_share(p, viewer.organisation_id), p.currency)
     return data
 
 

@@ -10,8 +10,9 @@ from typing import Any
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, select
+from sqlalchemy import and_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from portal import parsing
 from portal.accounts.groups import group_by_slug
@@ -29,7 +30,15 @@ from portal.urls import page_url
 from . import hooks
 from .evidence import append_custody, store_evidence
 from .lifecycle import JOINABLE, LIFECYCLE, VERDICT_LABELS
-from .models import MAX_AMOUNT, SOURCE_KINDS, VERDICTS, Evidence, Participant, TestPurchase
+from .models import (
+    MAX_AMOUNT,
+    SOURCE_KINDS,
+    VERDICTS,
+    Authentication,
+    Evidence,
+    Participant,
+    TestPurchase,
+)
 from .shares import allocate
 
 MAX_WEIGHT = 1000
@@ -182,15 +191,56 @@ def _duplicate(existing: TestPurchase | None) -> Conflict:
         join_url=page_url("testbuys.show", purchase_id=existing.id))
 
 
+def _claim(purchase: TestPurchase, **values: Any) -> None:
+    """One conditional write: the purchase moves only from the version it was read at.
+
+    `UPDATE test_purchases SET version = v + 1, ... WHERE id = :id AND version = v`: of two
+    simultaneous transitions from the same state only one row update happens; the other
+    finds no row and is refused with 409 (its transaction is rolled back by @atomic).
+    """
+    expected = purchase.version
+    result = db.session.execute(
+        update(TestPurchase).where(TestPurchase.id == purchase.id,
+                                   TestPurchase.version == expected)
+        .values(version=expected + 1, **values)
+        .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        raise Conflict(_("Someone else changed this test purchase at the same moment; "
+                         "reload it and try again."), code="stale_version")
+    set_committed_value(purchase, "version", expected + 1)
+    for name, value in values.items():
+        set_committed_value(purchase, name, value)
+
+
+def _row_of(purchase: TestPurchase, org_id: int) -> Participant | None:
+    return next((p for p in purchase.participants if p.organisation_id == org_id), None)
+
+
+def join_share(purchase: TestPurchase, org_id: int, weight: int = 1) -> int | None:
+    """What an organisation would pay of the budget (or cost) if it joined with `weight`."""
+    total = purchase.cost_amount if purchase.cost_amount is not None else purchase.budget_amount
+    if total is None:
+        return None
+    weights = {p.organisation_id: p.weight for p in purchase.active_participants}
+    weights[org_id] = weight
+    return allocate(total, weights)[org_id]
+
+
 @atomic
 def join(actor: User, purchase_id: int, weight: Any = 1) -> Participant:
-    """The actor's organisation joins an open purchase and shares the cost by weight."""
+    """The actor's organisation joins an open purchase and shares the cost by weight.
+
+    A member organisation of the purchase's working group joins at once (the row is
+    `active`); any other member organisation only asks (`requested`) and joins once the
+    lead organisation or platform staff approve.
+    """
     purchase = db.session.get(TestPurchase, purchase_id)
     # The bare fact that an open purchase targets a seller is public to proposers, so
-    # joining one does not need to see it first. Beyond that fact an unseen purchase tells
-    # nothing: once it can no longer be joined (ordered, received, ... closed) it answers
-    # like one that does not exist, not with how far it got.
-    if purchase is None or not (purchase.status in JOINABLE or _sees(actor, purchase)):
+    # asking to join one does not need to see it first. Beyond that fact an unseen purchase
+    # tells nothing: once it can no longer be joined (ordered, received, ... closed) it
+    # answers like one that does not exist, not with how far it got.
+    sees = purchase is not None and _sees(actor, purchase)
+    if purchase is None or not (purchase.status in JOINABLE or sees):
         raise NotFound()
     if not can(actor, "test_purchase.take_part"):
         raise Forbidden(_("Only member companies take part in test purchases."))
@@ -199,30 +249,92 @@ def join(actor: User, purchase_id: int, weight: Any = 1) -> Participant:
     _raise(errors)
     if actor.organisation_id in purchase.participant_org_ids():
         raise Conflict(_("Your organisation already takes part."), code="already_participant")
-    if purchase.status not in ("proposed", "scheduled"):
+    if purchase.status not in JOINABLE:
         raise Conflict(_("The order has been placed; no one can join any more."),
                        code="illegal_transition")
-    row = db.session.scalar(select(Participant).where(
-        Participant.purchase_id == purchase.id,
-        Participant.organisation_id == actor.organisation_id))
+    at_once = can(actor, "test_purchase.join", purchase)
+    if not at_once and not can(actor, "test_purchase.request_join", purchase):
+        raise Conflict(_("The lead organisation declined your organisation's request."),
+                       code="request_declined")
+    _claim(purchase, updated_at=utcnow())
+    row = _row_of(purchase, actor.organisation_id)
     if row is None:
         row = Participant(purchase_id=purchase.id, organisation_id=actor.organisation_id)
         db.session.add(row)
     row.weight, row.left_at, row.joined_at = weight, None, utcnow()
+    row.status = "active" if at_once else "requested"
+    row.decided_by_id = row.decided_at = None
     db.session.flush()
     db.session.refresh(purchase)
-    append_custody(purchase, actor, "join", what=f"{actor.organisation.name} weight {weight}")
-    record(actor, "test_purchase.join", purchase, f"{actor.organisation.name} joined",
-           weight=weight)
-    _touch_and_notify(purchase, actor, _l("%(org)s joined the test purchase of %(seller)s",
-                                          org=actor.organisation.name, seller=purchase.seller_id))
+    org = actor.organisation.name
+    if at_once:
+        append_custody(purchase, actor, "join", what=f"{org} weight {weight}")
+        record(actor, "test_purchase.join", purchase, f"{org} joined", weight=weight)
+        _touch_and_notify(purchase, actor, _l("%(org)s joined the test purchase of %(seller)s",
+                                              org=org, seller=purchase.seller_id))
+    else:
+        record(actor, "test_purchase.request_join", purchase, f"{org} asked to join",
+               weight=weight)
+        notify(_deciders(purchase), "test_purchase.request", _l(
+            "%(org)s asks to join the test purchase of %(seller)s", org=org,
+            seller=purchase.seller_id), page_url("testbuys.show", purchase_id=purchase.id),
+            obj=purchase, view_rule="test_purchase.view", exclude=actor, purchase_id=purchase.id)
     db.session.commit()
     return row
 
 
 def _sees(user: User, purchase: TestPurchase) -> bool:
-
     return can(user, "test_purchase.view", purchase)
+
+
+def _deciders(purchase: TestPurchase) -> list[User]:
+    """Who decides on join requests: the people of the lead organisation."""
+    return list(db.session.scalars(select(User).where(
+        User.organisation_id == purchase.proposer_org_id)))
+
+
+@atomic
+def decide_request(actor: User, purchase_id: int, organisation_id: Any, *,
+                   approve: bool) -> Participant:
+    """The lead organisation or staff approve (the organisation joins) or decline a request."""
+    purchase = get_purchase(purchase_id, actor)
+    require("test_purchase.steer", purchase, user=actor)
+    org_id = as_id(organisation_id)
+    row = _row_of(purchase, org_id) if org_id else None
+    if row is None or row.status != "requested":
+        raise NotFound()
+    if approve and purchase.status not in JOINABLE:
+        raise Conflict(_("The order has been placed; no one can join any more."),
+                       code="illegal_transition")
+    _claim(purchase, updated_at=utcnow())
+    # The request row moves only from `requested`: a second decision finds nothing to move.
+    now, status = utcnow(), "active" if approve else "declined"
+    moved = db.session.execute(
+        update(Participant).where(Participant.id == row.id, Participant.status == "requested")
+        .values(status=status, decided_by_id=actor.id, decided_at=now,
+                **({"joined_at": now} if approve else {}))
+        .execution_options(synchronize_session=False))
+    if moved.rowcount != 1:
+        raise Conflict(_("This request was decided at the same moment."), code="stale_version")
+    db.session.refresh(row)
+    db.session.refresh(purchase)
+    name = row.organisation.name
+    requesters = list(db.session.scalars(select(User).where(User.organisation_id == row.organisation_id)))
+    if approve:
+        append_custody(purchase, actor, "join", what=f"{name} weight {row.weight} (approved)")
+        record(actor, "test_purchase.approve_join", purchase, f"{name} joined (approved)",
+               organisation_id=row.organisation_id, weight=row.weight)
+        _touch_and_notify(purchase, actor, _l("%(org)s joined the test purchase of %(seller)s",
+                                              org=name, seller=purchase.seller_id))
+    else:
+        record(actor, "test_purchase.decline_join", purchase, f"{name}'s request declined",
+               organisation_id=row.organisation_id)
+        # The requester cannot see the purchase: the note names only the seller it asked about.
+        notify(requesters, "test_purchase.request_declined", _l(
+            "Your request to join the test purchase of %(seller)s was declined",
+            seller=purchase.seller_id), page_url("testbuys.index"), exclude=actor)
+    db.session.commit()
+    return row
 
 
 @atomic
@@ -234,6 +346,7 @@ def leave(actor: User, purchase_id: int) -> None:
     if purchase.status not in ("proposed", "scheduled"):
         raise Conflict(_("The order has been placed; participants can no longer leave."),
                        code="illegal_transition")
+    _claim(purchase, updated_at=utcnow())
     row = next(p for p in purchase.active_participants
                if p.organisation_id == actor.organisation_id)
     row.left_at = utcnow()
@@ -247,9 +360,9 @@ def leave(actor: User, purchase_id: int) -> None:
 # --- the lifecycle ------------------------------------------------------------------------
 
 
-def _acting(actor: User, purchase_id: int, action: str, rule: str = "test_purchase.act",
+def _acting(actor: User, purchase_id: int, action: str, rule: str = "test_purchase.steer",
             ) -> tuple[TestPurchase, str]:
-    """Load a visible purchase, check the actor may act, and the move is legal."""
+    """Load a visible purchase, check the actor may steer it, and the move is legal."""
     purchase = get_purchase(purchase_id, actor)
     require(rule, purchase, user=actor)
     return purchase, LIFECYCLE.next_state(purchase.status, action)
@@ -303,7 +416,8 @@ def schedule(actor: User, purchase_id: int, *, scheduled_for: datetime | None,
               id=clash.id, day=clash.scheduled_for.date().isoformat(), n=days),
             code="schedule_clash", clashing_id=clash.id)
     again = purchase.status == "scheduled"
-    purchase.status, purchase.scheduled_for, purchase.purchaser_id = state, scheduled_for, purchaser.id
+    _claim(purchase, status=state)
+    purchase.scheduled_for, purchase.purchaser_id = scheduled_for, purchaser.id
     purchase.reminded_at = None
     append_custody(purchase, actor, "reschedule" if again else "schedule",
                    what=f"{scheduled_for.isoformat()} by {purchaser.name}")
@@ -340,7 +454,8 @@ def order(actor: User, purchase_id: int, *, order_number: Any, cost: tuple[int, 
     if not purchase.active_participants:
         errors["participants"] = _("At least one member organisation must take part first.")
     _raise(errors)
-    purchase.status, purchase.order_number = state, number
+    _claim(purchase, status=state)
+    purchase.order_number = number
     purchase.cost_amount, purchase.currency = amount, currency
     purchase.paid_by_org_id = payer.id if payer else payer_org_id(purchase)
     purchase.ordered_at = utcnow()
@@ -374,7 +489,8 @@ def receive(actor: User, purchase_id: int, *, received_at: datetime | None,
     elif received_at > utcnow() + timedelta(days=1):
         errors["received_at"] = _("The goods cannot arrive in the future.")
     _raise(errors)
-    purchase.status, purchase.received_at, purchase.receipt_notes = state, received_at, notes
+    _claim(purchase, status=state)
+    purchase.received_at, purchase.receipt_notes = received_at, notes
     append_custody(purchase, actor, "receive", what=f"received {received_at.isoformat()}",
                    why=notes)
     record(actor, "test_purchase.receive", purchase, "Received")
@@ -384,10 +500,54 @@ def receive(actor: User, purchase_id: int, *, received_at: datetime | None,
     return purchase
 
 
+def combined_verdict(verdicts: list[str]) -> str | None:
+    """The purchase's verdict from its brands' verdicts: counterfeit if any item was,
+    genuine if every item was, inconclusive otherwise; None before the first verdict."""
+    if not verdicts:
+        return None
+    if "counterfeit" in verdicts:
+        return "counterfeit"
+    return "genuine" if all(v == "genuine" for v in verdicts) else "inconclusive"
+
+
+def verdict_so_far(purchase: TestPurchase) -> str | None:
+    """The combined verdict of the brands that have given theirs."""
+    return combined_verdict([a.verdict for a in purchase.authentications])
+
+
+def awaiting_verdicts(purchase: TestPurchase) -> list[Participant]:
+    """Participating organisations that have not given their verdict yet."""
+    given = {a.organisation_id for a in purchase.authentications}
+    return [p for p in purchase.active_participants if p.organisation_id not in given]
+
+
+def _combine(purchase: TestPurchase) -> None:
+    """The purchase's verdict so far, from its brands' verdicts (the deciding one's method)."""
+    items = purchase.authentications
+    purchase.verdict = combined_verdict([a.verdict for a in items])
+    deciding = next((a for a in items if a.verdict == purchase.verdict), items[-1])
+    purchase.auth_method, purchase.auth_notes = deciding.method, deciding.notes
+    purchase.authenticated_by_id = deciding.by_id
+
+
+def _settle_verdict(purchase: TestPurchase, actor: User) -> None:
+    """The verdict is final (every brand gave its own, or the lead closed without waiting):
+    date it and tell the listeners."""
+    _combine(purchase)
+    purchase.authenticated_at = utcnow()
+    db.session.flush()
+    hooks.authenticated(purchase, actor)  # same transaction: listeners commit with the verdict
+
+
 @atomic
 def authenticate(actor: User, purchase_id: int, *, verdict: Any, method: Any,
                  notes: Any = "") -> TestPurchase:
-    """The brand owner's verdict, with method and reasons."""
+    """A participating brand's verdict on its own item, with method and reasons; once.
+
+    Each participating organisation gives its own verdict; none replaces or blocks another.
+    When the last participating organisation has given its verdict the purchase moves to
+    `authenticated` with the combined verdict (counterfeit if any item was).
+    """
     purchase = get_purchase(purchase_id, actor)
     errors: dict[str, str] = {}
     if verdict not in VERDICTS:
@@ -396,29 +556,58 @@ def authenticate(actor: User, purchase_id: int, *, verdict: Any, method: Any,
     notes = _text(notes, "notes", errors, max_length=5000)
     _raise(errors)
     require("test_purchase.authenticate", purchase, user=actor)
-    state = LIFECYCLE.next_state(purchase.status, "authenticate")
-    purchase.status, purchase.verdict, purchase.auth_method = state, verdict, method
-    purchase.auth_notes, purchase.authenticated_at = notes, utcnow()
-    purchase.authenticated_by_id = actor.id
-    append_custody(purchase, actor, "authenticate", what=f"verdict {verdict} ({method})",
-                   why=notes)
-    record(actor, "test_purchase.authenticate", purchase, f"Verdict: {verdict}", verdict=verdict)
-    _touch_and_notify(purchase, actor, _l("Test purchase of %(seller)s authenticated: %(verdict)s",
+    if any(a.organisation_id == actor.organisation_id for a in purchase.authentications):
+        raise Conflict(_("Your organisation has already given its verdict."),
+                       code="already_authenticated")
+    if purchase.status != "received":
+        LIFECYCLE.next_state(purchase.status, "authenticate")  # 409 illegal_transition
+    last = len(awaiting_verdicts(purchase)) == 1
+    _claim(purchase, **({"status": LIFECYCLE.next_state(purchase.status, "authenticate")}
+                        if last else {}))
+    db.session.add(Authentication(purchase_id=purchase.id, organisation_id=actor.organisation_id,
+                                  verdict=verdict, method=method, notes=notes, by_id=actor.id,
+                                  at=utcnow()))
+    try:
+        db.session.flush()
+    except IntegrityError:  # a colleague gave the organisation's verdict at the same moment
+        db.session.rollback()
+        raise Conflict(_("Your organisation has already given its verdict."),
+                       code="already_authenticated") from None
+    db.session.refresh(purchase)
+    org = actor.organisation.name
+    append_custody(purchase, actor, "authenticate",
+                   what=f"{org}: verdict {verdict} ({method})", why=notes)
+    record(actor, "test_purchase.authenticate", purchase, f"{org}: verdict {verdict}",
+           verdict=verdict, organisation_id=actor.organisation_id)
+    _touch_and_notify(purchase, actor, _l("%(org)s authenticated its item of the test purchase "
+                                          "of %(seller)s: %(verdict)s", org=org,
                                           seller=purchase.seller_id,
                                           verdict=VERDICT_LABELS[verdict]))
-    hooks.authenticated(purchase, actor)  # same transaction: listeners commit with the verdict
+    if last:
+        _settle_verdict(purchase, actor)
+    else:
+        _combine(purchase)
     db.session.commit()
     return purchase
 
 
 @atomic
 def close(actor: User, purchase_id: int, *, summary: Any) -> TestPurchase:
-    """Close an authenticated purchase with a summary."""
+    """Close with a summary: once authenticated, or (the lead or staff deciding not to wait
+    for the remaining brands) once the goods arrived and at least one brand gave its verdict;
+    the purchase's verdict is then the verdicts so far."""
     purchase, state = _acting(actor, purchase_id, "close")
+    early = purchase.status == "received"
+    if early and not purchase.authentications:
+        raise Conflict(_("Close after at least one brand has given its verdict."),
+                       code="illegal_transition")
     errors: dict[str, str] = {}
     summary = _text(summary, "summary", errors, required=True, max_length=5000)
     _raise(errors)
-    purchase.status, purchase.summary, purchase.closed_at = state, summary, utcnow()
+    _claim(purchase, status=state)
+    purchase.summary, purchase.closed_at = summary, utcnow()
+    if early:
+        _settle_verdict(purchase, actor)
     append_custody(purchase, actor, "close", why=summary)
     record(actor, "test_purchase.close", purchase, "Closed")
     _touch_and_notify(purchase, actor, _l("Test purchase of %(seller)s closed",
@@ -434,7 +623,8 @@ def cancel(actor: User, purchase_id: int, *, reason: Any) -> TestPurchase:
     errors: dict[str, str] = {}
     reason = _text(reason, "reason", errors, required=True, max_length=5000)
     _raise(errors)
-    purchase.status, purchase.cancel_reason, purchase.cancelled_at = state, reason, utcnow()
+    _claim(purchase, status=state)
+    purchase.cancel_reason, purchase.cancelled_at = reason, utcnow()
     append_custody(purchase, actor, "cancel", why=reason)
     record(actor, "test_purchase.cancel", purchase, "Cancelled", reason=reason)
     _touch_and_notify(purchase, actor, _l("Test purchase of %(seller)s cancelled",
@@ -470,7 +660,7 @@ def record_outcome(actor: User, purchase_id: int, *, taken_down: Any = None,
                    ) -> TestPurchase:
     """After a counterfeit verdict: listing taken down, seller penalised, value involved."""
     purchase = get_purchase(purchase_id, actor)
-    require("test_purchase.act", purchase, user=actor)
+    require("test_purchase.steer", purchase, user=actor)
     if purchase.verdict != "counterfeit":
         raise Conflict(_("Outcomes follow a counterfeit verdict."), code="illegal_transition")
     errors: dict[str, str] = {}

@@ -11,12 +11,12 @@ from portal.accounts.models import Organisation, User
 from portal.authz import access, can, require, visible
 from portal.errors import Conflict, Forbidden, InvalidInput
 from portal.extensions import db
-from portal.forms import form_step, show_errors
+from portal.forms import button_step, form_step, show_errors
 from portal.i18n import current_locale
 from portal.uploads import send_stored
 
 from . import bp, evidence, forms, ledger, reports, services
-from .lifecycle import LIFECYCLE, STATUS_COLOURS, STATUS_LABELS, VERDICT_LABELS
+from .lifecycle import JOINABLE, LIFECYCLE, STATUS_COLOURS, STATUS_LABELS, VERDICT_LABELS
 from .models import STATUSES, Evidence, TestPurchase
 
 
@@ -38,8 +38,15 @@ def index():
     if chosen:
         query = query.where(TestPurchase.working_group_id == chosen.id)
     purchases = db.session.scalars(query.order_by(TestPurchase.id.desc()).limit(200)).all()
+    # Open purchases of the person's working groups it may join: found here, not guessed.
+    joinable = [(p, services.join_share(p, current_user.organisation_id))
+                for p in db.session.scalars(select(TestPurchase).where(
+                    visible(current_user, TestPurchase),
+                    TestPurchase.status.in_(JOINABLE)).order_by(TestPurchase.id.desc()).limit(200))
+                if can(current_user, "test_purchase.join", p)]
     return render_template("testbuys/index.html", purchases=purchases, statuses=STATUSES,
-                           groups=groups, status=status, group=group)
+                           groups=groups, status=status, group=group, joinable=joinable,
+                           join_form=forms.JoinForm())
 
 
 def _group_choices():
@@ -107,7 +114,10 @@ def _step_forms(purchase: TestPurchase) -> dict:
              "receive": forms.ReceiveForm, "authenticate": forms.AuthenticateForm,
              "close": forms.CloseForm, "cancel": forms.CancelForm}
     for action in LIFECYCLE.actions_from(purchase.status):
-        rule = "test_purchase.authenticate" if action == "authenticate" else "test_purchase.act"
+        # a brand's own verdict on its own item; every other step steers the purchase
+        rule = "test_purchase.give_verdict" if action == "authenticate" else "test_purchase.steer"
+        if action == "close" and purchase.status == "received" and not purchase.authentications:
+            continue  # closing early needs at least one brand's verdict
         if can(current_user, rule, purchase):
             out[action] = steps[action](prefix=action)
     _choices(purchase, out)
@@ -149,7 +159,12 @@ def _render_show(purchase: TestPurchase, status: int = 200, step_forms: dict | N
         threshold=services.criminal_threshold(),
         known_value=services.seller_known_value(purchase),
         can_act=can(current_user, "test_purchase.act", purchase),
+        can_steer=can(current_user, "test_purchase.steer", purchase),
+        awaiting=services.awaiting_verdicts(purchase) if purchase.status == "received" else [],
+        verdict_so_far=services.verdict_so_far(purchase),
+        would_pay=services.join_share(purchase, current_user.organisation_id),
         can_join=can(current_user, "test_purchase.join", purchase),
+        can_request=can(current_user, "test_purchase.request_join", purchase),
         can_leave=can(current_user, "test_purchase.leave", purchase)), status
 
 
@@ -167,15 +182,38 @@ def join(purchase_id: int):
     form = forms.JoinForm()
     weight = form.weight.data if form.validate() else "invalid"
     try:
-        services.join(current_user, purchase_id, weight)
+        row = services.join(current_user, purchase_id, weight)
     except InvalidInput:
         flash(_("A weight is a whole number from 1 to %(n)d.", n=services.MAX_WEIGHT), "danger")
-        return redirect(url_for(".show", purchase_id=purchase_id), 303)
+        return _back_or_list(purchase_id)
     except Conflict as e:
         flash(e.message, "danger")
+        return _back_or_list(purchase_id)
+    if row.status == "requested":
+        flash(_("Your request to join was sent; the lead organisation or platform staff "
+                "decide."), "success")
     else:
         flash(_("Your organisation takes part."), "success")
-    return redirect(url_for(".show", purchase_id=purchase_id), 303)
+    return _back_or_list(purchase_id)
+
+
+def _back_or_list(purchase_id: int):
+    """To the purchase if the person may see it, else to the list (a request tells no more)."""
+    if can(current_user, "test_purchase.view", db.session.get(TestPurchase, purchase_id)):
+        return redirect(url_for(".show", purchase_id=purchase_id), 303)
+    return redirect(url_for(".index"), 303)
+
+
+@bp.post("/<int:purchase_id>/requests/<int:organization_id>/<any(approve, decline):decision>")
+@access("signed_in")
+def decide_request(purchase_id: int, organization_id: int, decision: str):
+    """The lead organisation or staff let a requesting organisation join, or decline it."""
+    _get(purchase_id)  # 404 before anything else for a purchase the reader cannot see
+    return button_step(lambda: services.decide_request(
+        current_user, purchase_id, organization_id, approve=decision == "approve"),
+        back=lambda: _back_to(purchase_id),
+        message=_("The organisation takes part.") if decision == "approve"
+        else _("The request was declined."))
 
 
 @bp.post("/<int:purchase_id>/leave")

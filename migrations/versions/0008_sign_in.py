@@ -1,7 +1,7 @@
 """Sign-in sessions, two-factor secrets, recovery codes and passkeys; hashed calendar links
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-01 09:15:46.869291
 
 """
@@ -17,7 +17,7 @@ import portal.models  # noqa: F401  (column types)
 
 # revision identifiers, used by Alembic.
 revision = '0008'
-down_revision = '0006'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 

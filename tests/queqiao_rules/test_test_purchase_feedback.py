@@ -94,7 +94,7 @@ def _authenticated(people, make, verdict, **source):
     """A purchase by a member company, run to `verdict` through the services."""
     member, staff = people["member"], people["staff"]
     p = testbuys.propose(staff, platform="taobao", seller_id=source.pop("seller", "shop-1"),
-                         reason="check", **source)
+                         working_group="luxury-goods", reason="check", **source)
     testbuys.join(member, p.id, 1)
     testbuys.schedule(staff, p.id, scheduled_for=datetime.now(UTC) + timedelta(days=1),
                       purchaser_id=staff.id)

@@ -8,8 +8,9 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 def propose(user, seller="seller-1", platform="taobao", **kw):
-    """A proposed purchase."""
+    """A proposed purchase (of the luxury-goods group unless told otherwise)."""
     return services.propose(user, platform=platform, seller_id=seller,
+                            working_group=kw.pop("working_group", "luxury-goods"),
                             listing_url=kw.pop("listing_url", "https://item.example/1"),
                             reason=kw.pop("reason", "replica bags"), **kw)
 

@@ -63,7 +63,7 @@ def test_duplicate_target_names_the_open_purchase_and_cancel_frees_it(people, pa
     assert api(partner).post(BASE, json=PROPOSAL).status_code == 201
 
 
-def test_others_get_404_but_learn_the_seller_is_targeted_and_may_join(people, api):
+def test_others_get_404_but_learn_the_seller_is_targeted_and_may_ask_to_join(people, api):
     pid = api(people["member"]).post(BASE, json=PROPOSAL).get_json()["id"]
     outsider = api(people["outsider"])
     assert outsider.get(f"{BASE}/{pid}").status_code == 404
@@ -71,7 +71,11 @@ def test_others_get_404_but_learn_the_seller_is_targeted_and_may_join(people, ap
     r = outsider.get(f"{BASE}/targets?platform=taobao&seller_id=shop-88")
     assert r.get_json() == {"open": True, "existing_id": pid}
     assert outsider.get(f"{BASE}/targets?platform=taobao&seller_id=other").get_json()["open"] is False
-    assert outsider.post(f"{BASE}/{pid}/participants", json={}).status_code == 201
+    r = outsider.post(f"{BASE}/{pid}/participants", json={})
+    assert r.status_code == 202 and r.get_json() == {"id": pid, "status": "requested", "weight": 1}
+    assert outsider.get(f"{BASE}/{pid}").status_code == 404
+    api(people["member"]).post(f"{BASE}/{pid}/participants/{people['outsider'].organisation_id}"
+                               "/approve")
     assert outsider.get(f"{BASE}/{pid}").status_code == 200
     for who in ("staff", "admin"):
         assert api(people[who]).get(f"{BASE}/{pid}").status_code == 200
@@ -221,8 +225,9 @@ def test_a_seller_is_not_scheduled_twice_within_the_window(people, api, app):
 
 def test_a_participant_may_leave_only_before_the_order(people, partner, api):
     p = scheduled(people["member"], partner)
-    assert api(partner).delete(f"{BASE}/{p.id}/participants").status_code == 200
-    assert api(partner).get(f"{BASE}/{p.id}").status_code == 404
+    r = api(partner).delete(f"{BASE}/{p.id}/participants")
+    assert r.status_code == 200  # still open to its working group: it still sees it
+    assert partner.organisation_id not in [x["organization"]["id"] for x in r.get_json()["participants"]]
     api(partner).post(f"{BASE}/{p.id}/participants", json={"weight": 1})
     api(people["member"]).post(f"{BASE}/{p.id}/order", json={"order_number": "A", "cost": 99})
     assert api(partner).delete(f"{BASE}/{p.id}/participants").status_code == 409
@@ -335,14 +340,20 @@ def test_who_may_read_lists_reports_ledger_and_targets(people, api, path, who, o
         assert status == 200 if ok else 403
 
 
-@pytest.mark.parametrize("who,status", [("member", 200), ("outsider", 404), ("chair", 404),
-                                        ("staff", 200), ("admin", 200)])
-def test_who_may_read_one_purchase_and_its_custody(people, api, who, status):
+@pytest.mark.parametrize("who,status,once_ordered", [
+    ("member", 200, 200), ("outsider", 404, 404), ("chair", 200, 404), ("staff", 200, 200),
+    ("admin", 200, 200)])
+def test_who_may_read_one_purchase_and_its_custody(people, api, who, status, once_ordered):
+    """The chair's company is in the purchase's group: it sees it while it can join it."""
     p = propose(people["member"])
     client = api(people[who])
     assert client.get(f"{BASE}/{p.id}").status_code == status
     assert client.get(f"{BASE}/{p.id}/custody").status_code == status
     assert client.get(f"{BASE}/999999").status_code == 404
+    services.schedule(people["member"], p.id, scheduled_for=later(),
+                      purchaser_id=people["member"].id)
+    services.order(people["member"], p.id, order_number="1", cost=(100, "CNY"))
+    assert client.get(f"{BASE}/{p.id}").status_code == once_ordered
 
 
 def test_targets_needs_platform_and_seller(people, api):
@@ -425,31 +436,40 @@ def test_staff_record_payments_only_between_organisations_of_the_ledger(people, 
     assert r.status_code == 201
 
 
-def test_a_participant_that_did_not_buy_cannot_name_itself_payer(people, partner, api):
-    """Whoever paid is owed the cost: only the purchaser, staff or admins say who paid."""
+def test_a_lead_colleague_that_did_not_buy_cannot_name_another_payer(people, partner, api, make):
+    """Whoever paid is owed the cost: only the purchaser and staff say who paid."""
     p = scheduled(people["member"], partner)  # the member's person buys
+    colleague = make.make_user("member", people["member"].organisation)
     b_org, a_org = partner.organisation_id, people["member"].organisation_id
     order = {"order_number": "N1", "cost": {"amount": 10_000, "currency": "CNY"}}
-    r = api(partner).post(f"{BASE}/{p.id}/order", json={**order, "paid_by": b_org})
+    r = api(colleague).post(f"{BASE}/{p.id}/order", json={**order, "paid_by": b_org})
     assert r.status_code == 403 and "purchaser" in r.get_json()["error"]["message"]
+    # a participant that is not the lead does not steer the purchase at all
+    assert api(partner).post(f"{BASE}/{p.id}/order", json={**order, "paid_by": a_org}
+                             ).status_code == 403
     db.session.refresh(p)
     assert p.status == "scheduled" and p.paid_by_org_id is None
     # naming the purchaser's organisation, or nobody, is the default and is allowed
-    r = api(partner).post(f"{BASE}/{p.id}/order", json={**order, "paid_by": a_org})
+    r = api(colleague).post(f"{BASE}/{p.id}/order", json={**order, "paid_by": a_org})
     assert r.status_code == 200 and r.get_json()["paid_by"]["id"] == a_org
 
 
-@pytest.mark.parametrize("who", ["member", "staff", "admin"])
-def test_the_purchaser_staff_and_admins_say_who_paid(people, partner, api, who):
+@pytest.mark.parametrize("who,status", [("member", 200), ("staff", 200), ("admin", 403)])
+def test_the_purchaser_and_staff_say_who_paid(people, partner, api, who, status):
+    """Admins see every purchase but do not steer one (the lead organisation and staff do)."""
     p = scheduled(people["member"], partner)
     r = api(people[who]).post(f"{BASE}/{p.id}/order", json={
         "order_number": "N1", "cost": {"amount": 10_000, "currency": "CNY"},
         "paid_by": partner.organisation_id})
-    assert r.status_code == 200 and r.get_json()["paid_by"]["id"] == partner.organisation_id
+    assert r.status_code == status
+    if status == 200:
+        assert r.get_json()["paid_by"]["id"] == partner.organisation_id
 
 
-def test_the_order_form_offers_a_payer_only_to_those_who_may_name_one(people, partner, as_user):
+def test_the_order_form_offers_a_payer_only_to_those_who_may_name_one(people, partner, as_user,
+                                                                      make):
     p = scheduled(people["member"], partner)
+    colleague = make.make_user("member", people["member"].organisation)
 
     def payer_choices(user):
         page = as_user(user).get(f"/test-purchases/{p.id}").get_data(as_text=True)
@@ -457,8 +477,11 @@ def test_the_order_form_offers_a_payer_only_to_those_who_may_name_one(people, pa
         return select_[:select_.index("</select>")]
 
     option = f'<option value="{partner.organisation_id}">'
-    assert option not in payer_choices(partner)
+    assert option not in payer_choices(colleague)
     assert option in payer_choices(people["member"])
+    # a participant that is not the lead gets no order form at all
+    assert 'name="order-paid_by"' not in as_user(partner).get(
+        f"/test-purchases/{p.id}").get_data(as_text=True)
 
 
 def test_a_schedule_clash_names_only_a_purchase_the_caller_may_see(people, api):

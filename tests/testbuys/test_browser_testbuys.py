@@ -37,6 +37,7 @@ def test_two_companies_plan_a_joint_buy_through_to_closed(browser, live_server, 
     a.fill("#seller_id", "browser-seller")
     a.fill("#listing_url", "https://item.example/browser")
     a.fill("#budget", "500.00")
+    a.select_option("#working_group", "luxury-goods")  # Bob's company is in it: joins at once
     _submit(a, "propose-form")
     a.wait_for_selector("#custody-badge")
     purchase_url = a.url

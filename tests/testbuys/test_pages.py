@@ -235,7 +235,7 @@ def test_purchase_page_and_dossier_read_in_chinese(people, as_user, make):
 def test_the_calendar_lists_purchasers_in_a_fixed_number_of_queries(people, make, as_user):
     """The purchaser filter does not load every purchase and then each purchaser."""
     member = people["member"]
-    hidden = propose(people["outsider"], "shop-hidden")
+    hidden = propose(people["outsider"], "shop-hidden", working_group="pharmaceutical")
     services.schedule(people["outsider"], hidden.id, scheduled_for=later(),
                       purchaser_id=people["outsider"].id)
     client = as_user(member)
