@@ -133,7 +133,10 @@ def _verdicts(p: TestPurchase) -> Iterable[Fact]:
                "notes": row.notes, "by": row.by_id, "by_name": row.by.name if row.by else "",
                "at": _moment(row.at)}
     if p.verdict is not None:
-        yield {"fact": "purchase_verdict", "value": p.verdict}
+        # The combined verdict carries the deciding brand's method and notes as the API
+        # serves them, so a change to any of them is a change to the record.
+        yield {"fact": "purchase_verdict", "value": p.verdict, "method": p.auth_method,
+               "notes": p.auth_notes, "by": p.authenticated_by_id}
 
 
 @fact_reader

@@ -574,6 +574,13 @@ def authenticate(actor: User, purchase_id: int, *, verdict: Any, method: Any,
         raise Conflict(_("Your organisation has already given its verdict."),
                        code="already_authenticated") from None
     db.session.refresh(purchase)
+    # The purchase takes its new verdict before the log entry is made: an entry records the
+    # difference between the log and the purchase, so anything changed after it would read
+    # as a forgery.
+    if last:
+        _settle_verdict(purchase, actor)
+    else:
+        _combine(purchase)
     org = actor.organisation.name
     append_custody(purchase, actor, "authenticate",
                    what=f"{org}: verdict {verdict} ({method})", why=notes)
@@ -583,10 +590,6 @@ def authenticate(actor: User, purchase_id: int, *, verdict: Any, method: Any,
                                           "of %(seller)s: %(verdict)s", org=org,
                                           seller=purchase.seller_id,
                                           verdict=VERDICT_LABELS[verdict]))
-    if last:
-        _settle_verdict(purchase, actor)
-    else:
-        _combine(purchase)
     db.session.commit()
     return purchase
 

@@ -61,13 +61,17 @@ def test_every_entry_is_keyed_and_carries_its_facts(purchase, app):
 
 
 @pytest.mark.parametrize("forgery, fact", [
-    ("UPDATE test_purchases SET verdict = 'genuine' WHERE id = :p", "fact verdict"),
+    ("UPDATE test_purchases SET verdict = 'genuine' WHERE id = :p", "fact purchase_verdict"),
+    ("UPDATE test_purchase_authentications SET verdict = 'genuine' WHERE purchase_id = :p",
+     "fact verdict"),
+    ("UPDATE test_purchase_authentications SET method = 'glance' WHERE purchase_id = :p",
+     "fact verdict"),
     ("UPDATE test_purchases SET cost_amount = 100 WHERE id = :p", "fact cost"),
     ("UPDATE test_purchase_participants SET weight = 9 WHERE purchase_id = :p AND weight = 2",
      "fact participant"),
     ("UPDATE test_purchases SET taken_down_at = NULL WHERE id = :p", "fact taken_down"),
     ("UPDATE test_purchases SET value_involved = 1 WHERE id = :p", "fact value_involved"),
-    ("UPDATE test_purchases SET auth_method = 'glance' WHERE id = :p", "fact verdict"),
+    ("UPDATE test_purchases SET auth_method = 'glance' WHERE id = :p", "fact purchase_verdict"),
     ("UPDATE test_purchases SET order_number = 'X-9' WHERE id = :p", "fact order_number"),
     ("UPDATE test_purchase_evidence SET filename = 'other.png' WHERE purchase_id = :p",
      "fact evidence"),
@@ -87,10 +91,10 @@ def test_a_forged_purchaser_is_named(purchase, runner, people):
 def test_the_page_and_the_api_show_the_forgery(purchase, runner, as_user, api, people):
     sql("UPDATE test_purchases SET verdict = 'genuine' WHERE id = :p", p=purchase.id)
     page = as_user(people["member"]).get(f"/test-purchases/{purchase.id}").get_data(as_text=True)
-    assert 'data-ok="no"' in page and "fact verdict" in page
+    assert 'data-ok="no"' in page and "fact purchase_verdict" in page
     body = api(people["member"]).get(f"/api/v1/test-purchases/{purchase.id}").get_json()
     assert body["custody_check"]["ok"] is False
-    assert "verdict" in {p["fact"] for p in body["custody_check"]["problems"]}
+    assert "purchase_verdict" in {p["fact"] for p in body["custody_check"]["problems"]}
 
 
 def test_a_deleted_entry_is_named(purchase, runner):
@@ -217,7 +221,7 @@ def test_old_unkeyed_logs_verify_once_sealed(purchase, runner):
     assert verify(runner).exit_code == 0
     assert "sealed 0 custody log(s)" in runner.invoke(args=["custody-seal"]).output
     sql("UPDATE test_purchases SET verdict = 'genuine' WHERE id = :p", p=purchase.id)
-    assert_broken(verify(runner), purchase, "fact verdict")
+    assert_broken(verify(runner), purchase, "fact purchase_verdict")
 
 
 def test_a_sealed_old_entry_cannot_be_rewritten(purchase, runner):
