@@ -91,7 +91,10 @@ def _register_blueprints(app: Flask) -> None:
     from .audit import bp as audit_bp
     from .auth import bp as auth_bp
     from .dashboard import bp as dashboard_bp
+    from .jobs import register as register_jobs
     from .notifications import bp as notifications_bp
+
+    register_jobs(app)  # first: every package's jobs run on the queue it configures
 
     for bp in (auth_bp, dashboard_bp, profile_bp, accounts_admin_bp, audit_bp, notifications_bp,
                api_bp):

@@ -1,4 +1,4 @@
-"""flask verify-custody and flask remind-test-purchases."""
+"""flask verify-custody and flask remind-test-purchases (which the queue also runs hourly)."""
 
 import sys
 
@@ -7,9 +7,21 @@ from flask import Flask
 from sqlalchemy import select
 
 from portal.extensions import db
+from portal.jobs import periodic
 
 from .evidence import verify_purchase
 from .models import TestPurchase
+
+
+@periodic("remind-test-purchases", "10 * * * *")
+def remind_test_purchases_job() -> str:
+    """Hourly: remind purchasers before the scheduled day and brands whose authentication
+    is due (each reminder is sent once)."""
+    from .reminders import send_reminders
+
+    sent = send_reminders()
+    return (f"sent {sent['purchaser']} purchaser and {sent['authentication']} "
+            "authentication reminder(s)")
 
 
 def register(app: Flask) -> None:
@@ -40,8 +52,4 @@ def register(app: Flask) -> None:
     @app.cli.command("remind-test-purchases")
     def remind() -> None:
         """Remind purchasers before the scheduled day and brands whose authentication is due."""
-        from .reminders import send_reminders
-
-        sent = send_reminders()
-        click.echo(f"sent {sent['purchaser']} purchaser and {sent['authentication']} "
-                   "authentication reminder(s)")
+        click.echo(remind_test_purchases_job.run_now())
