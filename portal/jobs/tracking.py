@@ -38,9 +38,12 @@ def _write(task, values: dict, *, insert_missing: bool = True, unless: tuple = (
                 exists = conn.execute(JobRun.__table__.select().where(
                     JobRun.task_id == task.id)).first()
                 if exists is None:
+                    # Counters given as "+ 1" start at 1 on a row seen for the first time.
+                    plain = {k: (1 if k in ("attempts", "retries") else v)
+                             for k, v in values.items()}
                     conn.execute(insert(JobRun).values(
                         task_id=task.id, name=task.name[:80], summary=_summary(task),
-                        queued_at=utcnow(), **{"status": "queued", **values}))
+                        queued_at=utcnow(), **{"status": "queued", **plain}))
     except Exception:  # e.g. the table is not there yet during `db upgrade`
         log.warning("could not record job %s %s", task.name, task.id, exc_info=True)
 
