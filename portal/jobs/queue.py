@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from flask import Flask, has_request_context
 from huey import Huey, crontab
 from huey.consumer import Scheduler, Worker
+from huey.exceptions import CancelExecution
 from huey.storage import MemoryStorage, RedisExpireStorage
 
 log = logging.getLogger(__name__)
@@ -188,10 +189,11 @@ def periodic(name: str, spec: str, *, retries: int = 2, retry_delay: int = 60):
         body = in_app(func)
 
         def once(*args, **kwargs):
-            # The scheduler passes no arguments; the claim keeps two workers from both running it.
+            # Every worker's scheduler enqueues it; the first to claim the minute runs it and
+            # the others cancel their copy (the jobs page does not list a cancelled copy).
             if not queue.claim_period(name, datetime.now(UTC)):
                 log.info("periodic job %s already claimed for this minute", name)
-                return None
+                raise CancelExecution(retry=False)
             return body(*args, **kwargs)
 
         once.__name__ = func.__name__

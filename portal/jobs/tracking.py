@@ -6,7 +6,7 @@ import socket
 import traceback
 
 from huey import signals as S
-from sqlalchemy import insert, update
+from sqlalchemy import delete, insert, update
 
 from portal.extensions import db
 from portal.models import utcnow
@@ -77,6 +77,18 @@ def _error(signal, task, exc=None, *args, **kwargs):
 @queue.signal(S.SIGNAL_RETRYING)
 def _retrying(signal, task, *args, **kwargs):
     _write(task, {"status": "retrying", "retries": JobRun.retries + 1, "finished_at": None})
+
+
+@queue.signal(S.SIGNAL_CANCELED)
+def _cancelled(signal, task, *args, **kwargs):
+    # A periodic job another worker already ran this minute: nothing happened, forget it.
+    if queue.app is None:
+        return
+    try:
+        with queue.app.app_context(), db.engine.begin() as conn:
+            conn.execute(delete(JobRun).where(JobRun.task_id == task.id))
+    except Exception:
+        log.warning("could not forget job %s", task.id, exc_info=True)
 
 
 @queue.signal(S.SIGNAL_INTERRUPTED, S.SIGNAL_TIMEOUT, S.SIGNAL_EXPIRED, S.SIGNAL_REVOKED)

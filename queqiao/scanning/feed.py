@@ -255,9 +255,12 @@ def scan_chunk(feed_id: int, number: int, task=None) -> None:
         db.session.commit()
         raise
     _send_progress(feed_id)
-    if db.session.scalar(select(FeedUpload.chunks_done).where(FeedUpload.id == feed_id)) >= \
-            db.session.scalar(select(FeedUpload.chunks).where(FeedUpload.id == feed_id)):
+    done, chunks = db.session.execute(select(FeedUpload.chunks_done, FeedUpload.chunks)
+                                      .where(FeedUpload.id == feed_id)).one()
+    if done >= chunks:
         _finish(feed_id)
+    else:  # a chunk whose worker died is picked up by the next chunk to finish, too
+        _rescue(feed_id, waiting=False)
 
 
 def _claim(chunk: FeedChunk, task_id: str) -> bool:
@@ -340,8 +343,9 @@ def watch_feed(feed_id: int) -> None:
         watch_feed.schedule((feed_id,), delay=_watch_delay())
 
 
-def _rescue(feed_id: int) -> bool:
-    """Re-queue the feed's abandoned chunks; False once the feed is finished."""
+def _rescue(feed_id: int, waiting: bool = True) -> bool:
+    """Re-queue the feed's abandoned chunks (lease run out; with `waiting`, also chunks
+    queued long ago whose job may have been lost); False once the feed is finished."""
     feed = db.session.get(FeedUpload, feed_id)
     if feed is None or feed.status in FINISHED:
         return False
@@ -355,24 +359,36 @@ def _rescue(feed_id: int) -> bool:
     if not chunks and feed.chunks_done >= feed.chunks:
         _finish(feed_id)
         return False
+    stale = now - lease()
     for chunk in chunks:
-        if chunk.attempts >= MAX_ATTEMPTS:
+        lost = chunk.status == "running" and chunk.claimed_at < stale
+        stuck = waiting and chunk.status == "queued" and chunk.enqueued_at < now - 4 * lease()
+        if chunk.attempts >= MAX_ATTEMPTS and (lost or chunk.status == "queued"):
             _fail(feed, _("Part %(n)d of the file could not be scanned: %(error)s",
                           n=chunk.number + 1, error=chunk.error or "?"))
             return False
-        lost = chunk.status == "running" and chunk.claimed_at < now - lease()
-        waiting = chunk.status == "queued" and chunk.enqueued_at < now - 4 * lease()
-        if lost or waiting:
+        if not (lost or stuck):
+            continue
+        # Back to the queue, once (whoever rescues it first); the dead job can no longer
+        # finish it, as finishing needs the chunk still to be running under its task id.
+        taken = db.session.execute(update(FeedChunk).where(
+            FeedChunk.id == chunk.id, FeedChunk.status == chunk.status,
+            FeedChunk.task_id.is_(None) if chunk.task_id is None
+            else FeedChunk.task_id == chunk.task_id)
+            .values(status="queued", enqueued_at=now)).rowcount
+        if not taken:
+            db.session.rollback()
+            continue
+        if lost:
             mark_lost(chunk.task_id, "worker lost; the chunk was queued again")
-            chunk.enqueued_at = now
-            db.session.commit()
-            scan_chunk(feed_id, chunk.number)
+        db.session.commit()
+        scan_chunk(feed_id, chunk.number)
     return True
 
 
-@periodic("sweep-feeds", "*/5 * * * *")
+@periodic("sweep-feeds", "* * * * *")
 def sweep_feeds() -> None:
-    """Every few minutes: rescue the chunks of every unfinished feed (a lost watcher too)."""
+    """Every minute: rescue the chunks of every unfinished feed (should its watcher be lost)."""
     ids = db.session.scalars(select(FeedUpload.id).where(
         FeedUpload.status.in_(("queued", "running")))).all()
     for feed_id in ids:
