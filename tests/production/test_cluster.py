@@ -41,13 +41,22 @@ def cluster(tmp_path, redis_url):
     namespace = f"portal-cluster-{os.getpid()}"
     settings = {"QUEQIAO_FEED_CHUNK_ROWS": "1500", "QUEQIAO_FEED_LEASE_SECONDS": "3",
                 "JOBS_SCHEDULES": "remind-test-purchases=* * * * *", "JOBS_WORKER_THREADS": "2"}
-    os.environ.update({})  # nothing leaks into this process
     running = start_cluster(tmp_path, redis_url, namespace, worker_env=settings)
     running.env.update(settings)
     try:
         yield running
     finally:
         running.stop()
+
+
+def test_the_readme_gives_the_web_units_command():
+    from tests.production.cluster import ROOT, web_command
+
+    command = " ".join(web_command(8001)[1:])
+    readme = (ROOT / "README.md").read_text()
+    assert "gunicorn --worker-class gthread --workers 1 --threads 64 --bind 127.0.0.1:8001 wsgi:app" \
+        in readme
+    assert command.startswith("--worker-class gthread --workers 1 --threads 64 --bind 127.0.0.1:8001")
 
 
 def test_the_cluster_survives_a_dead_worker_and_runs_its_schedule(cluster, browser):
