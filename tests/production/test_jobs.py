@@ -232,3 +232,12 @@ def test_the_cli_commands_still_run_at_once(app, runner):
     assert result.exit_code == 0 and "flagged 0" in result.output
     assert "remind-board: 0 7 * * *" in runner.invoke(args=["jobs"]).output
     assert runner.invoke(args=["worker"]).exit_code != 0  # no Redis in the tests
+
+
+def test_jobs_page_shows_the_progress_of_feeds_being_scanned(app, people, as_user):
+    feed = FeedUpload(filename="half.jsonl", stored_path="/nonexistent", size=10,
+                      created_by_id=people["staff"].id, status="running", total=10, rows=5)
+    db.session.add(feed)
+    db.session.commit()
+    text = as_user(people["staff"]).get("/jobs/").get_data(as_text=True)
+    assert "Feed half.jsonl" in text and 'value="50"' in text and "5 of 10" in text
