@@ -67,6 +67,23 @@ def test_a_backup_restores_into_an_empty_installation_whole(app, people, tmp_pat
     config = TestConfig(str(tmp_path / "restored-instance"), url)
     config.UPLOAD_FOLDER = str(tmp_path / "restored-uploads")
     restored = create_app(config)
+    try:
+        _check_restored(restored, config, backup_dir, counts, files, purchase.id)
+    finally:
+        _forget(restored, app)
+
+
+def _forget(restored, app) -> None:
+    """Close the restored installation's connections and give the queue back to `app`."""
+    from portal.jobs.queue import queue
+
+    with restored.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    queue.configure(app)
+
+
+def _check_restored(restored, config, backup_dir, counts, files, purchase_id) -> None:
     with restored.app_context():
         runner = restored.test_cli_runner()
         result = runner.invoke(args=["restore", str(backup_dir)])
@@ -76,12 +93,10 @@ def test_a_backup_restores_into_an_empty_installation_whole(app, people, tmp_pat
         assert (Path(restored.instance_path) / "signing.key").read_text() == "instance key"
         check = runner.invoke(args=["verify-custody"])
         assert check.exit_code == 0 and "0 broken chain(s)" in check.output, check.output
-        assert f"test purchase {purchase.id}: ok" in check.output
+        assert f"test purchase {purchase_id}: ok" in check.output
         # Restoring twice would merge two installations: refused.
         again = runner.invoke(args=["restore", str(backup_dir)])
         assert again.exit_code != 0 and "not empty" in again.output
-        db.session.remove()
-        db.engine.dispose()
 
 
 def test_a_damaged_backup_is_refused(app, people, tmp_path):
@@ -94,7 +109,9 @@ def test_a_damaged_backup_is_refused(app, people, tmp_path):
         stream.write(b"\x00garbage\x00")
     url = _empty_database(tmp_path, app.config["SQLALCHEMY_DATABASE_URI"])
     restored = create_app(TestConfig(str(tmp_path / "restored-instance"), url))
-    with restored.app_context():
-        result = restored.test_cli_runner().invoke(args=["restore", str(backup_dir)])
-        assert result.exit_code != 0 and "damaged" in result.output
-        db.engine.dispose()
+    try:
+        with restored.app_context():
+            result = restored.test_cli_runner().invoke(args=["restore", str(backup_dir)])
+            assert result.exit_code != 0 and "damaged" in result.output
+    finally:
+        _forget(restored, app)
