@@ -66,7 +66,7 @@ def main() -> None:
     with app.app_context():
         staff = db.session.query(User).filter_by(email="ops@bench.example").one()
         rule = rules.create_rule(staff, {"name": "bench", "conditions": {"all": ["gucci"]}})
-        rules.change_status(staff, rule, "active", override=True, reason="bench")
+        rules.change_status(staff, rule, "active", override=True)
     for count in (1, 2):
         workers = [subprocess.Popen([*flask, "worker", "--threads", THREADS, "--no-periodic"],
                                     cwd=ROOT, env=env,
