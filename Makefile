@@ -7,7 +7,7 @@ TRANSLATIONS := portal/translations workinggroups/translations advisory/translat
 PORT ?= 5000
 PYTEST_ARGS ?=
 
-.PHONY: run test setup translations lint messages bench clean
+.PHONY: run test setup translations lint messages bench clean worker wheel cluster-test
 
 setup: $(STAMP) translations
 
@@ -29,6 +29,18 @@ run: setup
 	@echo "Serving the portal on http://127.0.0.1:$(PORT)"
 	PORT=$(PORT) $(BIN)/python wsgi.py
 
+# A job worker against REDIS_URL (without Redis, `make run` runs the jobs itself).
+worker: setup
+	$(BIN)/flask --app wsgi worker
+
+# The production install: a wheel with compiled catalogs, templates, static files and migrations.
+wheel: $(STAMP)
+	$(BIN)/pip wheel --quiet --no-deps --no-build-isolation -w dist .
+
+# Only the production tests (cluster behind nginx, wheel install); they also run within `make test`.
+cluster-test: setup
+	$(BIN)/python -m pytest -m "cluster or install" tests/production
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
@@ -48,4 +60,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/rules.py
 
 clean:
-	rm -rf $(VENV) instance
+	rm -rf $(VENV) instance build dist

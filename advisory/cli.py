@@ -1,7 +1,24 @@
-"""flask remind-board, meant for a daily scheduler."""
+"""flask remind-board; the queue also runs it daily."""
 
 import click
 from flask import Flask
+
+from portal.jobs import periodic
+
+
+def _remind(days: int) -> list[str]:
+    from portal.models import utcnow
+
+    from .services import remind_board as remind
+
+    return [f"recommendation {rec.id}: reminded {count} chairs"
+            for rec, count in remind(utcnow().date(), days)]
+
+
+@periodic("remind-board", "0 7 * * *")
+def remind_board_job() -> str:
+    """Daily: remind board members who have not yet voted on recommendations due soon."""
+    return "\n".join(_remind(3)) or "no reminders due"
 
 
 def register(app: Flask) -> None:
@@ -12,9 +29,5 @@ def register(app: Flask) -> None:
                   help="Remind when the review deadline is this many days away or fewer.")
     def remind_board(days: int) -> None:
         """Remind board members who have not yet voted on recommendations due soon."""
-        from portal.models import utcnow
-
-        from .services import remind_board as remind
-
-        for rec, count in remind(utcnow().date(), days):
-            click.echo(f"recommendation {rec.id}: reminded {count} chairs")
+        for line in _remind(days):
+            click.echo(line)

@@ -1,6 +1,7 @@
 """The alliance portal: the composition root that wires every package together."""
 
 import os
+import sys
 
 from flask import Flask
 
@@ -18,12 +19,30 @@ TRANSLATION_DIRS = (
 )
 
 
+# The folder that holds the packages (the checkout, or site-packages once installed).
+CODE_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def resource_root() -> str:
+    """Where templates/, static/ and migrations/ are: beside the packages in a checkout, or
+    in portal/_bundle when installed from the wheel (its build step puts them there)."""
+    if os.path.isdir(os.path.join(CODE_ROOT, "templates")):
+        return CODE_ROOT
+    return os.path.join(os.path.dirname(os.path.abspath(__file__)), "_bundle")
+
+
+def _default_instance() -> str:
+    if resource_root() == CODE_ROOT:
+        return os.path.join(CODE_ROOT, "instance")
+    return os.path.join(sys.prefix, "var", "alliance-portal-instance")
+
+
 def create_app(config: dict | Config | None = None) -> Flask:
     """Build the app: settings, extensions, blueprints, error pages, CLI."""
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    root = resource_root()
     app = Flask(
         __name__,
-        instance_path=os.environ.get("PORTAL_INSTANCE") or os.path.join(root, "instance"),
+        instance_path=os.environ.get("PORTAL_INSTANCE") or _default_instance(),
         template_folder=os.path.join(root, "templates"),
         static_folder=os.path.join(root, "static"),
     )
@@ -34,7 +53,7 @@ def create_app(config: dict | Config | None = None) -> Flask:
         app.config.from_mapping(config)
     _ensure_secret_key(app)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(
-        os.path.join(root, d) for d in TRANSLATION_DIRS)
+        os.path.join(CODE_ROOT, d) for d in TRANSLATION_DIRS)
 
     from .parsing import RowId
 
@@ -71,7 +90,7 @@ def _init_extensions(app: Flask) -> None:
     from .i18n import select_locale
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"),
+    migrate.init_app(app, db, directory=os.path.join(resource_root(), "migrations"),
                      render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
@@ -92,7 +111,10 @@ def _register_blueprints(app: Flask) -> None:
     from .audit import bp as audit_bp
     from .auth import bp as auth_bp
     from .dashboard import bp as dashboard_bp
+    from .jobs import register as register_jobs
     from .notifications import bp as notifications_bp
+
+    register_jobs(app)  # first: every package's jobs run on the queue it configures
 
     for bp in (auth_bp, dashboard_bp, profile_bp, accounts_admin_bp, audit_bp, notifications_bp,
                api_bp):

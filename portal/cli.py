@@ -1,4 +1,4 @@
-"""flask commands: create-org, create-user, seed-demo."""
+"""flask commands: create-org, create-user, seed-demo (and backup, restore: portal/backup.py)."""
 
 import click
 from flask import Flask
@@ -15,6 +15,9 @@ def _fail(error: InvalidInput) -> None:
 
 def register(app: Flask) -> None:
     """Add the portal's commands to `flask`."""
+    from .backup import register as register_backup
+
+    register_backup(app)
 
     @app.cli.command("create-org")
     @click.argument("name")

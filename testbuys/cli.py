@@ -1,4 +1,5 @@
-"""flask verify-custody, custody-checkpoint, custody-seal and remind-test-purchases."""
+"""flask verify-custody, custody-checkpoint, custody-seal and remind-test-purchases; the queue
+also runs the reminders hourly and the checkpoint daily."""
 
 import sys
 
@@ -7,9 +8,40 @@ from flask import Flask
 from sqlalchemy import select
 
 from portal.extensions import db
+from portal.jobs import periodic
 
 from .evidence import verify_purchase
 from .models import TestPurchase
+
+
+@periodic("remind-test-purchases", "10 * * * *")
+def remind_test_purchases_job() -> str:
+    """Hourly: remind purchasers before the scheduled day and brands whose authentication
+    is due (each reminder is sent once)."""
+    from .reminders import send_reminders
+
+    sent = send_reminders()
+    return (f"sent {sent['purchaser']} purchaser and {sent['authentication']} "
+            "authentication reminder(s)")
+
+
+def write_checkpoint(out: str | None = None) -> tuple[str, int, int]:
+    """Write the signed head of every custody chain; (path, heads, broken chains)."""
+    from . import checkpoint
+
+    heads, broken = [], 0
+    for purchase in db.session.scalars(select(TestPurchase).order_by(TestPurchase.id)):
+        report = verify_purchase(purchase)
+        broken += not report.ok
+        heads.append(checkpoint.head_of(purchase, report.ok))
+    return str(checkpoint.write(checkpoint.make(heads), out)), len(heads), broken
+
+
+@periodic("custody-checkpoint", "30 0 * * *")
+def custody_checkpoint_job() -> str:
+    """Daily: anchor every custody chain's head outside the database."""
+    path, heads, broken = write_checkpoint()
+    return f"checkpoint of {heads} chain head(s) written to {path}; {broken} broken"
 
 
 def register(app: Flask) -> None:
@@ -66,15 +98,8 @@ def register(app: Flask) -> None:
                   help="Write here instead of a new file in CUSTODY_CHECKPOINT_DIR.")
     def custody_checkpoint(out: str | None) -> None:
         """Write the signed head of every custody chain to a file kept outside the database."""
-        from . import checkpoint
-
-        heads, broken = [], 0
-        for purchase in db.session.scalars(select(TestPurchase).order_by(TestPurchase.id)):
-            report = verify_purchase(purchase)
-            broken += not report.ok
-            heads.append(checkpoint.head_of(purchase, report.ok))
-        path = checkpoint.write(checkpoint.make(heads), out)
-        click.echo(f"checkpoint of {len(heads)} chain head(s) written to {path}")
+        path, heads, broken = write_checkpoint(out)
+        click.echo(f"checkpoint of {heads} chain head(s) written to {path}")
         if broken:
             click.echo(f"{broken} chain(s) are broken (marked \"intact\": false); "
                        "run flask verify-custody")
@@ -92,9 +117,4 @@ def register(app: Flask) -> None:
     @app.cli.command("remind-test-purchases")
     def remind() -> None:
         """Remind purchasers before the scheduled day and brands whose authentication is due."""
-        from .reminders import send_reminders
-
-        sent = send_reminders()
-        click.echo(f"sent {sent['purchaser']} purchaser and {sent['authentication']} "
-                   "authentication reminder(s)")
-
+        click.echo(remind_test_purchases_job.run_now())

@@ -1,7 +1,7 @@
 """Annual report editions: foreword, notes, and once published the frozen figures and PDFs
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 Create Date: 2026-12-01 09:30:00.000000
 
 """
@@ -12,7 +12,7 @@ import portal.models  # noqa: F401  (column types)
 
 # revision identifiers, used by Alembic.
 revision = '0012'
-down_revision = '0010'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 

@@ -4,10 +4,20 @@ from flask import Blueprint, Flask
 
 bp = Blueprint("queqiao_scanning", __name__, url_prefix="/queqiao")
 
+SETTINGS = {
+    # Records per chunk of a feed file (one job each), and how long a chunk stays with the
+    # job that claimed it before another job may take it over (its worker is presumed dead).
+    "QUEQIAO_FEED_CHUNK_ROWS": 5_000,
+    "QUEQIAO_FEED_LEASE_SECONDS": 120,
+}
+
 
 def register(app: Flask) -> None:
     """Attach scanning pages and API to the app."""
-    from . import api, purchases, views  # noqa: F401  (purchases registers its hooks)
+    from portal.config import load_settings
 
+    from . import api, feed, purchases, views  # noqa: F401  (purchases registers its hooks)
+
+    load_settings(app.config, SETTINGS)
     app.register_blueprint(bp)
     app.register_blueprint(api.bp)

@@ -1,19 +1,22 @@
 """Scans and hits API: scan up to 10,000 listings a call, list hits, record outcomes."""
 
-from flask import jsonify, request
+from flask import current_app, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 
 from portal import parsing
 from portal.api.helpers import api_blueprint, iso, json_body, paginated, parse_datetime
 from portal.api.openapi import PAGING, op, path_param, register_paths
 from portal.authz import access
-from portal.errors import InvalidInput
+from portal.errors import InvalidInput, NotFound
+from portal.extensions import db
 from portal.urls import page_url
 from queqiao.rules.services import get_rule
 
+from . import feed as feeds
 from . import services
-from .models import Hit
+from .models import FeedUpload, Hit
 
 bp = api_blueprint("queqiao_scanning_api", __name__)
 
@@ -101,6 +104,40 @@ def outcome(hit_id: int):
     return jsonify(hit_json(hit))
 
 
+@bp.post("/feeds")
+@access("staff")
+def upload_feed():
+    """Keep a feed file (multipart `file`, CSV or JSON Lines) and queue its scan: 202."""
+    request.max_content_length = current_app.config["QUEQIAO_FEED_MAX_BYTES"]
+    upload = request.files.get("file")
+    try:
+        item = feeds.accept_upload(current_user._get_current_object(), upload)
+    except InvalidInput as error:
+        raise InvalidInput({"file": next(iter(error.fields.values()))}) from None
+    feeds.start(item)
+    feed = db.session.get(FeedUpload, item.id)
+    return jsonify({"id": feed.id, "status": feed.status,
+                    "url": page_url("queqiao_scanning.feed_page", feed_id=feed.id),
+                    "status_url": page_url("queqiao_scanning_api.feed", feed_id=feed.id)}), 202
+
+
+@bp.get("/feeds")
+@access("staff")
+def feed_list():
+    """Feed files, newest first."""
+    return jsonify(paginated(select(FeedUpload).order_by(FeedUpload.id.desc()), feeds.feed_json))
+
+
+@bp.get("/feeds/<int:feed_id>")
+@access("staff")
+def feed(feed_id: int):
+    """A feed's scan: status, records processed of total, hits, and bad rows by line."""
+    item = db.session.get(FeedUpload, feed_id)
+    if item is None:
+        raise NotFound()
+    return jsonify(feeds.feed_json(item))
+
+
 LISTING = {"type": "object", "required": ["id", "title"], "properties": {
     "id": {"type": "string"}, "title": {"type": "string"},
     "price": {"description": "Money in CNY, or an integer amount of fen", "nullable": True},
@@ -108,7 +145,35 @@ LISTING = {"type": "object", "required": ["id", "title"], "properties": {
 HIT_FILTERS = [{"name": n, "in": "query", "schema": {"type": "string"}}
                for n in ("rule_id", "tip_id", "seller_id", "mode", "outcome", "since", "until")]
 
+FEED = {"type": "object", "properties": {
+    "id": {"type": "integer"}, "url": {"type": "string"}, "filename": {"type": "string"},
+    "status": {"type": "string", "enum": ["queued", "running", "done", "failed"]},
+    "processed": {"type": "integer", "description": "records read so far"},
+    "total": {"type": "integer", "description": "records in the file (0 until it is split)"},
+    "scanned": {"type": "integer"}, "hits": {"type": "integer"},
+    "chunks": {"type": "integer"}, "chunks_done": {"type": "integer"},
+    "errors": {"type": "array", "items": {"type": "object", "properties": {
+        "line": {"type": "integer"}, "message": {"type": "string"}}}},
+    "error_count": {"type": "integer"}, "error": {"type": "string", "nullable": True},
+    "created_at": {"type": "string", "format": "date-time"},
+    "finished_at": {"type": "string", "format": "date-time", "nullable": True}}}
+FEED_UPLOAD = op("Upload a feed file (CSV or JSON Lines) to be scanned by the workers",
+                 tag="scanning", ok=202, errors=(401, 403, 413, 422), response={
+                     "type": "object", "properties": {
+                         "id": {"type": "integer"}, "status": {"type": "string"},
+                         "url": {"type": "string"}, "status_url": {"type": "string"}}})
+FEED_UPLOAD["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": {
+    "type": "object", "required": ["file"], "properties": {
+        "file": {"type": "string", "format": "binary"}}}}}}
+
 register_paths({
+    "/feeds": {"post": FEED_UPLOAD,
+               "get": op("Feed files, newest first", tag="scanning", params=PAGING,
+                         errors=(401, 403), response={"type": "object", "properties": {
+                             "items": {"type": "array", "items": FEED}}})},
+    "/feeds/{feed_id}": {"get": op("A feed's scan and its progress", tag="scanning",
+                                   params=[path_param("feed_id")], response=FEED,
+                                   errors=(401, 403, 404))},
     "/scans": {"post": op(
         "Scan up to 10,000 listings against the live rules (413 above)", tag="scanning",
         body={"type": "object", "required": ["listings"], "properties": {

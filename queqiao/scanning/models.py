@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import User
@@ -55,8 +55,43 @@ class FeedUpload(db.Model):
     bad_rows: Mapped[list] = mapped_column(JSON, default=list)
     bad_count: Mapped[int] = mapped_column(default=0)
     error: Mapped[str] = mapped_column(String(500), default="")
+    total: Mapped[int] = mapped_column(default=0)  # records in the file (known once split)
+    chunks: Mapped[int] = mapped_column(default=0)
+    chunks_done: Mapped[int] = mapped_column(default=0)
+    header: Mapped[str | None] = mapped_column(Text)  # a CSV file's header row
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     created_by: Mapped[User] = relationship()
+
+
+class FeedChunk(db.Model):
+    """A byte range of whole records of a feed file, scanned by one job at a time.
+
+    A job claims the chunk (status running, claimed_at, task_id) for a lease; the chunk is
+    done only in the transaction that stores its hits, so a worker that dies leaves it to
+    be claimed again."""
+
+    __tablename__ = "feed_chunks"
+    __table_args__ = (UniqueConstraint("feed_id", "number", name="uq_feed_chunks_feed_number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    feed_id: Mapped[int] = mapped_column(ForeignKey("feed_uploads.id"), index=True)
+    number: Mapped[int] = mapped_column()
+    start: Mapped[int] = mapped_column(BigInteger)
+    end: Mapped[int] = mapped_column(BigInteger)
+    first_line: Mapped[int] = mapped_column()
+    total: Mapped[int] = mapped_column(default=0)
+    status: Mapped[str] = mapped_column(String(20), default="queued")
+    attempts: Mapped[int] = mapped_column(default=0)
+    task_id: Mapped[str | None] = mapped_column(String(64))
+    enqueued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    rows: Mapped[int] = mapped_column(default=0)
+    scanned: Mapped[int] = mapped_column(default=0)
+    hits: Mapped[int] = mapped_column(default=0)
+    bad_count: Mapped[int] = mapped_column(default=0)
+    bad_rows: Mapped[list] = mapped_column(JSON, default=list)
+    error: Mapped[str] = mapped_column(String(500), default="")
