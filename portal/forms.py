@@ -4,7 +4,8 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import flash, render_template
-from wtforms import StringField
+from flask_babel import lazy_gettext as _l
+from wtforms import StringField, ValidationError
 
 from . import parsing
 from .errors import Conflict, InvalidInput
@@ -20,6 +21,25 @@ class YuanField(StringField):
     def show_fen(self, amount: int | None) -> None:
         """Show a stored amount in fen as yuan."""
         self.data = "" if amount is None else f"{parsing.decimal_yuan(amount):.2f}"
+
+
+class Between:
+    """A WTForms validator for whole numbers from `low` to `high`.
+
+    WTForms' NumberRange compares through float, so a twenty-digit number raises instead
+    of failing validation; this one compares integers, like `parsing.whole_number`.
+    """
+
+    def __init__(self, low: int, high: int):
+        self.low, self.high = low, high
+
+    def __call__(self, form, field) -> None:  # noqa: ARG002  (the WTForms signature)
+        value = field.data
+        if value is None:
+            return
+        if isinstance(value, bool) or not isinstance(value, int) or not self.low <= value <= self.high:
+            raise ValidationError(_l("A whole number from %(low)d to %(high)d.", low=self.low,
+                                     high=self.high))
 
 
 def show_errors(form, error: InvalidInput) -> None:

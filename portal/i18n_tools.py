@@ -16,11 +16,9 @@ KEYWORDS = ["-k", "_l", "-k", "lazy_gettext", "-k", "ngettext:1,2", "-k", "lazy_
 
 # catalog folder -> sources (code and templates) whose messages it holds
 PACKAGES = {
-    "portal/translations": ["portal/__init__.py", "portal/accounts", "portal/api", "portal/audit",
+    "portal/translations": ["portal/*.py", "portal/accounts", "portal/api", "portal/audit",
                             "portal/auth", "portal/dashboard", "portal/notifications",
-                            "portal/errorpages.py", "portal/errors.py", "portal/statemachine.py",
-                            "portal/conditional.py",
-                            "portal/demo.py", "portal/ui.py", "portal/forms.py", "portal/jobs",
+                            "portal/jobs",
                             "templates/base.html", "templates/macros.html", "templates/errors",
                             "templates/auth", "templates/accounts", "templates/audit",
                             "templates/notifications", "templates/dashboard", "templates/api",
@@ -32,7 +30,8 @@ PACKAGES = {
     "advisory/translations": ["advisory", "templates/advisory"],
     "queqiao/translations": ["queqiao/__init__.py", "queqiao/*.py", "queqiao/tips",
                              "templates/queqiao"],
-    "queqiao/rules/translations": ["queqiao/rules", "queqiao/scanning", "templates/queqiao_rules"],
+    "queqiao/rules/translations": ["queqiao/rules", "queqiao/scanning", "queqiao/listings",
+                                   "templates/queqiao_rules"],
     "testbuys/translations": ["testbuys", "templates/testbuys"],
     "reports/translations": ["reports", "templates/reports"],
 }

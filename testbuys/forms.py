@@ -12,9 +12,9 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, Optional
 
-from portal.forms import YuanField
+from portal.forms import Between, YuanField
 
 
 class ProposeForm(FlaskForm):
@@ -28,7 +28,7 @@ class ProposeForm(FlaskForm):
     reason = TextAreaField(_l("Reason"), validators=[Length(max=5000)])
     budget = YuanField(_l("Budget (CNY)"))
     weight = IntegerField(_l("Your weight in the cost split"), default=1,
-                          validators=[Optional(), NumberRange(min=1, max=1000)])
+                          validators=[Optional(), Between(1, 1000)])
     source_kind = HiddenField(default="member")
     source_ref = HiddenField(default="")
 
@@ -37,7 +37,7 @@ class JoinForm(FlaskForm):
     """Join with a weight."""
 
     weight = IntegerField(_l("Weight"), default=1, validators=[InputRequired(),
-                                                              NumberRange(min=1, max=1000)])
+                                                              Between(1, 1000)])
 
 
 class ScheduleForm(FlaskForm):

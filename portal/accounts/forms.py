@@ -12,7 +12,9 @@ from wtforms import (
     StringField,
     SubmitField,
 )
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+from ..forms import Between
 
 LANGUAGE_CHOICES = [("en", "English"), ("zh", "中文")]
 
@@ -31,7 +33,7 @@ class TokenForm(FlaskForm):
 
     name = StringField(_l("Token name"), validators=[DataRequired(), Length(max=80)])
     days = IntegerField(_l("Valid for (days)"), default=90,
-                        validators=[DataRequired(), NumberRange(min=1, max=366)])
+                        validators=[DataRequired(), Between(1, 366)])
     submit = SubmitField(_l("Create token"))
 
 
