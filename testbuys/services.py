@@ -12,13 +12,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.attributes import set_committed_value
 
 from portal import parsing
 from portal.accounts.groups import group_by_slug
 from portal.accounts.models import Organisation, User
 from portal.audit.services import record
 from portal.authz import can, require, require_visible
+from portal.conditional import claim
 from portal.errors import Conflict, Forbidden, InvalidInput, NotFound
 from portal.extensions import db
 from portal.models import utcnow
@@ -192,24 +192,12 @@ def _duplicate(existing: TestPurchase | None) -> Conflict:
 
 
 def _claim(purchase: TestPurchase, **values: Any) -> None:
-    """One conditional write: the purchase moves only from the version it was read at.
-
-    `UPDATE test_purchases SET version = v + 1, ... WHERE id = :id AND version = v`: of two
-    simultaneous transitions from the same state only one row update happens; the other
-    finds no row and is refused with 409 (its transaction is rolled back by @atomic).
-    """
-    expected = purchase.version
-    result = db.session.execute(
-        update(TestPurchase).where(TestPurchase.id == purchase.id,
-                                   TestPurchase.version == expected)
-        .values(version=expected + 1, **values)
-        .execution_options(synchronize_session=False))
-    if result.rowcount != 1:
-        raise Conflict(_("Someone else changed this test purchase at the same moment; "
-                         "reload it and try again."), code="stale_version")
-    set_committed_value(purchase, "version", expected + 1)
-    for name, value in values.items():
-        set_committed_value(purchase, name, value)
+    """One conditional write (`portal.conditional.claim`): the purchase moves only from the
+    version it was read at; of two simultaneous transitions the loser gets 409 and its
+    transaction is rolled back by @atomic."""
+    claim(purchase, version=purchase.version + 1, **values,
+          message=lambda: _("Someone else changed this test purchase at the same moment; "
+                            "reload it and try again."))
 
 
 def _row_of(purchase: TestPurchase, org_id: int) -> Participant | None:

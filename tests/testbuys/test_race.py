@@ -81,12 +81,25 @@ def _clients(app, *users):
     return [api_for(app.test_client(), u) for u in users]
 
 
-def test_two_simultaneous_transitions_of_a_purchase_do_not_both_succeed(app, people, make):
+def test_two_simultaneous_transitions_of_a_purchase_do_not_both_succeed(app, people, make,
+                                                                        monkeypatch):
+    """Both requests have loaded the purchase and found their step legal before either
+    writes (held at a barrier), so only the conditional write can refuse the second."""
+    from testbuys import services
     from tests.testbuys.helpers import scheduled
 
     lead, staff = people["member"], people["staff"]
+    original = services._acting
     for round_ in range(3):
+        both_read = threading.Barrier(2)
+
+        def acting(*args, _barrier=both_read, **kwargs):
+            found = original(*args, **kwargs)
+            _barrier.wait(10)
+            return found
+
         p = scheduled(lead, seller=f"race-{round_}")
+        monkeypatch.setattr(services, "_acting", acting)
         before = p.version
         a, b = _clients(app, lead, staff)
         base = f"/api/v1/test-purchases/{p.id}"
@@ -94,6 +107,7 @@ def test_two_simultaneous_transitions_of_a_purchase_do_not_both_succeed(app, peo
             (a, "post", f"{base}/order", {"order_number": "R-1", "cost": 500}),
             (b, "post", f"{base}/cancel", {"reason": "seller gone"}),
         ])
+        monkeypatch.setattr(services, "_acting", original)
         codes = sorted(code for code, _body in answers)
         assert codes == [200, 409], answers
         db.session.expire_all()
