@@ -181,3 +181,46 @@ def purchase_checkpoint(purchase: Any, intact: bool) -> tuple[str, str]:
     body = make([head_of(purchase, intact)])
     stamp = body["at"].replace("-", "").replace(":", "").replace("+0000", "Z")
     return dumps(body), f"custody-checkpoint-test-purchase-{purchase.id}-{stamp}.json"
+
+
+
+def mail_participants(heads: list[dict[str, Any]]) -> int:
+    """E-mail each participating organisation's people a signed checkpoint of the heads of
+    its own purchases, so the anchor is also kept where the portal's operator cannot reach
+    it. Returns how many messages were sent."""
+    from flask_babel import force_locale
+    from flask_babel import gettext as _
+    from sqlalchemy import select
+
+    from portal.accounts.models import User
+    from portal.authz import can
+    from portal.extensions import db
+    from portal.mail import send_mail
+
+    from .models import Participant
+
+    by_purchase = {h["purchase"]: h for h in heads}
+    if not by_purchase:
+        return 0
+    own: dict[int, list[dict[str, Any]]] = {}
+    for purchase_id, org_id in db.session.execute(select(
+            Participant.purchase_id, Participant.organisation_id).where(
+            Participant.purchase_id.in_(by_purchase), Participant.left_at.is_(None),
+            Participant.status == "active")):
+        own.setdefault(org_id, []).append(by_purchase[purchase_id])
+    sent = 0
+    for org_id, org_heads in sorted(own.items()):
+        text = dumps(make(sorted(org_heads, key=lambda h: h["purchase"])))
+        people = db.session.scalars(select(User).where(User.organisation_id == org_id)
+                                    .order_by(User.id))
+        for person in people:
+            if not can(person, "test_purchase.take_part"):
+                continue
+            with force_locale(person.locale or "en"):
+                subject = _("Custody checkpoint of your test purchases")
+                intro = _("Keep this message: it holds the signed head of the custody log of "
+                          "each test purchase your organisation takes part in. Checked later "
+                          "against it, the logs prove they were not rewritten since.")
+            send_mail(person.email, subject, f"{intro}\n\n{text}\n")
+            sent += 1
+    return sent

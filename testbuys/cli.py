@@ -25,8 +25,9 @@ def remind_test_purchases_job() -> str:
             "authentication reminder(s)")
 
 
-def write_checkpoint(out: str | None = None) -> tuple[str, int, int]:
-    """Write the signed head of every custody chain; (path, heads, broken chains)."""
+def write_checkpoint(out: str | None = None, *, mail: bool = False) -> tuple[str, int, int]:
+    """Write the signed head of every custody chain (and, with `mail`, e-mail each
+    participating organisation its own heads); (path, heads, broken chains)."""
     from . import checkpoint
 
     heads, broken = [], 0
@@ -34,13 +35,17 @@ def write_checkpoint(out: str | None = None) -> tuple[str, int, int]:
         report = verify_purchase(purchase)
         broken += not report.ok
         heads.append(checkpoint.head_of(purchase, report.ok))
-    return str(checkpoint.write(checkpoint.make(heads), out)), len(heads), broken
+    path = str(checkpoint.write(checkpoint.make(heads), out))
+    if mail:
+        checkpoint.mail_participants(heads)
+    return path, len(heads), broken
 
 
 @periodic("custody-checkpoint", "30 0 * * *")
 def custody_checkpoint_job() -> str:
-    """Daily: anchor every custody chain's head outside the database."""
-    path, heads, broken = write_checkpoint()
+    """Daily: anchor every custody chain's head outside the database, and send each
+    participating organisation the heads of its own purchases."""
+    path, heads, broken = write_checkpoint(mail=True)
     return f"checkpoint of {heads} chain head(s) written to {path}; {broken} broken"
 
 
@@ -96,9 +101,11 @@ def register(app: Flask) -> None:
     @app.cli.command("custody-checkpoint")
     @click.option("--out", "out", type=click.Path(dir_okay=False), default=None,
                   help="Write here instead of a new file in CUSTODY_CHECKPOINT_DIR.")
-    def custody_checkpoint(out: str | None) -> None:
+    @click.option("--mail/--no-mail", default=False, show_default=True,
+                  help="Also e-mail each participating organisation the heads of its purchases.")
+    def custody_checkpoint(out: str | None, mail: bool) -> None:
         """Write the signed head of every custody chain to a file kept outside the database."""
-        path, heads, broken = write_checkpoint(out)
+        path, heads, broken = write_checkpoint(out, mail=mail)
         click.echo(f"checkpoint of {heads} chain head(s) written to {path}")
         if broken:
             click.echo(f"{broken} chain(s) are broken (marked \"intact\": false); "

@@ -249,3 +249,25 @@ def test_a_sealed_old_entry_cannot_be_rewritten(purchase, runner):
         previous = entry.hash
     assert_broken(verify(runner), purchase,
                   f"entry {sealed}: previous-hash link does not match entry {sealed - 1}")
+
+
+def test_the_daily_checkpoint_is_mailed_to_each_brand_with_its_own_heads_only(
+        purchase, runner, app, people, make):
+    from testbuys.cli import custody_checkpoint_job
+    from tests.testbuys.helpers import propose
+
+    other = propose(people["outsider"], "shop-other", working_group="pharmaceutical")
+    app.extensions["sent_mail"] = []
+    custody_checkpoint_job.run_now()
+    mails = {m["To"]: m.get_content() for m in app.extensions["sent_mail"]}
+    member_mail = mails[people["member"].email]
+    head = purchase.custody[-1].hash
+    assert head in member_mail and f'"purchase": {purchase.id}' in member_mail
+    assert f'"purchase": {other.id}' not in member_mail
+    assert f'"purchase": {other.id}' in mails[people["outsider"].email]
+    assert people["staff"].email not in mails and people["admin"].email not in mails
+    # What a brand keeps proves its chain: the mailed checkpoint verifies as a file.
+    kept = app.instance_path + "/kept.json"
+    with open(kept, "w") as f:
+        f.write(member_mail.split("\n\n", 1)[1])
+    assert verify(runner, "--checkpoint", kept).exit_code == 0
