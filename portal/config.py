@@ -134,3 +134,5 @@ class TestConfig(Config):
         self.MAIL_SERVER = None
         self.PASSWORD_HASHER = "fast"
         self.REQUIRE_TWO_FACTOR = ""
+        # The app's own instance folder is the checkout's; files a test writes stay in its own.
+        self.CUSTODY_CHECKPOINT_DIR = str(Path(instance_path) / "checkpoints")

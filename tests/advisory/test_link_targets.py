@@ -17,7 +17,9 @@ def test_each_reader_sees_only_the_meeting_tip_and_purchase_they_may_see(api, bo
     rec = helpers.submitted(chair)
     meeting = make_meeting(chair, title="Spring session")
     tip = make_tip(chair, title="Outlet stock replicas", sharing="platform")
-    purchase = propose(chair, seller="outlet-seller")
+    # No working group: open purchases are seen by their group's members, and this one
+    # should be seen by its participants, staff and admins only.
+    purchase = propose(chair, seller="outlet-seller", working_group="")
     client = api(chair)
     for kind, ref in (("meeting", meeting.id), ("tip", tip.id), ("test_purchase", purchase.id)):
         assert _link(client, rec, kind, str(ref)).status_code == 201
@@ -39,7 +41,7 @@ def test_a_link_to_something_the_chair_cannot_see_is_refused(api, board):
     rec = helpers.submitted(board["chair"])
     stranger = factories.make_user("member", groups=("pharmaceutical",))
     hidden_tip = make_tip(stranger, sharing="platform", working_group="pharmaceutical")
-    hidden_purchase = propose(stranger, seller="other-seller")
+    hidden_purchase = propose(stranger, seller="other-seller", working_group="pharmaceutical")
     client = api(board["chair"])
     for kind, ref in (("tip", str(hidden_tip.id)), ("test_purchase", str(hidden_purchase.id)),
                       ("meeting", "999999"), ("tip", "not-a-number")):

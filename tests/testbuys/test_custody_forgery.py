@@ -252,10 +252,11 @@ def test_a_sealed_old_entry_cannot_be_rewritten(purchase, runner):
 
 
 def test_the_daily_checkpoint_is_mailed_to_each_brand_with_its_own_heads_only(
-        purchase, runner, app, people, make):
+        purchase, runner, app, people, make, tmp_path):
     from testbuys.cli import custody_checkpoint_job
     from tests.testbuys.helpers import propose
 
+    app.config["CUSTODY_CHECKPOINT_DIR"] = str(tmp_path / "anchors")
     other = propose(people["outsider"], "shop-other", working_group="pharmaceutical")
     app.extensions["sent_mail"] = []
     custody_checkpoint_job.run_now()
@@ -267,7 +268,7 @@ def test_the_daily_checkpoint_is_mailed_to_each_brand_with_its_own_heads_only(
     assert f'"purchase": {other.id}' in mails[people["outsider"].email]
     assert people["staff"].email not in mails and people["admin"].email not in mails
     # What a brand keeps proves its chain: the mailed checkpoint verifies as a file.
-    kept = app.instance_path + "/kept.json"
+    kept = tmp_path / "kept.json"
     with open(kept, "w") as f:
         f.write(member_mail.split("\n\n", 1)[1])
     assert verify(runner, "--checkpoint", kept).exit_code == 0

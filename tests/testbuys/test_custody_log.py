@@ -148,6 +148,7 @@ def test_the_dossier_prints_the_head_and_its_checkpoint(purchase, as_user, peopl
                                                         tmp_path):
     member = as_user(people["member"])
     dossier = member.get(f"/test-purchases/{purchase.id}/referral").get_data(as_text=True)
+    db.session.expire_all()  # the page may have appended to the log (a referral prepared)
     last = purchase.custody[-1]
     assert last.hash in dossier and "not yet anchored in a daily checkpoint" in dossier
     assert "Cost: ¥1,350.00" in dossier
