@@ -24,6 +24,7 @@ class ProfileForm(FlaskForm):
 
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     locale = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
+    timezone = SelectField(_l("Time zone"), choices=[], validate_choice=False)
     email_notifications = BooleanField(_l("Also send my notifications by e-mail"))
     submit = SubmitField(_l("Save"))
 

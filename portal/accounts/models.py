@@ -159,6 +159,8 @@ class User(UserMixin, db.Model):
     name: Mapped[str] = mapped_column(String(120))
     role: Mapped[str] = mapped_column(String(20), default="member")
     locale: Mapped[str] = mapped_column(String(5), default="en")
+    # An IANA zone ("Asia/Shanghai"); None shows times in the portal's default zone.
+    timezone: Mapped[str | None] = mapped_column(String(64))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     is_active_flag: Mapped[bool] = mapped_column("is_active", default=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)

@@ -23,11 +23,17 @@ from .passwords import verify_password
 from .tokens import issue_token, revoke_token, tokens_of
 
 
+def _zone_choices(form: ProfileForm) -> ProfileForm:
+    form.timezone.choices = [("UTC", "UTC"), *((z, z.replace("_", " ")) for z in services.time_zones())]
+    return form
+
+
 def _page(**forms):
     user = current_user
     context = {
-        "profile_form": forms.get("profile_form") or ProfileForm(
-            obj=user, email_notifications=(user.settings or {}).get("email_notifications", True)),
+        "profile_form": forms.get("profile_form") or _zone_choices(ProfileForm(
+            obj=user, timezone=user.timezone or "UTC",
+            email_notifications=(user.settings or {}).get("email_notifications", True))),
         "password_form": forms.get("password_form") or ChangePasswordForm(prefix="pw"),
         "token_form": forms.get("token_form") or TokenForm(prefix="tok"),
         "tokens": tokens_of(user),
@@ -54,10 +60,12 @@ def show():
 def update():
     """Save name, language and mail preference."""
     form = ProfileForm()
+    _zone_choices(form)
     if form.validate_on_submit():
         try:
             services.update_profile(current_user, name=form.name.data, locale=form.locale.data,
-                                    email_notifications=form.email_notifications.data)
+                                    email_notifications=form.email_notifications.data,
+                                    timezone=form.timezone.data)
         except InvalidInput as e:
             show_errors(form, e)
         else:

@@ -249,9 +249,19 @@ def set_active(actor, user: User, active: bool) -> None:
     db.session.commit()
 
 
-def update_profile(user: User, *, name: str, locale: str, email_notifications: bool = True) -> None:
-    """Change the person's own name, language and mail preference."""
+def time_zones() -> list[str]:
+    """The IANA time zones a person may choose, by name."""
+    from zoneinfo import available_timezones
+
+    return sorted(z for z in available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/")))
+
+
+def update_profile(user: User, *, name: str, locale: str, email_notifications: bool = True,
+                   timezone: str | None = None) -> None:
+    """Change the person's own name, language, time zone and mail preference."""
     errors = {}
+    if timezone not in (None, "", "UTC") and timezone not in time_zones():
+        errors["timezone"] = _("Choose a time zone from the list.")
     name = _clean(name)
     if not name or len(name) > 120:
         errors["name"] = _("Give a name of at most 120 characters.")
@@ -260,6 +270,8 @@ def update_profile(user: User, *, name: str, locale: str, email_notifications: b
     if errors:
         raise InvalidInput(errors)
     user.name, user.locale = name, locale
+    if timezone is not None:
+        user.timezone = None if timezone in ("", "UTC") else timezone
     user.settings = {**(user.settings or {}), "email_notifications": bool(email_notifications)}
     record(user, "user.profile", user, "Profile updated")
     db.session.commit()

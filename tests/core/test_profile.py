@@ -82,3 +82,35 @@ def test_language_switch_before_sign_in_uses_the_session(client):
 def test_language_switch_refuses_off_site_targets(client):
     r = client.post("/profile/locale", data={"locale": "en", "next": "https://evil.example/"})
     assert r.headers["Location"].endswith("/home")
+
+
+def test_a_person_s_time_zone_is_saved_and_custody_times_follow_it(app, as_user, make):
+    from datetime import UTC, datetime
+
+    from flask_login import login_user
+
+    from testbuys.custody_log import local_time
+
+    user = make.make_user("member")
+    client = as_user(user)
+    assert b'value="Asia/Shanghai"' in client.get("/profile").data
+    r = client.post("/profile", data={"name": user.name, "locale": "en",
+                                      "timezone": "Asia/Shanghai"})
+    assert r.status_code == 302 and reload(user).timezone == "Asia/Shanghai"
+    moment = datetime(2026, 12, 1, 9, 5, 30, tzinfo=UTC)
+    with app.test_request_context("/"):
+        login_user(reload(user))
+        assert local_time(moment) == "2026-12-01 17:05 UTC+08:00"
+    r = client.post("/profile", data={"name": user.name, "locale": "en", "timezone": "UTC"})
+    assert r.status_code == 302 and reload(user).timezone is None
+    with app.test_request_context("/"):
+        login_user(reload(user))
+        assert local_time(moment) == "2026-12-01 09:05 UTC"
+
+
+def test_an_unknown_time_zone_is_refused_with_the_form_again(as_user, make):
+    user = make.make_user("member")
+    r = as_user(user).post("/profile", data={"name": user.name, "locale": "en",
+                                             "timezone": "Mars/Olympus_Mons"})
+    assert r.status_code == 422 and b"Choose a time zone from the list." in r.data
+    assert reload(user).timezone is None
