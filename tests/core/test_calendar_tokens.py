@@ -44,7 +44,7 @@ def test_the_upgrade_replaces_plain_calendar_tokens(tmp_path):
             "calendar_token, settings, created_at) values ('old@example.com', 'Old', 'member', 'en', "
             "1, 1, 'plain-old-token', '{}', '2026-01-01')"))
         db.session.commit()
-        upgrade(revision="0008")
+        upgrade(revision="head")  # the models are the newest schema
         stored, key = db.session.execute(text("select calendar_token, calendar_key from users")).one()
         assert stored != "plain-old-token" and key
         user = db.session.scalar(select(User))
