@@ -17,6 +17,9 @@ from queqiao.scanning.models import FeedChunk, FeedUpload, Hit
 from tests.queqiao_rules.helpers import count, listing, make_rule
 from tests.support.factories import make_user
 
+# A restored or killed installation's database connections may be collected late.
+pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+
 
 def _upload(api, user, body: bytes, name: str):
     return api(user)._call("post", "/api/v1/feeds", data={"file": (io.BytesIO(body), name)},
