@@ -2,6 +2,7 @@
 
 import re
 from datetime import date
+from functools import cache
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
@@ -249,11 +250,13 @@ def set_active(actor, user: User, active: bool) -> None:
     db.session.commit()
 
 
-def time_zones() -> list[str]:
-    """The IANA time zones a person may choose, by name."""
+@cache
+def time_zones() -> tuple[str, ...]:
+    """The IANA time zones a person may choose, by name (read from disk once per process)."""
     from zoneinfo import available_timezones
 
-    return sorted(z for z in available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/")))
+    return tuple(sorted(z for z in available_timezones()
+                        if "/" in z and not z.startswith(("Etc/", "SystemV/"))))
 
 
 def update_profile(user: User, *, name: str, locale: str, email_notifications: bool = True,
