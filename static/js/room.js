@@ -39,9 +39,20 @@
     });
   }
 
+  // The newest message this page has, sent with every join: after a lost connection (a web
+  // process that died, a dropped network) the server returns what was said meanwhile.
+  function lastId() {
+    var newest = 0;
+    log.querySelectorAll(".chat-line[data-id]").forEach(function (el) {
+      newest = Math.max(newest, parseInt(el.getAttribute("data-id"), 10) || 0);
+    });
+    return newest;
+  }
+
   function join() {
-    socket.emit("join_group", { slug: slug }, function (ack) {
+    socket.emit("join_group", { slug: slug, after: lastId() }, function (ack) {
       if (ack && ack.ok) {
+        (ack.missed || []).forEach(line);
         status.textContent = status.getAttribute("data-connected");
         root.setAttribute("data-joined", "yes");
         showPresence(ack.users || []);

@@ -74,6 +74,8 @@ class Cluster:
     env: dict
     url: str = ""
     processes: dict = field(default_factory=dict)
+    web_ports: list = field(default_factory=list)
+    proxy_log: Path | None = None
 
     def run(self, *args: str) -> str:
         result = subprocess.run([str(BIN / "flask"), "--app", "wsgi", *args], cwd=ROOT,
@@ -159,7 +161,9 @@ def start_cluster(tmp: Path, redis_url: str, namespace: str, *, webs: int = 2, w
     (conf / "nginx.conf").write_text(
         f"{user}worker_processes 1;\ndaemon off;\npid {conf}/nginx.pid;\n"
         f"error_log {conf}/logs/error.log warn;\nevents {{ worker_connections 512; }}\n"
-        f"http {{\n  access_log {conf}/logs/access.log;\n"
+        # the test's own log line names the web process nginx chose for each request
+        f"http {{\n  log_format upstream '$request_uri $upstream_addr';\n"
+        f"  access_log {conf}/logs/access.log upstream;\n"
         + "".join(f"  {kind}_temp_path {conf}/{kind};\n"
                   for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
         + f"  include {conf}/site.conf;\n}}\n")
@@ -174,5 +178,7 @@ def start_cluster(tmp: Path, redis_url: str, namespace: str, *, webs: int = 2, w
             cluster.stop()
             raise AssertionError(cluster.log(f"web{number}")) from None
     cluster.url = f"http://127.0.0.1:{proxy_port}"
+    cluster.web_ports = ports
+    cluster.proxy_log = conf / "logs" / "access.log"
     wait_for("nginx", lambda: answers(cluster.url + "/login"), 10)
     return cluster

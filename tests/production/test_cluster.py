@@ -165,3 +165,76 @@ def test_the_cluster_survives_a_dead_worker_and_runs_its_schedule(cluster, brows
         context.close()
     engine.dispose()
     print(f"cluster test body: {time.monotonic() - started:.0f} s")
+
+
+def test_clients_of_a_dead_web_process_reconnect_to_the_other_and_miss_no_message(cluster, browser):
+    """The web process holding a browser's live room is killed: the browser reconnects through
+    the proxy to the other process and, fetching what it missed as it joins again, shows
+    every message said while it was away, in order."""
+    slug = "luxury-goods"
+    cluster.run("create-org", "Maison Test", "--kind", "member", "--groups", slug)
+    for email, name in (("anna@maison.example", "Anna"), ("bo@maison.example", "Bo")):
+        cluster.run("create-user", email, "--org", "Maison Test", "--role", "member",
+                    "--password", "cluster-pass-1", "--name", name)
+
+    context = browser.new_context(base_url=cluster.url, locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    import socketio
+
+    bo = socketio.Client(reconnection=False)
+    heard = []
+    bo.on("chat.message", lambda msg: heard.append(msg["text"]))
+    try:
+        page.goto("/login")
+        page.fill("input[name=email]", "anna@maison.example")
+        page.fill("input[name=password]", "cluster-pass-1")
+        page.click("#login-form [type=submit]")
+        page.wait_for_url("**/home")
+        page.goto(f"/groups/{slug}/room")
+        page.wait_for_selector("#room[data-joined=yes]")
+
+        # nginx chose one web process for this browser (sticky by address); Bo talks straight
+        # to the other one, so his connection survives the kill.
+        chosen = [line.split()[-1] for line in cluster.proxy_log.read_text().splitlines()
+                  if line.startswith("/socket.io")][-1]
+        victim_port = int(chosen.rsplit(":", 1)[1])
+        victim = f"web{cluster.web_ports.index(victim_port)}"
+        survivor = next(p for p in cluster.web_ports if p != victim_port)
+        direct = f"http://127.0.0.1:{survivor}"
+        token = requests.post(direct + "/api/v1/auth/tokens", json={
+            "email": "bo@maison.example", "password": "cluster-pass-1"}).json()["token"]
+        bo.connect(direct, transports=["websocket"], auth={"token": token}, wait_timeout=10)
+        assert bo.call("join_group", {"slug": slug}, timeout=10)["ok"] is True
+
+        def say(text):
+            ack = bo.call("chat", {"slug": slug, "text": text}, timeout=10)
+            assert ack["ok"] is True, ack
+            time.sleep(0.25)  # below the room's rate limit
+
+        say("before the crash")  # crosses processes through Redis
+        page.wait_for_selector(".chat-line:has-text('before the crash')")
+
+        cluster.kill(victim)
+        wait_for("the browser to lose its connection",
+                 lambda: page.evaluate("() => window.portalSocket.connected") is False, 15)
+        away = [f"while you were away {n}" for n in range(4)]
+        for text in away:
+            say(text)
+
+        # Reconnected through the proxy to the survivor, and the room shows what it missed.
+        page.wait_for_selector(f".chat-line:has-text('{away[-1]}')", timeout=40_000)
+        shown = page.locator("#room-log .chat-text").all_text_contents()
+        assert shown[-5:] == ["before the crash", *away]
+        assert len(shown) == len(set(page.locator("#room-log .chat-line").evaluate_all(
+            "lines => lines.map(l => l.dataset.id)")))  # each message once
+
+        # And the reconnected browser talks to the survivor's room again.
+        page.fill("#chat-text", "back again")
+        page.click("#chat-send")
+        wait_for("Bo to hear Anna after her reconnect", lambda: "back again" in heard, 15)
+        assert cluster.processes[victim].poll() is not None
+    finally:
+        if bo.connected:
+            bo.disconnect()
+        context.close()

@@ -190,3 +190,32 @@ def test_history_pages_and_refuses_bad_paging(api, sock, who):
     assert body["total"] == 3 and [m["text"] for m in body["items"]] == ["m0"]
     r = client.get(f"/api/v1/working-groups/{SLUG}/messages?per_page=0")
     assert r.status_code == 422 and "per_page" in r.get_json()["error"]["fields"]
+
+
+def test_joining_again_returns_what_was_said_while_away(sock, who):
+    """A client whose connection dropped joins with the last id it has and gets the rest."""
+    anna, ben = sock("member"), sock("chair")
+    assert ben.emit("join_group", {"slug": SLUG}, callback=True)["ok"] is True
+    first = ben.emit("chat", {"slug": SLUG, "text": "before"}, callback=True)["id"]
+    said = [ben.emit("chat", {"slug": SLUG, "text": f"while away {n}"}, callback=True)["id"]
+            for n in range(3)]
+    ack = anna.emit("join_group", {"slug": SLUG, "after": first}, callback=True)
+    assert [m["id"] for m in ack["missed"]] == said
+    assert [m["text"] for m in ack["missed"]] == ["while away 0", "while away 1", "while away 2"]
+    everything = anna.emit("join_group", {"slug": SLUG, "after": 0}, callback=True)["missed"]
+    assert [m["id"] for m in everything] == [first, *said]
+    assert "missed" not in anna.emit("join_group", {"slug": SLUG}, callback=True)
+
+
+def test_an_outsider_gets_no_missed_messages(sock, who):
+    ben = sock("chair")
+    assert ben.emit("join_group", {"slug": SLUG}, callback=True)["ok"] is True
+    ben.emit("chat", {"slug": SLUG, "text": "for the group only"}, callback=True)
+    ack = sock("outsider").emit("join_group", {"slug": SLUG, "after": 0}, callback=True)
+    assert ack == {"ok": False, "error": "not_found"}
+
+
+@pytest.mark.parametrize("after", [-1, "x", 2**63, [1], {"a": 1}, True, None])
+def test_a_bad_after_is_ignored(sock, who, after):
+    ack = sock("member").emit("join_group", {"slug": SLUG, "after": after}, callback=True)
+    assert ack["ok"] is True and "missed" not in ack

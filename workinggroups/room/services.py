@@ -14,6 +14,7 @@ from .presence import current_presence
 
 MAX_LENGTH = 2000
 HISTORY = 50
+MISSED = 500  # at most this many missed messages come back on rejoining
 
 
 class RateLimited(DomainError):
@@ -53,6 +54,16 @@ def history_query(group: WorkingGroup):
 def recent(group: WorkingGroup, limit: int = HISTORY) -> list[RoomMessage]:
     """The latest messages, oldest first, for the page."""
     return list(reversed(db.session.scalars(history_query(group).limit(limit)).all()))
+
+
+def since(group: WorkingGroup, after: int, limit: int = MISSED) -> list[RoomMessage]:
+    """What was said after message `after`, oldest first: a client that lost its connection
+    (its web process died, the network dropped) asks for this when it joins again, so it
+    misses nothing that was said while it was away."""
+    rows = db.session.scalars(select(RoomMessage).where(
+        RoomMessage.group_id == group.id, RoomMessage.id > after)
+        .order_by(RoomMessage.id).limit(limit)).all()
+    return list(rows)
 
 
 def people(slug: str) -> list[dict]:

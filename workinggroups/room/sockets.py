@@ -9,6 +9,7 @@ from portal.accounts.groups import group_by_slug
 from portal.authz import can
 from portal.errors import DomainError, InvalidInput
 from portal.extensions import db, socketio
+from portal.parsing import identifier
 from portal.realtime import group_room, on_socket_disconnect, socket_event, socket_user
 
 from . import services
@@ -32,7 +33,11 @@ def _announce(slug: str) -> None:
 
 @socket_event("join_group")
 def join_group(data: Any = None) -> dict:
-    """Enter a group's room; refused (as if the group did not exist) to those who may not."""
+    """Enter a group's room; refused (as if the group did not exist) to those who may not.
+
+    A client joining again after a lost connection sends `after`, the id of the last message
+    it has; the ack carries what was said since (`missed`, oldest first).
+    """
     try:
         user, group = _allowed_group(data)
         if group is None:
@@ -40,7 +45,11 @@ def join_group(data: Any = None) -> dict:
         join_room(group_room(group.slug))
         current_presence().enter(group.slug, request.sid, user.id)
         _announce(group.slug)
-        return {"ok": True, "users": services.people(group.slug)}
+        ack = {"ok": True, "users": services.people(group.slug)}
+        after = 0 if data.get("after") == 0 else identifier(data.get("after"))
+        if after is not None:
+            ack["missed"] = [m.as_event() for m in services.since(group, after)]
+        return ack
     finally:
         db.session.remove()
 
