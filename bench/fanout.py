@@ -1,54 +1,256 @@
-"""Socket.IO fan-out: how long one event takes to reach N connected people.
+"""Live fan-out across web processes: one chat message to N people in a room, and one
+notification to N people, with the clients spread over two web processes that share Redis.
 
-Starts a portal process on a fresh SQLite database with Redis as the message queue,
-connects N real python-socketio clients as platform staff (so they share the `staff`
-room), then emits events into that room from outside the process through Redis, as
-the CLI or another portal process would. Prints delivery latency (p50 / p95 / max)
-and events delivered per second.
+For each real-time mode (gunicorn's gthread worker with Socket.IO in threading mode, and
+gunicorn's gevent worker), the bench starts two web processes with the production command,
+connects N real python-socketio clients (members of one working group, alternating between
+the processes, over WebSocket), then
 
-    .venv/bin/python bench/fanout.py [--clients 50] [--events 20] [--redis redis://127.0.0.1:6379/14]
+- chat: one member says something in the group's room (through process 0); the time until
+  the LAST of the N clients has it is one sample;
+- notification: the portal's notification service notifies all N people from outside the
+  web processes (as a job worker would), through Redis; again the time to the last delivery.
+
+Prints, per mode and kind, the median and p95 of the last-delivery time, the median of the
+first delivery, and deliveries per second. Clients receive in helper processes, so their
+reading does not queue behind the sender. Not a test: a figure to watch.
+
+    .venv/bin/python bench/fanout.py [--clients 500] [--rounds 15] [--modes threading,gevent]
 """
 
 import argparse
+import multiprocessing as mp
+import os
 import statistics
+import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import socketio  # noqa: E402
-from flask_migrate import upgrade  # noqa: E402
-
-from portal import create_app  # noqa: E402
-from portal.accounts import services  # noqa: E402
-from portal.accounts.tokens import issue_token  # noqa: E402
-from portal.config import TestConfig  # noqa: E402
-from tests.support.live import start_server  # noqa: E402
+SLUG = "luxury-goods"
+RECEIVER_PROCESSES = 4
 
 
-def make_staff(database_url: str, tmp: str, n: int) -> list[str]:
-    """n platform staff with API tokens; returns the tokens."""
+def prepare(database_url: str, tmp: str, n: int) -> tuple[list[str], list[int]]:
+    """n members of one company in the group, each with an API token."""
+    from flask_migrate import upgrade
+
+    from portal import create_app
+    from portal.accounts import services
+    from portal.accounts.tokens import issue_token
+    from portal.config import TestConfig
+
     app = create_app(TestConfig(tmp, database_url))
     with app.app_context():
         upgrade()
-        platform = services.create_organisation(None, "Platform", "platform", "China")
-        tokens = []
+        from portal.accounts.groups import seed_working_groups
+
+        seed_working_groups()
+        org = services.create_organisation(None, "Fanout Brand", "member", "France",
+                                           group_slugs=[SLUG])
+        tokens, ids = [], []
         for i in range(n):
-            user = services.create_user(None, email=f"staff{i}@bench.example", name=f"S{i}",
-                                        organisation=platform, role="staff")
+            user = services.create_user(None, email=f"m{i}@fanout.example", name=f"M{i}",
+                                        organisation=org, role="member")
             tokens.append(issue_token(user, "bench")[1])
-        return tokens
+            ids.append(user.id)
+        return tokens, ids
+
+
+def web_command(mode: str, port: int, clients_per_process: int) -> list[str]:
+    """The deploy unit's gunicorn command, with the worker class of the mode."""
+    from tests.production.cluster import web_command as unit_command
+
+    words = unit_command(port)
+    if mode == "gevent":
+        start = words.index("--worker-class")
+        words[start + 1] = "gevent"
+        threads = words.index("--threads")
+        words[threads:threads + 2] = ["--worker-connections", "4000"]
+    else:  # a WebSocket holds a thread for its life: give each connection one
+        threads = words.index("--threads")
+        words[threads + 1] = str(max(64, clients_per_process + 32))
+    return [w for w in words if w != "--access-logfile" and w != "-"]
+
+
+def start_webs(mode: str, env: dict, processes: int, clients: int, tmp: Path):
+    import requests
+
+    from tests.support.live import free_port
+
+    webs = []
+    for number in range(processes):
+        port = free_port()
+        log = (tmp / f"{mode}-web{number}.log").open("w")
+        web = subprocess.Popen(web_command(mode, port, clients // processes + 1), cwd=ROOT,
+                               env=env, stdout=log, stderr=subprocess.STDOUT,
+                               start_new_session=True)
+        webs.append((web, f"http://127.0.0.1:{port}"))
+    for web, url in webs:
+        deadline = time.monotonic() + 40
+        while True:
+            try:
+                if requests.get(url + "/login", timeout=1).status_code == 200:
+                    break
+            except requests.RequestException:
+                pass
+            if web.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"{mode} web process did not start: see {tmp}")
+            time.sleep(0.2)
+    return webs
+
+
+def receiver(urls: list[str], tokens: list[str], offset: int, ready, out, stop) -> None:
+    """Connect clients (alternating over the web processes), join the room, report receipts."""
+    import socketio
+
+    clients = []
+    for i, token in enumerate(tokens):
+        client = socketio.Client(reconnection=False)
+
+        def on_chat(msg, _i=i):
+            out.put(("chat", msg["text"], time.time()))
+
+        def on_note(note, _i=i):
+            out.put(("note", note.get("title", ""), time.time()))
+
+        client.on("chat.message", on_chat)
+        client.on("notification", on_note)
+        for _attempt in range(3):  # a loaded machine may time a connection out; try again
+            try:
+                client.connect(urls[(offset + i) % len(urls)], auth={"token": token},
+                               transports=["websocket"], wait_timeout=30)
+                if client.call("join_group", {"slug": SLUG}, timeout=60)["ok"] is True:
+                    clients.append(client)
+                    break
+            except Exception:  # noqa: BLE001  (counted: the bench reports how many joined)
+                if client.connected:
+                    client.disconnect()
+                time.sleep(1)
+    ready.put(len(clients))
+    stop.wait()
+    for client in clients:
+        client.disconnect()
+
+
+def collect(out, kind: str, key: str, expected: int, seconds: float = 20) -> list[float]:
+    times = []
+    deadline = time.monotonic() + seconds
+    while len(times) < expected and time.monotonic() < deadline:
+        try:
+            got_kind, got_key, at = out.get(timeout=0.5)
+        except Exception:  # noqa: BLE001  (queue.Empty)
+            continue
+        if got_kind == kind and got_key == key:
+            times.append(at)
+    return times
+
+
+def run_mode(mode: str, args, tokens: list[str], ids: list[int], database_url: str,
+             tmp: Path) -> dict:
+    import socketio
+
+    namespace = f"fanout-{mode}-{os.getpid()}"
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "TEST_"))},
+           "DATABASE_URL": database_url, "REDIS_URL": args.redis, "REDIS_NAMESPACE": namespace,
+           "SECRET_KEY": "fanout-secret", "PORTAL_INSTANCE": str(tmp / "instance"),
+           "UPLOAD_FOLDER": str(tmp / "uploads"), "CHAT_RATE_LIMIT": "10000 per minute",
+           "PYTHONWARNINGS": "ignore"}
+    webs = start_webs(mode, env, args.processes, args.clients, tmp)
+    urls = [url for _web, url in webs]
+    ctx = mp.get_context("spawn")
+    out, ready, stop = ctx.Queue(), ctx.Queue(), ctx.Event()
+    share = [tokens[i::RECEIVER_PROCESSES] for i in range(RECEIVER_PROCESSES)]
+    receivers = [ctx.Process(target=receiver, args=(urls, part, i, ready, out, stop))
+                 for i, part in enumerate(share)]
+    results = {}
+    try:
+        started = time.monotonic()
+        for r in receivers:
+            r.start()
+        connected = sum(ready.get(timeout=600) for _ in receivers)
+        print(f"  {mode}: {connected} clients connected in {time.monotonic() - started:.0f} s",
+              flush=True)
+        sender = socketio.Client(reconnection=False)
+        sender.connect(urls[0], auth={"token": tokens[0]}, transports=["websocket"])
+        assert sender.call("join_group", {"slug": SLUG}, timeout=30)["ok"] is True
+
+        chat = []
+        for n in range(args.rounds):
+            text = f"round {n} {mode}"
+            t0 = time.time()
+            sender.emit("chat", {"slug": SLUG, "text": text})
+            got = collect(out, "chat", text, connected)
+            chat.append((t0, got))
+        sender.disconnect()
+
+        from portal import create_app
+        from portal.accounts.models import User
+        from portal.config import TestConfig
+        from portal.extensions import db
+        from portal.notifications.services import notify
+
+        config = TestConfig(str(tmp), database_url)
+        config.REDIS_URL = args.redis
+        config.SOCKETIO_MESSAGE_QUEUE = args.redis
+        config.REDIS_NAMESPACE = config.SOCKETIO_CHANNEL = namespace
+        app = create_app(config)
+        notes = []
+        with app.app_context():
+            people = db.session.query(User).filter(User.id.in_(ids)).all()
+            for n in range(args.rounds):
+                title = f"note {n} {mode}"
+                t0 = time.time()
+                notify(people, "bench", title, "/home")
+                db.session.commit()
+                got = collect(out, "note", title, connected)
+                notes.append((t0, got))
+        for kind, rounds in (("chat", chat), ("notification", notes)):
+            last = [(max(got) - t0) * 1000 for t0, got in rounds if got]
+            first = [(min(got) - t0) * 1000 for t0, got in rounds if got]
+            delivered = sum(len(got) for _t0, got in rounds)
+            spans = sum(max(got) - t0 for t0, got in rounds if got)
+            results[kind] = {
+                "delivered": delivered, "expected": connected * len(rounds),
+                "last_p50": statistics.median(last) if last else float("nan"),
+                "last_p95": sorted(last)[max(0, int(len(last) * 0.95) - 1)] if last else float("nan"),
+                "first_p50": statistics.median(first) if first else float("nan"),
+                "per_second": delivered / spans if spans else 0.0,
+            }
+    finally:
+        stop.set()
+        for r in receivers:
+            r.join(30)
+            if r.is_alive():
+                r.kill()
+        for web, _url in webs:
+            web.terminate()
+        for web, _url in webs:
+            try:
+                web.wait(15)
+            except subprocess.TimeoutExpired:
+                web.kill()
+        import redis
+
+        server = redis.Redis.from_url(args.redis)
+        for key in server.scan_iter(f"*{namespace}*"):
+            server.delete(key)
+    return results
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--clients", type=int, default=50)
-    parser.add_argument("--events", type=int, default=20)
+    parser.add_argument("--clients", type=int, default=500)
+    parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--processes", type=int, default=2)
+    parser.add_argument("--modes", default="threading,gevent")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/14")
+    parser.add_argument("--database", default="",
+                        help="a PostgreSQL URL; default a fresh SQLite file")
     args = parser.parse_args()
     import redis
 
@@ -56,51 +258,22 @@ def main() -> None:
         redis.Redis.from_url(args.redis).ping()
     except redis.RedisError as e:
         sys.exit(f"Redis at {args.redis} does not answer ({e}); start it or pass --redis")
-    tmp = tempfile.mkdtemp()
-    url = f"sqlite:///{tmp}/fanout.sqlite3"
-    tokens = make_staff(url, tmp, args.clients)
-    server = start_server(url, Path(tmp), redis_url=args.redis, name="fanout")
-    received: dict[int, list[float]] = {}
-    lock = threading.Lock()
-    clients = []
-    try:
-        for token in tokens:
-            client = socketio.Client(reconnection=False)
-
-            @client.on("bench")
-            def _on(data):
-                with lock:
-                    received.setdefault(data["n"], []).append(time.perf_counter() - data["t"])
-
-            client.connect(server.url, auth={"token": token}, transports=["websocket"],
-                           wait_timeout=10)
-            clients.append(client)
-        emitter = socketio.RedisManager(args.redis, write_only=True,
-                                        channel="alliance-portal")
-        start = time.perf_counter()
-        for n in range(args.events):
-            emitter.emit("bench", {"n": n, "t": time.perf_counter()}, room="staff", namespace="/")
-            time.sleep(0.05)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            with lock:
-                if sum(len(v) for v in received.values()) >= args.events * args.clients:
-                    break
-            time.sleep(0.05)
-        elapsed = time.perf_counter() - start
-        latencies = sorted(t * 1000 for v in received.values() for t in v)
-        delivered = len(latencies)
-        print(f"clients {args.clients}, events {args.events}, delivered {delivered} of "
-              f"{args.events * args.clients}")
-        if latencies:
-            p95 = latencies[int(len(latencies) * 0.95) - 1]
-            print(f"latency ms: p50 {statistics.median(latencies):.1f}  p95 {p95:.1f}  "
-                  f"max {latencies[-1]:.1f}")
-            print(f"deliveries per second: {delivered / elapsed:.0f}")
-    finally:
-        for client in clients:
-            client.disconnect()
-        server.stop()
+    tmp = Path(tempfile.mkdtemp())
+    database_url = args.database or f"sqlite:///{tmp}/fanout.sqlite3"
+    tokens, ids = prepare(database_url, str(tmp), args.clients)
+    print(f"{args.clients} clients over {args.processes} web processes, {args.rounds} rounds each, "
+          f"on {os.cpu_count()} cores")
+    table = {}
+    for mode in [m.strip() for m in args.modes.split(",") if m.strip()]:
+        table[mode] = run_mode(mode, args, tokens, ids, database_url, tmp)
+    print()
+    print(f"{'mode':<10} {'kind':<13} {'delivered':>13} {'last p50 ms':>12} {'last p95 ms':>12} "
+          f"{'first p50 ms':>13} {'per s':>8}")
+    for mode, kinds in table.items():
+        for kind, r in kinds.items():
+            print(f"{mode:<10} {kind:<13} {r['delivered']:>6}/{r['expected']:<6} "
+                  f"{r['last_p50']:>12.1f} {r['last_p95']:>12.1f} {r['first_p50']:>13.1f} "
+                  f"{r['per_second']:>8.0f}")
 
 
 if __name__ == "__main__":

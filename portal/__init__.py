@@ -84,6 +84,17 @@ def _ensure_secret_key(app: Flask) -> None:
     app.config["SECRET_KEY"] = development_secret_key(app.instance_path)
 
 
+def realtime_mode() -> str:
+    """Socket.IO's mode follows the server: "gevent" under a gevent server (the standard library
+    monkey-patched, as `gunicorn -k gevent` does), "threading" otherwise (`make run`, the
+    gthread worker). docs/realtime.md gives the figures of both."""
+    try:
+        from gevent import monkey
+    except ImportError:
+        return "threading"
+    return "gevent" if monkey.is_module_patched("socket") else "threading"
+
+
 def _init_extensions(app: Flask) -> None:
     from . import aftercommit, database  # noqa: F401  (session and engine hooks)
     from .extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
@@ -98,7 +109,7 @@ def _init_extensions(app: Flask) -> None:
     from .auth.loaders import init_login
 
     init_login(app, login_manager)
-    socketio.init_app(app, async_mode="threading",
+    socketio.init_app(app, async_mode=realtime_mode(),
                       message_queue=app.config.get("SOCKETIO_MESSAGE_QUEUE"),
                       channel=app.config["SOCKETIO_CHANNEL"])
     from . import realtime  # noqa: F401  (socket handlers)
