@@ -22,6 +22,8 @@ SETTINGS = {
     # Changed schedules: "send-digests=0 6 * * *; remind-test-purchases=*/10 * * * *".
     "JOBS_SCHEDULES": "",
     "JOBS_KEEP_DAYS": 14,  # finished jobs shown on the jobs page for this long
+    # A worker proves it is alive this often; a job of one silent for three beats runs again.
+    "JOBS_HEARTBEAT_SECONDS": 10.0,
 }
 
 

@@ -25,6 +25,8 @@ from huey.consumer import Scheduler, Worker
 from huey.exceptions import CancelExecution
 from huey.storage import MemoryStorage, RedisExpireStorage
 
+from .reliable import AcknowledgedRedisStorage
+
 log = logging.getLogger(__name__)
 
 MODES = ("redis", "thread", "immediate")
@@ -44,6 +46,7 @@ class PortalQueue(Huey):
         self._threads: list[threading.Thread] = []
         self._stop = threading.Event()
         self._start_lock = threading.Lock()
+        self._taken: dict[int, bytes] = {}  # id(task) -> the bytes it was taken off Redis as
 
     def configure(self, app: Flask) -> None:
         """Bind the queue to `app` and its settings (the last app created wins)."""
@@ -69,8 +72,10 @@ class PortalQueue(Huey):
             url = app.config.get("JOBS_REDIS_URL") or app.config.get("REDIS_URL")
             if not url:
                 raise RuntimeError("JOBS_MODE=redis needs REDIS_URL")
-            self.storage = RedisExpireStorage(
-                f"{app.config['REDIS_NAMESPACE']}.jobs", url=url, expire_time=7 * 24 * 3600)
+            self.storage = AcknowledgedRedisStorage(
+                f"{app.config['REDIS_NAMESPACE']}.jobs", url=url, expire_time=7 * 24 * 3600,
+                heartbeat=float(app.config.get("JOBS_HEARTBEAT_SECONDS") or 10))
+            self.storage.on_requeued = self._requeued
         else:
             self.storage = MemoryStorage(self.name)
 
@@ -84,6 +89,44 @@ class PortalQueue(Huey):
                 self._emit("enqueued", task)
                 return self.execute(task)
         return super().enqueue(task)
+
+    # --- acknowledged jobs (redis mode): see reliable.py ------------------------------------
+
+    def dequeue(self):
+        data = self.storage.dequeue()
+        if data is None:
+            return None
+        try:
+            task = self.deserialize_task(data)
+        except Exception:
+            self._acknowledge(data)  # unreadable: never hand it to anyone again
+            raise
+        if isinstance(self.storage, AcknowledgedRedisStorage):
+            self._taken[id(task)] = data
+        return task
+
+    def execute(self, task, timestamp=None):
+        try:
+            return super().execute(task, timestamp)
+        finally:
+            data = self._taken.pop(id(task), None)
+            if data is not None:
+                self._acknowledge(data)
+
+    def _acknowledge(self, data: bytes) -> None:
+        if isinstance(self.storage, AcknowledgedRedisStorage):
+            self.storage.acknowledge(data)
+
+    def _requeued(self, moved: list[bytes]) -> None:
+        from .tracking import mark_requeued
+
+        for data in moved:
+            try:
+                task = self.deserialize_task(data)
+            except Exception:
+                continue
+            log.warning("job %s %s: its worker died; queued again", task.name, task.id)
+            mark_requeued(task.id)
 
     def _inside_threads(self) -> bool:
         return threading.current_thread() in self._threads

@@ -103,3 +103,16 @@ def mark_lost(task_id: str | None, message: str) -> None:
     db.session.execute(update(JobRun).where(JobRun.task_id == task_id,
                                             JobRun.status.in_(("queued", "running")))
                        .values(status="failed", error=message[:500], finished_at=utcnow()))
+
+
+def mark_requeued(task_id: str) -> None:
+    """A job whose worker died before it finished, put back on the queue to run again."""
+    if queue.app is None:
+        return
+    try:
+        with queue.app.app_context(), db.engine.begin() as conn:
+            conn.execute(update(JobRun).where(JobRun.task_id == task_id,
+                                              JobRun.status.in_(("queued", "running")))
+                         .values(status="queued", error="worker lost; queued again"))
+    except Exception:
+        log.warning("could not record the requeue of job %s", task_id, exc_info=True)
