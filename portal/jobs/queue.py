@@ -47,6 +47,7 @@ class PortalQueue(Huey):
         self._stop = threading.Event()
         self._start_lock = threading.Lock()
         self._taken: dict[int, bytes] = {}  # id(task) -> the bytes it was taken off Redis as
+        self.requeue_hooks: list[Callable[[str], None]] = []  # told the id of a requeued job
 
     def configure(self, app: Flask) -> None:
         """Bind the queue to `app` and its settings (the last app created wins)."""
@@ -118,15 +119,14 @@ class PortalQueue(Huey):
             self.storage.acknowledge(data)
 
     def _requeued(self, moved: list[bytes]) -> None:
-        from .tracking import mark_requeued
-
         for data in moved:
             try:
                 task = self.deserialize_task(data)
             except Exception:
                 continue
             log.warning("job %s %s: its worker died; queued again", task.name, task.id)
-            mark_requeued(task.id)
+            for hook in self.requeue_hooks:
+                hook(task.id)
 
     def _inside_threads(self) -> bool:
         return threading.current_thread() in self._threads

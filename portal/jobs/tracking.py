@@ -116,3 +116,6 @@ def mark_requeued(task_id: str) -> None:
                          .values(status="queued", error="worker lost; queued again"))
     except Exception:
         log.warning("could not record the requeue of job %s", task_id, exc_info=True)
+
+
+queue.requeue_hooks.append(mark_requeued)
