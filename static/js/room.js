@@ -25,7 +25,11 @@
     text.className = "chat-text";
     text.textContent = msg.text;
     div.appendChild(who); div.appendChild(when); div.appendChild(text);
-    log.appendChild(div);
+    // In the order said: what was missed (from the join's ack) can arrive after a newer
+    // message that came live in the meantime.
+    var later = Array.prototype.find.call(log.querySelectorAll(".chat-line[data-id]"),
+      function (el) { return (parseInt(el.getAttribute("data-id"), 10) || 0) > msg.id; });
+    log.insertBefore(div, later || null);
     log.scrollTop = log.scrollHeight;
   }
 
