@@ -77,12 +77,12 @@ _REFUSALS = {
 }
 
 
-def _checked_url(value: Any, errors: dict[str, str]) -> str | None:
+def _checked_url(value: Any, errors: dict[str, str], allow_private: bool) -> str | None:
     url = parsing.collect(errors, parsing.text, value, "url", required=True, max_length=MAX_URL)
     if not url:
         return None
     try:
-        addresses.resolve(url, allow_private=_allow_private())
+        addresses.resolve(url, allow_private=allow_private or _allow_private())
     except addresses.AddressRefused as refused:
         errors["url"] = str(_REFUSALS.get(str(refused), _l("Enter a valid URL.")))
         return None
@@ -102,11 +102,15 @@ def _checked_events(value: Any, errors: dict[str, str]) -> list[str]:
 
 
 @atomic
-def register_webhook(user: Any, url: Any, events: Any) -> tuple[Webhook, str]:
-    """A webhook for the user's organisation; the secret is returned this once. A ping is sent."""
+def register_webhook(user: Any, url: Any, events: Any, *,
+                     allow_private: bool = False) -> tuple[Webhook, str]:
+    """A webhook for the user's organisation; the secret is returned this once. A ping is sent.
+
+    `allow_private` (the install's command line only, for its operators) lets this webhook
+    reach loopback and private addresses."""
     require("webhook.manage", user=user)
     errors: dict[str, str] = {}
-    url = _checked_url(url, errors)
+    url = _checked_url(url, errors, allow_private)
     events = _checked_events(events, errors)
     parsing.raise_errors(errors)
     limit = current_app.config["WEBHOOK_MAX_PER_ORGANISATION"]
@@ -115,7 +119,8 @@ def register_webhook(user: Any, url: Any, events: Any) -> tuple[Webhook, str]:
                        code="too_many_webhooks")
     secret = "whsec_" + secrets.token_urlsafe(32)
     webhook = Webhook(organisation_id=user.organisation_id, url=url, events=events,
-                      secret=secret, created_by_id=user.id, created_at=utcnow())
+                      secret=secret, created_by_id=user.id, created_at=utcnow(),
+                      allow_private=allow_private)
     db.session.add(webhook)
     db.session.flush()
     record(user, "webhook.create", webhook, f"Webhook {webhook.id} to {url}", events=events)
