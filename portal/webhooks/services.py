@@ -8,6 +8,7 @@ the event is about, and the URL's address is checked again.
 
 import hashlib
 import hmac
+import http.client
 import json
 import secrets
 import uuid
@@ -236,11 +237,22 @@ def on_event(event: Event) -> None:
         Webhook.organisation_id.in_(readers), Webhook.active.is_(True),
         Webhook.deleted_at.is_(None)).order_by(Webhook.id)).all()
     created = [_delivery(hook, event.type, readers[hook.organisation_id],
-                         event.payload_for(readers[hook.organisation_id]), event)
+                         _absolute(event.payload_for(readers[hook.organisation_id])), event)
                for hook in hooks if hook.wants(event.type)]
     if created:
         db.session.flush()
         _send_after_commit(created)
+
+
+def _absolute(data: dict) -> dict:
+    """Links in a payload as full URLs when the portal knows its public address."""
+    base = (current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
+    about = data.get("object")
+    if base and isinstance(about, dict) and str(about.get("url", "")).startswith("/"):
+        data["object"] = {**about, "url": base + about["url"]}
+    if base and str(data.get("url", "")).startswith("/"):
+        data["url"] = base + data["url"]
+    return data
 
 
 def _send_after_commit(deliveries: list[WebhookDelivery]) -> None:
@@ -318,7 +330,7 @@ def _post(delivery: WebhookDelivery) -> tuple[int | None, str]:
     try:
         code = addresses.post(target, body, headers,
                               float(current_app.config["WEBHOOK_TIMEOUT_SECONDS"]))
-    except (OSError, ValueError) as error:
+    except (OSError, ValueError, http.client.HTTPException) as error:
         return None, (type(error).__name__ + ": " + str(error))[:300]
     return code, "" if 200 <= code < 300 else f"HTTP {code}"
 

@@ -234,3 +234,8 @@ def test_the_page_fits_a_phone(as_user, people):
     page = as_user(people["member"]).get("/webhooks/")
     assert b'class="table-responsive"' not in page.data  # empty state: no table at all
     assert b"col-lg-7" in page.data and b"col-lg-5" in page.data  # stacks below lg
+
+
+def test_the_profile_links_to_the_webhooks_of_those_who_keep_them(as_user, people):
+    assert b'id="profile-webhooks"' in as_user(people["member"]).get("/profile").data
+    assert b'id="profile-webhooks"' not in as_user(people["admin"]).get("/profile").data
