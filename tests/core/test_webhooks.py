@@ -266,3 +266,31 @@ def test_a_name_pointed_at_loopback_after_registration_is_not_sent_to(
     ping = db.session.get(WebhookDelivery, ping.id)
     assert ping.status == "retrying" and "loopback" in ping.error
     assert receiver.received == []
+
+
+def test_the_minute_job_sends_what_is_due_and_what_a_lost_worker_held(api, people, receiver):
+    from portal.models import utcnow
+
+    receiver.script = [500]
+    hook_id, secret = register(api, people["member"], receiver, ["tip.accepted"])
+    ping = db.session.scalars(db.select(WebhookDelivery)).one()
+    _wait_until_due(ping.id)
+    services.retry_webhooks.run_now()
+    db.session.expire_all()
+    assert db.session.get(WebhookDelivery, ping.id).status == "delivered"
+    # A worker that died while sending leaves the row "sending"; once its lease ran out the
+    # minute job sends it again, same id.
+    db.session.execute(db.update(WebhookDelivery).values(
+        status="sending", next_attempt_at=utcnow() - timedelta(seconds=1)))
+    db.session.commit()
+    services.retry_webhooks.run_now()
+    assert len({r.event["id"] for r in receiver.received}) == 1 and len(receiver.received) == 3
+
+
+def test_each_organisation_reads_the_event_in_its_readers_language(api, people, receiver):
+    author = factories.make_user("member", locale="zh")
+    register(api, author, receiver, ["tip.accepted"], "/zh")
+    make_tip(author, status="accepted")
+    event = only(receiver, "tip.accepted", "/zh").event
+    assert event["data"]["status"] == "accepted"
+    assert "线索" in event["data"]["title"]
