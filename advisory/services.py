@@ -141,7 +141,7 @@ def _announce(actor: Any, rec: Recommendation) -> None:
               status=lifecycle.STATUS_LABELS[rec.status]),
            page_url("advisory.detail", rec_id=rec.id), obj=rec,
            view_rule="recommendation.view", email=True, exclude=actor,
-           recommendation_id=rec.id, status=rec.status)
+           event="recommendation.status", recommendation_id=rec.id, status=rec.status)
 
 
 # --- drafting -----------------------------------------------------------------------------

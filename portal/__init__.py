@@ -130,6 +130,9 @@ def _register_blueprints(app: Flask) -> None:
     for bp in (auth_bp, dashboard_bp, profile_bp, accounts_admin_bp, audit_bp, notifications_bp,
                api_bp):
         app.register_blueprint(bp)
+    from .webhooks import register as register_webhooks
+
+    register_webhooks(app)
     for register in _feature_registrars():
         register(app)
 

@@ -18,11 +18,11 @@ KEYWORDS = ["-k", "_l", "-k", "lazy_gettext", "-k", "ngettext:1,2", "-k", "lazy_
 PACKAGES = {
     "portal/translations": ["portal/*.py", "portal/accounts", "portal/api", "portal/audit",
                             "portal/auth", "portal/dashboard", "portal/notifications",
-                            "portal/jobs",
+                            "portal/jobs", "portal/webhooks",
                             "templates/base.html", "templates/macros.html", "templates/errors",
                             "templates/auth", "templates/accounts", "templates/audit",
                             "templates/notifications", "templates/dashboard", "templates/api",
-                            "templates/jobs"],
+                            "templates/jobs", "templates/webhooks"],
     "workinggroups/translations": ["workinggroups/__init__.py", "workinggroups/*.py",
                                    "workinggroups/meetings", "workinggroups/room",
                                    "workinggroups/discussions", "workinggroups/documents",

@@ -707,7 +707,7 @@ def _touch_and_notify(purchase: TestPurchase, actor: User, title: Any, extra=())
     notify([*audience(purchase), *extra], "test_purchase.status", title,
            page_url("testbuys.show", purchase_id=purchase.id), obj=purchase,
            view_rule="test_purchase.view", email=True, exclude=actor,
-           purchase_id=purchase.id, status=purchase.status)
+           event="test_purchase.status", purchase_id=purchase.id, status=purchase.status)
 
 
 @atomic

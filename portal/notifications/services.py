@@ -32,14 +32,20 @@ def notify(
     view_rule: str | None = None,
     email: bool = False,
     exclude: Any = None,
+    event: str | None = None,
     **payload: Any,
 ) -> list[Notification]:
     """Notify each distinct user allowed to see `obj` (by `view_rule`), except `exclude`.
 
     `title` may be a lazy string (lazy_gettext with its values): each person then reads it
     in their own language. Rows join the caller's transaction; the live event (and the e-mail, if asked)
-    goes out only after it commits.
+    goes out only after it commits. With `event`, the same audience (the excluded actor
+    included: their organisation's systems hear of what they did) is offered that event
+    for the members' own systems (`portal.notifications.events`).
     """
+    users = list(users)
+    if event:
+        _publish(event, users, title, url, obj, view_rule, payload)
     seen: set[int] = set()
     created: list[Notification] = []
     if obj is not None and view_rule and getattr(obj, "id", None) is not None:
@@ -65,6 +71,16 @@ def notify(
         events = [(n.user_id, n.as_event()) for n in created]
         after_commit(db.session(), lambda: _emit(events))
     return created
+
+
+def _publish(event: str, users: list[Any], title: Any, url: str, obj: Any,
+             view_rule: str | None, payload: dict) -> None:
+    from .events import publish
+
+    def title_for(reader: Any) -> dict:
+        return {"title": _in_locale(title, reader.locale)[:300]}
+
+    publish(event, users, obj=obj, view_rule=view_rule, url=url, data_for=title_for, **payload)
 
 
 def _emit(events: list[tuple[int, dict]]) -> None:

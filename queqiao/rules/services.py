@@ -8,12 +8,15 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from portal import parsing
+from portal.accounts.access import platform_staff
 from portal.audit.services import record
 from portal.conditional import claim
 from portal.errors import Conflict, InvalidInput, NotFound
 from portal.extensions import db
 from portal.models import utcnow
+from portal.notifications.events import publish
 from portal.transaction import atomic
+from portal.urls import page_url
 from queqiao.engine import Listing, compile_rules
 from queqiao.listings.models import CorpusListing
 
@@ -137,6 +140,10 @@ def change_status(actor, rule: Rule, status: Any, *, override: bool = False) -> 
                             "try again."), status=new_status, status_changed_at=utcnow())
     record(actor, f"rule.{action}", rule, f"Rule {rule.id} is now {new_status}",
            version=rule.version, status=new_status, override=bool(override))
+    if new_status == "active":
+        publish("rule.activated", platform_staff(), obj=rule, view_rule="staff",
+                url=page_url("queqiao_rules.detail", rule_id=rule.id), rule_id=rule.id,
+                version=rule.version, tip_id=rule.tip_id)
     db.session.commit()
     return rule
 

@@ -16,6 +16,7 @@ from portal.audit.services import record
 from portal.errors import Conflict, InvalidInput, NotFound
 from portal.extensions import db, socketio
 from portal.models import utcnow
+from portal.notifications.events import publish
 from portal.notifications.services import notify
 from portal.realtime import STAFF_ROOM
 from portal.urls import page_url
@@ -135,7 +136,7 @@ def announce(result: ScanResult) -> None:
     if result.new_active:
         notify(_staff(), "rule.hits", _l("%(n)d new hits from active rules", n=result.new_active),
                page_url("queqiao_scanning.hits", mode="active"), view_rule="staff",
-               count=result.new_active)
+               event="hit.created", count=result.new_active)
     payload = {"new_hits": result.new_hits, "new_active": result.new_active,
                "at": utcnow().isoformat()}
     after_commit(db.session(), lambda: socketio.emit("hits.new", payload, to=STAFF_ROOM))
@@ -171,6 +172,9 @@ def set_outcome(actor, hit: Hit, outcome: Any) -> Hit:
     add_hit_to_corpus(actor, hit, "genuine" if outcome == "false_positive" else "counterfeit",
                       source="outcome")
     record(actor, f"hit.{outcome}", hit, f"Hit {hit.id} marked {outcome}")
+    publish("hit.outcome", _staff(), obj=hit, view_rule="staff",
+            url=page_url("queqiao_scanning.hits"), hit_id=hit.id, rule_id=hit.rule_id,
+            outcome=outcome)
     db.session.commit()
     return hit
 

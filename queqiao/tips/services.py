@@ -76,7 +76,7 @@ def organisation_users(organisation_id: int) -> list[User]:
 def _notify_submitted(tip: Tip, actor: User) -> None:
     notify(staff_users(), "tip.submitted",
            _l("New tip to vet: %(title)s", title=tip.title), tip_url(tip),
-           obj=tip, view_rule="tip.view", exclude=actor, tip_id=tip.id)
+           obj=tip, view_rule="tip.view", exclude=actor, event="tip.submitted", tip_id=tip.id)
 
 
 def _store_evidence(files: list[FileStorage], field: str, already: int = 0) -> list:
@@ -226,6 +226,10 @@ def _reason(value: Any, required: bool) -> str:
     return reason
 
 
+# The event the members' systems are sent for each decision (docs/webhooks.md).
+REVIEW_EVENTS = {"accept": "tip.accepted", "reject": "tip.rejected", "needs_info": "tip.needs_info"}
+
+
 @atomic
 def review_tip(staff: User, tip: Tip, decision: Any, reason: Any = None) -> Tip:
     """Platform staff accept, ask for more information, or reject (with a reason)."""
@@ -242,8 +246,8 @@ def review_tip(staff: User, tip: Tip, decision: Any, reason: Any = None) -> Tip:
     notify(organisation_users(tip.organisation_id), "tip.reviewed",
            _l("Your tip \u201c%(title)s\u201d was reviewed: %(status)s", title=tip.title,
               status=_status_label(tip.status)),
-           tip_url(tip), obj=tip, view_rule="tip.view", email=True, tip_id=tip.id,
-           status=tip.status)
+           tip_url(tip), obj=tip, view_rule="tip.view", email=True,
+           event=REVIEW_EVENTS[decision], tip_id=tip.id, status=tip.status)
     db.session.commit()
     return tip
 
@@ -316,7 +320,7 @@ def add_comment(user: User, tip: Tip, body: Any) -> TipComment:
            "tip.comment", _l("%(name)s commented on the tip \u201c%(title)s\u201d",
                              name=user.name, title=tip.title),
            tip_url(tip) + f"#comment-{comment.id}", obj=tip, view_rule="tip.view",
-           exclude=user, tip_id=tip.id, comment_id=comment.id)
+           exclude=user, event="tip.comment", tip_id=tip.id, comment_id=comment.id)
     db.session.commit()
     return comment
 

@@ -102,7 +102,8 @@ def schedule(actor: User, group: WorkingGroup, *, title: str, starts_at: datetim
     notify(hearing_everything(group), "meeting.scheduled",
            _l("New meeting in %(group)s: %(title)s", group=GroupName(group), title=title),
            page_url("workinggroups.meeting", slug=group.slug, meeting_id=meeting.id),
-           obj=meeting, view_rule="meeting.view", exclude=actor)
+           obj=meeting, view_rule="meeting.view", exclude=actor, event="meeting.scheduled",
+           meeting_id=meeting.id, starts_at=meeting.starts_at.isoformat())
     db.session.commit()
     return meeting
 
@@ -130,7 +131,8 @@ def reschedule(actor: User, meeting: Meeting, *, title: str, starts_at: datetime
     notify([r.user for r in meeting.rsvps], "meeting.changed",
            _l("Meeting changed: %(title)s", title=title),
            page_url("workinggroups.meeting", slug=meeting.group.slug, meeting_id=meeting.id),
-           obj=meeting, view_rule="meeting.view", exclude=actor)
+           obj=meeting, view_rule="meeting.view", exclude=actor, event="meeting.changed",
+           meeting_id=meeting.id, starts_at=meeting.starts_at.isoformat())
     db.session.commit()
     return meeting
 
