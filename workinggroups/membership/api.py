@@ -51,8 +51,10 @@ def roster(slug: str):
     return jsonify(items=items, page=1, per_page=len(items), total=len(items))
 
 
-@api_bp.post("/working-groups/<slug>/memberships/<int:membership_id>/"
-              "<any(approve, decline):action>")
+@api_bp.post("/working-groups/<slug>/memberships/<int:membership_id>/approve",
+             defaults={"action": "approve"})
+@api_bp.post("/working-groups/<slug>/memberships/<int:membership_id>/decline",
+             defaults={"action": "decline"})
 @access("signed_in")
 def decide(slug: str, membership_id: int, action: str):
     """Approve or decline a pending request (409 when it is not pending)."""
