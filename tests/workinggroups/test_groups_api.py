@@ -187,3 +187,18 @@ def test_bad_level_is_422(people, api, body, field):
     r = api(people["member"])._call("put", f"/api/v1/working-groups/{SLUG}/notifications",
                                     json=body)
     assert r.status_code == 422 and field in r.get_json()["error"]["fields"]
+
+
+def test_a_decision_on_a_request_someone_else_just_decided_is_409(people):
+    from sqlalchemy import update
+
+    from portal.errors import Conflict
+
+    request, _applicant = pending_request()
+    # Another chair declines between this one's read and write (the object still says
+    # pending): the approval's conditional write finds no pending row and refuses.
+    db.session.execute(update(GroupMembership).where(GroupMembership.id == request.id)
+                       .values(status="declined").execution_options(synchronize_session=False))
+    with pytest.raises(Conflict) as refused:
+        membership.decide(people["chair"], request, "approve")
+    assert refused.value.code == "stale_status"
