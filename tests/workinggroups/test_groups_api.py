@@ -115,9 +115,13 @@ def test_who_lists_a_groups_documents(people, api, role, status):
     doc = a_document(people)
     r = caller(api, people, role).get(f"/api/v1/working-groups/{SLUG}/documents")
     assert r.status_code == status
+    shown = caller(api, people, role).get(f"/api/v1/working-groups/{SLUG}/documents/{doc.id}")
+    assert shown.status_code == status
     if status == 200:
         item = r.get_json()["items"][0]
         assert item["id"] == doc.id and item["latest"]["sha256"] == hashlib.sha256(PDF).hexdigest()
+        assert shown.get_json()["versions"][0]["download_url"].endswith(
+            f"/documents/{doc.id}/versions/1")
 
 
 @pytest.mark.parametrize("role, status", READERS)
