@@ -120,6 +120,7 @@ def _register_blueprints(app: Flask) -> None:
     from .accounts import profile_bp
     from .api import bp as api_bp
     from .audit import bp as audit_bp
+    from .audit.api import bp as audit_api_bp
     from .auth import bp as auth_bp
     from .dashboard import bp as dashboard_bp
     from .jobs import register as register_jobs
@@ -128,7 +129,7 @@ def _register_blueprints(app: Flask) -> None:
     register_jobs(app)  # first: every package's jobs run on the queue it configures
 
     for bp in (auth_bp, dashboard_bp, profile_bp, accounts_admin_bp, audit_bp, notifications_bp,
-               api_bp):
+               api_bp, audit_api_bp):
         app.register_blueprint(bp)
     from .webhooks import register as register_webhooks
 

@@ -9,6 +9,9 @@ SETTINGS = {
     "TIPS_TRUSTED_MIN_ACCEPTANCE": 0.9,
     "TIPS_TRUSTED_MIN_PRECISION": 0.9,
     "TIPS_TRUSTED_WINDOW_DAYS": 90,
+    # The bounds of one bulk import of tips (rows, and bytes of the CSV or JSON sent).
+    "TIPS_IMPORT_MAX_ROWS": 500,
+    "TIPS_IMPORT_MAX_BYTES": 1024 * 1024,
     # The platform named when a hit is proposed for a test purchase, and the size limit
     # of feed uploads (the only uploads allowed past MAX_UPLOAD_BYTES).
     "QUEQIAO_PLATFORM": "marketplace",

@@ -18,11 +18,13 @@ def register(app: Flask) -> None:
     from .discussions import sockets as discussions_sockets  # noqa: F401
     from .discussions import views as discussions_views  # noqa: F401
     from .documents import access as documents_access  # noqa: F401
+    from .documents import api as documents_api  # noqa: F401
     from .documents import views as documents_views  # noqa: F401
     from .meetings import access as meetings_access  # noqa: F401
     from .meetings import api as meetings_api  # noqa: F401
     from .meetings import feeds  # noqa: F401
     from .meetings import views as meetings_views  # noqa: F401
+    from .membership import api as membership_api  # noqa: F401
     from .membership import views as membership_views  # noqa: F401
     from .room import api as room_api  # noqa: F401
     from .room import sockets  # noqa: F401

@@ -46,6 +46,14 @@ def remove_corpus_listing(actor, item: CorpusListing) -> None:
     db.session.commit()
 
 
+def corpus_query(kind: str | None = None):
+    """The corpus, newest first; only one kind when `kind` is genuine or counterfeit."""
+    query = select(CorpusListing).order_by(CorpusListing.id.desc())
+    if kind in CORPUS_KINDS:
+        query = query.where(CorpusListing.kind == kind)
+    return query
+
+
 def corpus_counts() -> dict[str, int]:
     """How many genuine and counterfeit listings the corpus holds."""
     rows = db.session.execute(select(CorpusListing.kind, func.count())

@@ -5,12 +5,15 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from portal import parsing
-from portal.api.helpers import api_blueprint, json_body, paginated
+from portal.api.helpers import api_blueprint, iso, json_body, paginated
 from portal.api.openapi import PAGING, op, path_param, register_paths
 from portal.authz import access
-from portal.errors import InvalidInput
+from portal.errors import InvalidInput, NotFound
 from portal.extensions import db
+from portal.urls import page_url
 from queqiao.engine import export_rules
+from queqiao.listings import corpus as known_listings
+from queqiao.listings.models import CORPUS_KINDS, CorpusListing
 
 from . import services
 from .conditions import spec_for
@@ -96,7 +99,86 @@ RULE = {"type": "object", "properties": {"id": {"type": "integer"}, "url": {"typ
                                          "conditions": CONDITIONS}}
 STAFF_ERRORS = (401, 403, 404)
 
+def corpus_json(item: CorpusListing) -> dict:
+    """A known listing of the proving corpus."""
+    return {"id": item.id, "url": page_url("queqiao_rules.corpus", kind=item.kind),
+            "kind": item.kind, "title": item.title,
+            "price": None if item.price is None else {"amount": item.price, "currency": "CNY"},
+            "region": item.region, "source": item.source, "hit_id": item.hit_id,
+            "created_at": iso(item.created_at)}
+
+
+@bp.get("/corpus")
+@access("staff")
+def corpus():
+    """The proving corpus, newest first; ?kind=genuine|counterfeit narrows."""
+    kind = request.args.get("kind") or None
+    if kind is not None and kind not in CORPUS_KINDS:
+        raise InvalidInput({"kind": _("Choose genuine or counterfeit.")})
+    return jsonify({**paginated(known_listings.corpus_query(kind), corpus_json),
+                    "counts": known_listings.corpus_counts()})
+
+
+@bp.post("/corpus")
+@access("staff")
+def add_to_corpus():
+    """Add a known-genuine or known-counterfeit listing {kind, title, price?, region?}."""
+    data = json_body()
+    price = parsing.money(data.get("price"), "price")
+    if price is not None and price[1] != "CNY":
+        raise InvalidInput({"price": _("The corpus keeps prices in CNY.")})
+    region = data.get("region")
+    item = known_listings.add_corpus_listing(
+        _user(), data.get("kind"), data.get("title"), price[0] if price else None,
+        parsing.text(region, "region", max_length=80) if region is not None else None)
+    return jsonify(corpus_json(item)), 201
+
+
+@bp.delete("/corpus/<int:item_id>")
+@access("staff")
+def remove_from_corpus(item_id: int):
+    """Take a listing out of the corpus."""
+    item = db.session.get(CorpusListing, item_id)
+    if item is None:
+        raise NotFound()
+    known_listings.remove_corpus_listing(_user(), item)
+    return "", 204
+
+
+CORPUS_ITEM = {"type": "object", "required": ["id", "kind", "title"], "properties": {
+    "id": {"type": "integer"}, "url": {"type": "string"},
+    "kind": {"type": "string", "enum": ["genuine", "counterfeit"]},
+    "title": {"type": "string", "maxLength": 500},
+    "price": {"allOf": [{"$ref": "#/components/schemas/Money"}], "nullable": True},
+    "region": {"type": "string", "nullable": True},
+    "source": {"type": "string", "description": "manual, upload or hit"},
+    "hit_id": {"type": "integer", "nullable": True},
+    "created_at": {"type": "string", "format": "date-time"}}}
+_CORPUS_REF = {"$ref": "#/components/schemas/CorpusListing"}
+_REMOVE = op("Take a listing out of the corpus (staff)", tag="corpus", ok=204,
+             params=[path_param("item_id")], errors=(401, 403, 404))
+_REMOVE["responses"]["204"] = {"description": "Removed"}
+
 register_paths({
+    "/corpus": {
+        "get": op("The proving corpus (staff)", tag="corpus", errors=(401, 403, 422),
+                  params=[{"name": "kind", "in": "query", "schema": {
+                      "type": "string", "enum": ["genuine", "counterfeit"]}}, *PAGING],
+                  response={"type": "object", "properties": {
+                      "items": {"type": "array", "items": _CORPUS_REF},
+                      "page": {"type": "integer"}, "per_page": {"type": "integer"},
+                      "total": {"type": "integer"},
+                      "counts": {"type": "object", "properties": {
+                          "genuine": {"type": "integer"}, "counterfeit": {"type": "integer"}}}}}),
+        "post": op("Add a known listing to the corpus (staff)", tag="corpus", ok=201,
+                   body={"type": "object", "required": ["kind", "title"], "properties": {
+                       "kind": {"type": "string", "enum": ["genuine", "counterfeit"]},
+                       "title": {"type": "string", "maxLength": 500},
+                       "price": {"allOf": [{"$ref": "#/components/schemas/Money"}],
+                                 "nullable": True},
+                       "region": {"type": "string", "maxLength": 80}}},
+                   response=_CORPUS_REF, errors=(400, 401, 403, 422))},
+    "/corpus/{item_id}": {"delete": _REMOVE},
     "/rules": {
         "post": op("Make a rule (shadow, version 1)", tag="rules", body=RULE_BODY, ok=201,
                    response=RULE, errors=(400, 401, 403, 422)),
@@ -125,4 +207,4 @@ register_paths({
             "status": {"type": "string", "enum": ["shadow", "active", "retired"]},
             "override": {"type": "boolean"}}},
         response=RULE, params=[path_param("rule_id")], errors=(400, 401, 403, 404, 409, 422))},
-})
+}, {"CorpusListing": CORPUS_ITEM})

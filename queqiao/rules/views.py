@@ -151,10 +151,7 @@ def corpus():
             flash(_("Listing added to the corpus."), "success")
             return redirect(url_for(".corpus", kind=form.kind.data))
     kind = request.args.get("kind")
-    query = select(CorpusListing).order_by(CorpusListing.id.desc())
-    if kind in ("genuine", "counterfeit"):
-        query = query.where(CorpusListing.kind == kind)
-    items = db.session.scalars(query.limit(500)).all()
+    items = db.session.scalars(known_listings.corpus_query(kind).limit(500)).all()
     page = render_template("queqiao_rules/corpus.html", form=form, items=items, kind=kind,
                            upload=CorpusUploadForm(), counts=known_listings.corpus_counts())
     return (page, 422) if form.is_submitted() else page

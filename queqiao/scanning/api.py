@@ -16,7 +16,7 @@ from queqiao.rules.services import get_rule
 
 from . import feed as feeds
 from . import services
-from .models import FeedUpload, Hit
+from .models import MODES, OUTCOMES, FeedUpload, Hit
 
 bp = api_blueprint("queqiao_scanning_api", __name__)
 
@@ -62,6 +62,10 @@ def _filter(rule_id: int | None = None) -> services.HitFilter:
             numbers[name] = parsing.identifier(value)
             if numbers[name] is None:
                 errors[name] = _("Give a whole number.")
+    if args.get("mode") and args["mode"] not in MODES:
+        errors["mode"] = _("Choose active or shadow.")
+    if args.get("outcome") and args["outcome"] not in (*OUTCOMES, "none"):
+        errors["outcome"] = _("Choose taken_down, false_positive or none.")
     if errors:
         raise InvalidInput(errors)
     return services.HitFilter(
@@ -142,8 +146,28 @@ LISTING = {"type": "object", "required": ["id", "title"], "properties": {
     "id": {"type": "string"}, "title": {"type": "string"},
     "price": {"description": "Money in CNY, or an integer amount of fen", "nullable": True},
     "seller_id": {"type": "string"}, "region": {"type": "string"}, "url": {"type": "string"}}}
-HIT_FILTERS = [{"name": n, "in": "query", "schema": {"type": "string"}}
-               for n in ("rule_id", "tip_id", "seller_id", "mode", "outcome", "since", "until")]
+HIT_FILTERS = [{"name": n, "in": "query", "schema": schema, "description": d} for n, schema, d in (
+    ("rule_id", {"type": "integer"}, "hits of this rule"),
+    ("tip_id", {"type": "integer"}, "hits of rules made from this tip"),
+    ("seller_id", {"type": "string"}, ""),
+    ("mode", {"type": "string", "enum": ["active", "shadow"]}, ""),
+    ("outcome", {"type": "string", "enum": ["taken_down", "false_positive", "none"]},
+     "none: no outcome recorded yet"),
+    ("since", {"type": "string", "format": "date-time"}, "found at or after (ISO 8601)"),
+    ("until", {"type": "string", "format": "date-time"}, "found before (ISO 8601)"))]
+HIT = {"type": "object", "required": ["id", "rule_id", "mode"], "properties": {
+    "id": {"type": "integer"}, "url": {"type": "string"}, "rule_id": {"type": "integer"},
+    "rule_version": {"type": "integer"}, "tip_id": {"type": "integer", "nullable": True},
+    "mode": {"type": "string", "enum": ["active", "shadow"]},
+    "listing_id": {"type": "string"}, "seller_id": {"type": "string", "nullable": True},
+    "listing": {"type": "object", "description": "the listing as it was when it matched"},
+    "outcome": {"type": "string", "enum": ["taken_down", "false_positive"], "nullable": True},
+    "outcome_at": {"type": "string", "format": "date-time", "nullable": True},
+    "created_at": {"type": "string", "format": "date-time"}}}
+_HIT_REF = {"$ref": "#/components/schemas/Hit"}
+HIT_LIST = {"type": "object", "properties": {
+    "items": {"type": "array", "items": _HIT_REF}, "page": {"type": "integer"},
+    "per_page": {"type": "integer"}, "total": {"type": "integer"}}}
 
 FEED = {"type": "object", "properties": {
     "id": {"type": "integer"}, "url": {"type": "string"}, "filename": {"type": "string"},
@@ -169,8 +193,10 @@ FEED_UPLOAD["requestBody"] = {"required": True, "content": {"multipart/form-data
 register_paths({
     "/feeds": {"post": FEED_UPLOAD,
                "get": op("Feed files, newest first", tag="scanning", params=PAGING,
-                         errors=(401, 403), response={"type": "object", "properties": {
-                             "items": {"type": "array", "items": FEED}}})},
+                         errors=(401, 403, 422), response={"type": "object", "properties": {
+                             "items": {"type": "array", "items": FEED},
+                             "page": {"type": "integer"}, "per_page": {"type": "integer"},
+                             "total": {"type": "integer"}}})},
     "/feeds/{feed_id}": {"get": op("A feed's scan and its progress", tag="scanning",
                                    params=[path_param("feed_id")], response=FEED,
                                    errors=(401, 403, 404))},
@@ -184,17 +210,19 @@ register_paths({
                 "listing_id": {"type": "string"}, "rule_id": {"type": "integer"},
                 "mode": {"type": "string", "enum": ["active", "shadow"]}}}}}},
         errors=(400, 401, 403, 413, 422))},
-    "/hits": {"get": op("List hits", tag="scanning", params=[*HIT_FILTERS, *PAGING],
+    "/hits": {"get": op("List hits, newest first (staff)", tag="scanning",
+                        params=[*HIT_FILTERS, *PAGING], response=HIT_LIST,
                         errors=(401, 403, 422))},
     "/hits/{hit_id}": {"get": op("One hit with its listing snapshot", tag="scanning",
-                                 params=[path_param("hit_id")], errors=(401, 403, 404))},
+                                 params=[path_param("hit_id")], response=_HIT_REF,
+                                 errors=(401, 403, 404))},
     "/hits/{hit_id}/outcome": {"post": op(
         "Record a hit's outcome", tag="scanning", params=[path_param("hit_id")],
         body={"type": "object", "required": ["outcome"], "properties": {
             "outcome": {"type": "string", "enum": ["taken_down", "false_positive"]}}},
-        errors=(400, 401, 403, 404, 409, 422))},
+        response=_HIT_REF, errors=(400, 401, 403, 404, 409, 422))},
     "/rules/{rule_id}/hits": {"get": op(
         "The hits of one rule", tag="scanning", params=[path_param("rule_id"), *HIT_FILTERS,
                                                           *PAGING],
-        errors=(401, 403, 404, 422))},
-})
+        response=HIT_LIST, errors=(401, 403, 404, 422))},
+}, {"Hit": HIT})

@@ -1,6 +1,6 @@
 """The tips API (API.md: Queqiao tips), documented in the OpenAPI document."""
 
-from flask import jsonify, request, url_for
+from flask import current_app, jsonify, request, url_for
 from flask_login import current_user
 
 from portal.accounts.models import Organisation
@@ -11,10 +11,10 @@ from portal.extensions import db
 from portal.richtext import render_markdown
 from portal.uploads import send_stored
 
-from . import services
+from . import bulk, services
 from .feedback import feedback_for
 from .models import Tip
-from .queries import parse_filters, similar_tips, tips_query, vetting_queue
+from .queries import own_tips, parse_filters, similar_tips, tips_query, vetting_queue
 from .track_record import track_record
 
 bp = api_blueprint("queqiao_api", __name__)
@@ -77,6 +77,47 @@ def create():
     """A member company shares a tip; it waits for vetting."""
     tip = services.create_tip(current_user, json_body())
     return jsonify(tip_json(tip, detail=True)), 201
+
+
+def _import_rows() -> tuple[list, str]:
+    """The rows sent (a multipart `file`, or the body itself as CSV or a JSON array) and
+    which of the two they were."""
+    limits = {"max_bytes": current_app.config["TIPS_IMPORT_MAX_BYTES"],
+              "max_rows": current_app.config["TIPS_IMPORT_MAX_ROWS"]}
+    multipart = request.mimetype == "multipart/form-data"
+    # A body past the limit is refused by its declared length, before it is read (a
+    # multipart body may carry a little more: its boundaries and headers).
+    bulk.check_size(request.content_length, limits["max_bytes"] + (8192 if multipart else 0))
+    if multipart:
+        return bulk.read_upload(request.files.get("file"), **limits)
+    raw = request.get_data(cache=False)
+    kind = bulk.kind_of(None, request.mimetype, raw)
+    return bulk.read_import(raw, kind, **limits), kind
+
+
+def import_json(result: services.ImportResult) -> dict:
+    """What an import did, as the API and the page report it."""
+    return {"created": result.created, "errors": result.errors, "dry_run": result.dry_run,
+            "valid_rows": result.valid_rows}
+
+
+@bp.post("/tips/import")
+@access("tip.create")
+def import_tips():
+    """Many tips at once (CSV or a JSON array); bad rows are reported, `?dry_run=1` writes
+    nothing."""
+    dry_run = (request.args.get("dry_run") or "") in ("1", "true")
+    rows, kind = _import_rows()
+    result = services.import_tips(current_user, rows, dry_run=dry_run,
+                                  rename=bulk.csv_fields if kind == "csv" else dict)
+    return jsonify(import_json(result))
+
+
+@bp.get("/tips/export")
+@access("signed_in")
+def export():
+    """The caller's organisation's tips as CSV, in the columns the import reads."""
+    return bulk.csv_download(own_tips(current_user))
 
 
 @bp.get("/tips")
@@ -253,7 +294,44 @@ TIP_ID = [path_param("tip_id")]
 TEXT_BODY = {"type": "object", "properties": {"note": {"type": "string"},
                                               "reason": {"type": "string"}}}
 
+IMPORT_RESULT = {"type": "object", "required": ["created", "errors"], "properties": {
+    "created": {"type": "array", "items": {"type": "integer"},
+                "description": "ids of the tips made (none in a dry run)"},
+    "errors": {"type": "array", "items": {"type": "object", "required": ["row", "fields"],
+                                          "properties": {
+        "row": {"type": "integer", "description": "1 = the first tip (CSV: the first line "
+                                                  "after the header)"},
+        "fields": {"type": "object", "additionalProperties": {"type": "string"},
+                   "description": "field (CSV: column) -> message"}}}},
+    "valid_rows": {"type": "array", "items": {"type": "integer"},
+                   "description": "rows that passed (made, or would be made in a dry run)"},
+    "dry_run": {"type": "boolean"}}}
+CSV_HELP = ("CSV columns: " + ", ".join(bulk.COLUMNS) + "; keywords, exclude and regions "
+            "are separated by ' | '; max_price is in minor units (fen, cent) with its "
+            "currency. UTF-8, with or without a BOM.")
+IMPORT_OP = op(
+    "Share many tips at once (member organisations). Each row is checked as POST /tips "
+    "checks one; a bad row is reported and writes nothing, the good rows are written. "
+    "At most TIPS_IMPORT_MAX_ROWS rows (500) and TIPS_IMPORT_MAX_BYTES bytes (1 MB): 413 "
+    "above. " + CSV_HELP, tag="tips", response={"$ref": "#/components/schemas/TipImport"},
+    errors=(400, 401, 403, 413, 422),
+    params=[{"name": "dry_run", "in": "query", "schema": {"type": "string", "enum": ["0", "1"]},
+             "description": "1: check every row and write nothing"}])
+IMPORT_OP["requestBody"] = {"required": True, "content": {
+    "application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/NewTip"}}},
+    "text/csv": {"schema": {"type": "string"}},
+    "multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {
+        "file": {"type": "string", "format": "binary", "description": "CSV or JSON"}}}}}}
+EXPORT_OP = {**op("Your organisation's tips as CSV, in the columns POST /tips/import reads "
+                  "(so an export imports again). " + CSV_HELP, tag="tips", errors=(401,)),
+             "responses": {"200": {"description": "CSV", "content": {
+                 "text/csv": {"schema": {"type": "string"}}}},
+                 "401": {"description": "No or bad token", "content": {"application/json": {
+                     "schema": {"$ref": "#/components/schemas/Error"}}}}}}
+
 register_paths({
+    "/tips/import": {"post": IMPORT_OP},
+    "/tips/export": {"get": EXPORT_OP},
     "/tips": {
         "post": op("Share a tip", tag="tips", body={"$ref": "#/components/schemas/NewTip"},
                    ok=201, response=TIP_REF, errors=(400, 401, 403, 422)),
@@ -306,4 +384,4 @@ register_paths({
         "A contributor's track record (its own people and staff)", tag="tips",
         params=[path_param("org_id")])},
 }, {"Tip": TIP_SCHEMA, "TipIndicators": INDICATORS, "NewTip": NEW_TIP, "EditTip": EDIT_TIP,
-    "TipFeedback": FEEDBACK})
+    "TipFeedback": FEEDBACK, "TipImport": IMPORT_RESULT})

@@ -4,6 +4,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     FileField,
     MultipleFileField,
     RadioField,
@@ -118,3 +119,11 @@ class EvidenceForm(FlaskForm):
 
     file = FileField(_l("Evidence (image or PDF)"))
     submit = SubmitField(_l("Upload"))
+
+
+class ImportForm(FlaskForm):
+    """Many tips from a CSV or JSON file, checked first if asked."""
+
+    file = FileField(_l("CSV or JSON file"))
+    dry_run = BooleanField(_l("Check only: write nothing"), default=True)
+    submit = SubmitField(_l("Import"))

@@ -125,6 +125,12 @@ def tips_query(user: User, filters: TipFilters | None = None):
     return query.order_by(Tip.created_at.desc(), Tip.id.desc())
 
 
+def own_tips(user: User) -> list[Tip]:
+    """The tips of the person's organisation, oldest first (the importable export)."""
+    query = tips_query(user, TipFilters(mine=True)).order_by(None).order_by(Tip.id)
+    return list(db.session.scalars(query))
+
+
 @dataclass
 class QueueEntry:
     """A tip waiting for vetting, with how long it has waited and its contributor's mark."""

@@ -4,6 +4,9 @@ Every function takes the acting user and plain values, checks the access policy 
 the lifecycle, writes the tip's history and the audit log, and commits.
 """
 
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
@@ -112,6 +115,15 @@ def create_tip(author: User, data: dict, evidence: list[FileStorage] = ()) -> Ti
     require("tip.create", user=author)
     values = parse_tip(data, author)
     stored = _store_evidence(list(evidence), "evidence")
+    tip = _add_tip(author, values)
+    for item in stored:
+        _attach(tip, author, item)
+    db.session.commit()
+    return tip
+
+
+def _add_tip(author: User, values: dict, **audit: Any) -> Tip:
+    """A checked tip into the session, with its history, audit row and staff notice."""
     now = utcnow()
     tip = Tip(author=author, organisation_id=author.organisation_id, status="submitted",
               created_at=now, updated_at=now, submitted_at=now)
@@ -119,13 +131,50 @@ def create_tip(author: User, data: dict, evidence: list[FileStorage] = ()) -> Ti
     db.session.add(tip)
     db.session.flush()
     _event(tip, author, "submitted", to_status="submitted", sharing=tip.sharing)
-    for item in stored:
-        _attach(tip, author, item)
     record(author, "tip.create", tip, f"Tip {tip.id} submitted", status=tip.status,
-           sharing=tip.sharing)
+           sharing=tip.sharing, **audit)
     _notify_submitted(tip, author)
-    db.session.commit()
     return tip
+
+
+@dataclass
+class ImportResult:
+    """What an import did: the tips made (none in a dry run), the rows that would be made,
+    and each bad row's field errors."""
+
+    created: list[int] = dataclasses.field(default_factory=list)
+    valid_rows: list[int] = dataclasses.field(default_factory=list)
+    errors: list[dict] = dataclasses.field(default_factory=list)
+    dry_run: bool = False
+
+
+@atomic
+def import_tips(author: User, rows: list[tuple[int, Any]], *, dry_run: bool = False,
+                rename: Callable[[dict], dict] = dict) -> ImportResult:
+    """Many tips at once, each row checked exactly as a single tip; a bad row is reported
+    (its field errors, renamed by `rename`) and writes nothing, the good rows are written
+    together, and a dry run writes nothing at all."""
+    require("tip.create", user=author)
+    result = ImportResult(dry_run=dry_run)
+    checked = []
+    for number, data in rows:
+        if not isinstance(data, dict):
+            result.errors.append({"row": number,
+                                  "fields": {"row": _("Each tip must be an object.")}})
+            continue
+        try:
+            checked.append((number, parse_tip(data, author)))
+        except InvalidInput as error:
+            result.errors.append({"row": number, "fields": rename(error.fields)})
+    result.valid_rows = [number for number, _values in checked]
+    if dry_run or not checked:
+        return result
+    for number, values in checked:
+        result.created.append(_add_tip(author, values, imported_row=number).id)
+    record(author, "tip.import", None, f"{len(checked)} tips imported",
+           created=len(checked), bad_rows=len(result.errors))
+    db.session.commit()
+    return result
 
 
 def _raced() -> str:

@@ -1,8 +1,9 @@
 """Tip pages: list and search, write, edit, detail with history and conversation,
 vetting queue, feedback and track record. Thin: the services decide."""
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from portal import parsing
@@ -14,12 +15,13 @@ from portal.forms import form_step, show_errors
 from portal.i18n import current_locale
 from portal.uploads import send_stored
 
-from . import bp, services
+from . import bp, bulk, services
 from .export import tips_csv
 from .feedback import feedback_for
 from .forms import (
     CommentForm,
     EvidenceForm,
+    ImportForm,
     NoteForm,
     ReviewForm,
     SharingForm,
@@ -29,7 +31,7 @@ from .forms import (
 )
 from .lifecycle import ACTION_LABELS, REASON_TEMPLATES, SHARING_LABELS, STATUS_LABELS
 from .models import Tip
-from .queries import TipFilters, parse_filters, similar_tips, tips_query, vetting_queue
+from .queries import TipFilters, own_tips, parse_filters, similar_tips, tips_query, vetting_queue
 from .track_record import track_record
 
 PER_PAGE = 50
@@ -65,6 +67,50 @@ def export_csv():
     rows = db.session.scalars(tips_query(current_user, filters)).all()
     return Response(tips_csv(rows), mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": "attachment; filename=tips.csv"})
+
+
+@bp.get("/tips/ours.csv")
+@access("signed_in")
+def export_own_csv():
+    """The person's organisation's tips, in the columns the import reads."""
+    return bulk.csv_download(own_tips(current_user))
+
+
+@bp.route("/tips/import", methods=["GET", "POST"])
+@access("tip.create")
+def import_tips():
+    """Upload many tips at once; each row is checked as a single tip, a dry run first."""
+    form = ImportForm()
+    if not form.validate_on_submit():
+        status = 422 if form.is_submitted() else 200
+        return render_template("queqiao/tip_import.html", form=form, result=None,
+                               columns=", ".join(bulk.COLUMNS)), status
+    limits = {"max_bytes": current_app.config["TIPS_IMPORT_MAX_BYTES"],
+              "max_rows": current_app.config["TIPS_IMPORT_MAX_ROWS"]}
+    try:
+        rows, kind = bulk.read_upload(form.file.data, **limits)
+        result = services.import_tips(current_user, rows, dry_run=form.dry_run.data,
+                                      rename=bulk.csv_fields if kind == "csv" else dict)
+    except InvalidInput as e:
+        show_errors(form, e)
+        return render_template("queqiao/tip_import.html", form=form, result=None,
+                               columns=", ".join(bulk.COLUMNS)), 422
+    if result.created:
+        flash(ngettext("%(num)d tip was submitted for vetting.",
+                       "%(num)d tips were submitted for vetting.", len(result.created)),
+              "success")
+    return render_template("queqiao/tip_import.html", form=form, result=result,
+                           lines=_import_lines(result), columns=", ".join(bulk.COLUMNS))
+
+
+def _import_lines(result: services.ImportResult) -> list[dict]:
+    """Every row of an import in order: the tip it made (if any) or its field errors."""
+    made = dict(zip(result.valid_rows, result.created, strict=False))
+    lines = [{"row": row, "fields": {},
+              "tip": db.session.get(Tip, made[row]) if row in made else None}
+             for row in result.valid_rows]
+    lines += [{"row": e["row"], "tip": None, "fields": e["fields"]} for e in result.errors]
+    return sorted(lines, key=lambda line: line["row"])
 
 
 def _all_groups():

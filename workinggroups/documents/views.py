@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from portal.authz import access, require_visible
+from portal.authz import access
 from portal.errors import InvalidInput, NotFound
 from portal.extensions import db
 from portal.forms import show_errors
@@ -14,15 +14,9 @@ from portal.uploads import DOCUMENTS, describe, send_stored
 from .. import bp
 from ..access import private_group_or_404
 from . import services
+from .access import document_or_404
 from .forms import DocumentForm, VersionForm
-from .models import Document, DocumentVersion
-
-
-def document_or_404(group, document_id: int) -> Document:
-    """A document of this group that the person may see."""
-    document = db.session.get(Document, document_id)
-    return require_visible("document.view", document if document and
-                           document.group_id == group.id else None)
+from .models import DocumentVersion
 
 
 def _accepted() -> str:

@@ -7,10 +7,12 @@ from sqlalchemy import select
 from portal.accounts.access import secretariat
 from portal.accounts.models import GroupMembership, Organisation, User, WorkingGroup
 from portal.audit.services import record
+from portal.conditional import claim
 from portal.errors import InvalidInput
 from portal.extensions import db
 from portal.models import utcnow
 from portal.notifications.services import notify
+from portal.transaction import atomic
 from portal.urls import page_url
 
 from ..access import GroupName
@@ -28,18 +30,25 @@ def _managers(group: WorkingGroup) -> list[User]:
     return [*chairs, *secretariat()]
 
 
+def _raced() -> str:
+    return _("Someone else decided this meanwhile. Reload the page to see where it stands.")
+
+
 def _move(actor: User, membership: GroupMembership, action: str) -> None:
-    membership.status = MEMBERSHIP.next_state(membership.status, action)
+    """One conditional write: two chairs deciding at once, one wins and the other gets 409."""
+    values: dict = {"status": MEMBERSHIP.next_state(membership.status, action)}
     now = utcnow()
-    if membership.status == "active":
-        membership.joined_at, membership.ended_at = now, None
-    elif membership.status in ("left", "removed", "declined"):
-        membership.ended_at = now
+    if values["status"] == "active":
+        values.update(joined_at=now, ended_at=None)
+    elif values["status"] in ("left", "removed", "declined"):
+        values["ended_at"] = now
+    claim(membership, check=("status",), message=_raced, code="stale_status", **values)
     record(actor, f"membership.{action}", membership,
            f"{membership.organisation.name} {action} in {membership.working_group.slug}",
            organisation_id=membership.organisation_id, group=membership.working_group.slug)
 
 
+@atomic
 def request_to_join(actor: User, group: WorkingGroup) -> GroupMembership:
     """The person's member company asks to join; the chairs and the secretariat are told."""
     org = actor.organisation
@@ -62,6 +71,7 @@ def request_to_join(actor: User, group: WorkingGroup) -> GroupMembership:
     return membership
 
 
+@atomic
 def decide(actor: User, membership: GroupMembership, action: str) -> None:
     """approve | decline | remove, by the group's chairs or the secretariat."""
     if action not in ("approve", "decline", "remove"):
@@ -82,6 +92,7 @@ def _message(action: str, org: str, group: GroupName):
     return _l("%(org)s was removed from %(group)s", org=org, group=group)
 
 
+@atomic
 def leave(actor: User, group: WorkingGroup) -> None:
     """The person's company leaves the group (or withdraws its request)."""
     membership = membership_of(actor.organisation, group)
