@@ -7,6 +7,7 @@ One browser and one signed-in context per role; each test is one page in one lan
 checks the three sizes, so a failure names the language, the role, the page and the size.
 """
 
+import os
 import re
 from functools import cache
 from pathlib import Path
@@ -264,7 +265,11 @@ def signed_in(browser, live_server, demo_paths):
         c.context.close()
 
 
-def check_page(page, language: str, phone_axe: bool) -> list[str]:
+# PORTAL_LOOKS_SHOTS=<folder> keeps a screenshot of every page at every size, to look at.
+SHOTS = os.environ.get("PORTAL_LOOKS_SHOTS")
+
+
+def check_page(page, language: str, phone_axe: bool, shot: str = "") -> list[str]:
     """What is wrong with the page as it is now, at each size. Axe runs on the laptop
     layout of every page; the phone's layout differs in the shared navigation and in the
     layout of the content, so it runs there on the pages that `PHONE_AXE` names."""
@@ -278,6 +283,8 @@ def check_page(page, language: str, phone_axe: bool) -> list[str]:
         page.evaluate(SETTLED)
         size = f"{width}x{height}"
         problems += [f"{size}: {p}" for p in page.evaluate(OVERFLOW)]
+        if SHOTS:
+            page.screenshot(path=str(Path(SHOTS) / f"{shot}-{size}.png"))
         if width == 1280 or (width == 390 and phone_axe):
             problems += [f"{size}: {v}" for v in page.evaluate(AXE_RUN)]
     return problems
@@ -293,7 +300,7 @@ def test_page_fits_speaks_the_language_and_passes_axe(signed_in, demo_paths, lan
     response = page.goto(demo_paths[name])
     assert response.status == 200, f"{demo_paths[name]} answered {response.status}"
     assert page.get_attribute("html", "lang") == ("zh-CN" if language == "zh" else "en")
-    problems = check_page(page, language, name in PHONE_AXE)
+    problems = check_page(page, language, name in PHONE_AXE, f"{language}-{role}-{name}")
     assert problems == [], f"{language} {role} {demo_paths[name]}:\n  " + "\n  ".join(problems)
 
 
