@@ -34,6 +34,7 @@ def register(app: Flask) -> None:
     app.register_blueprint(api)
     register_cli(app)
     register_templates(app)
-    nav_item("testbuys.index", _l("Test purchases"), "signed_in", "bag-check", "/test-purchases")
+    nav_item("testbuys.index", _l("Test purchases"), "signed_in", "bag-check", "/test-purchases",
+             menu=_l("Test purchases"))
     nav_item("testbuys.ledger_page", _l("Ledger"), "test_purchase.ledger", "cash-coin",
-             "/test-purchases/ledger")
+             "/test-purchases/ledger", menu=_l("Test purchases"))

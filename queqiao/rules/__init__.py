@@ -14,5 +14,7 @@ def register(app: Flask) -> None:
 
     app.register_blueprint(bp)
     app.register_blueprint(api.bp)
-    nav_item("queqiao_rules.index", _l("Rules"), "staff", "funnel", "/queqiao/rules")
-    nav_item("queqiao_scanning.hits", _l("Hits"), "staff", "crosshair", "/queqiao/hits")
+    nav_item("queqiao_rules.index", _l("Rules"), "staff", "funnel", "/queqiao/rules",
+             menu=_l("Queqiao"))
+    nav_item("queqiao_scanning.hits", _l("Hits"), "staff", "crosshair", "/queqiao/hits",
+             menu=_l("Queqiao"))

@@ -15,6 +15,7 @@ def register(app: Flask) -> None:
 
     app.register_blueprint(bp)
     app.register_blueprint(api_bp)
-    nav_item("queqiao.tips", _l("Queqiao tips"), "signed_in", "lightbulb", "/queqiao/tips")
+    nav_item("queqiao.tips", _l("Queqiao tips"), "signed_in", "lightbulb", "/queqiao/tips",
+             menu=_l("Queqiao"))
     nav_item("queqiao.vetting", _l("Vetting queue"), "tip.review", "list-check",
-             "/queqiao/vetting")
+             "/queqiao/vetting", menu=_l("Queqiao"))

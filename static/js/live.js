@@ -10,6 +10,8 @@
     if (!badge) { return; }
     badge.textContent = String(n);
     badge.classList.toggle("d-none", n <= 0);
+    var word = document.getElementById("bell-unread");
+    if (word) { word.classList.toggle("d-none", n <= 0); }
   }
 
   function toast(data) {

@@ -20,7 +20,8 @@ def test_tip_to_rule_to_feed_to_feedback(browser, live_server, page, make, tmp_p
     page.on("pageerror", lambda e: errors.append(str(e)))
     browser_login(page, staff.email, PASSWORD)
 
-    page.click("a.nav-link[href='/queqiao/rules']")
+    page.click("nav a.dropdown-toggle:has-text('Queqiao')")
+    page.click("nav a.dropdown-item[href='/queqiao/rules']")
     page.wait_for_url("**/queqiao/rules")
     page.click(f"#tips-awaiting-rules a[href='/queqiao/rules/new?tip_id={tip.id}']")
     assert page.input_value("#all_terms") == "Maison Lumière"
