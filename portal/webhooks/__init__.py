@@ -4,7 +4,6 @@ See docs/webhooks.md.
 """
 
 from flask import Blueprint, Flask
-from flask_babel import lazy_gettext as _l
 
 from ..api.helpers import api_blueprint
 
@@ -26,7 +25,6 @@ def register(app: Flask) -> None:
     """Pages, API, CLI, the event listener and the navigation entry."""
     from portal.config import load_settings
     from portal.notifications.events import event_sink
-    from portal.ui import nav_item
 
     from . import access, api, cli, services, views  # noqa: F401  (rules, routes, jobs)
 
@@ -35,4 +33,3 @@ def register(app: Flask) -> None:
     app.register_blueprint(api_bp)
     cli.register(app)
     event_sink(services.on_event)
-    nav_item("webhooks.index", _l("Webhooks"), "webhook.manage", "broadcast", "/webhooks")

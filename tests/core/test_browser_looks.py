@@ -51,7 +51,8 @@ PAGES = {
     "reports": EVERYONE, "annual-reports": EVERYONE, "annual-report": EVERYONE,
     "brand-report": EVERYONE, "jobs": ("staff",),
     "organisations": ("admin",), "people": ("admin",), "chairs": ("admin",),
-    "audit": ("admin",),
+    "audit": ("admin",), "webhooks": ("member", "chair", "staff"),
+    "tip-import": ("member", "chair"),
 }
 PHONE_AXE = {"home", "group", "thread", "room", "test-purchase", "recommendation", "reports",
              "tip", "brand-report"}
@@ -227,7 +228,8 @@ def _paths(group, maison) -> dict[str, str]:
         "annual-reports": "/reports/annual", "annual-report": f"/reports/annual/{utcnow().year}",
         "brand-report": f"/reports/brand/{maison.id}", "jobs": "/jobs/",
         "organisations": "/admin/organisations", "people": "/admin/users",
-        "chairs": "/admin/chairs", "audit": "/admin/audit",
+        "chairs": "/admin/chairs", "audit": "/admin/audit", "webhooks": "/webhooks/",
+        "tip-import": "/queqiao/tips/import",
     }
 
 
