@@ -150,6 +150,7 @@ def _page(rec, status: int = 200, **forms):
     link_form.kind.choices = links.link_kind_choices()
     context = {
         "rec": rec, "labels": LABELS, "tally": board.tally(rec, current_user),
+        "ballots": board.ballots(rec, current_user),
         "actions": lifecycle.available_actions(current_user, rec),
         "following": services.is_following(current_user, rec),
         "links": links.visible_links(current_user, rec),
