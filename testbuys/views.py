@@ -120,8 +120,27 @@ def _step_forms(purchase: TestPurchase) -> dict:
             continue  # closing early needs at least one brand's verdict
         if can(current_user, rule, purchase):
             out[action] = steps[action](prefix=action)
+    if "schedule" in out:
+        _saved_schedule(purchase, out["schedule"])
     _choices(purchase, out)
     return out
+
+
+def _saved_schedule(purchase: TestPurchase, form) -> None:
+    """A reschedule starts from the saved day and buyer, so changing one keeps the other."""
+    if purchase.scheduled_for is not None:
+        form.scheduled_for.data = purchase.scheduled_for.replace(tzinfo=None)
+    if purchase.purchaser_id is not None:
+        form.purchaser_id.data = str(purchase.purchaser_id)
+
+
+def _saved_outcome(purchase: TestPurchase):
+    """The outcome form showing what was saved, so saving again changes only what is edited."""
+    form = forms.OutcomeForm(prefix="outcome")
+    form.taken_down.data = purchase.taken_down_at is not None
+    form.seller_penalised.data = purchase.seller_penalised_at is not None
+    form.value_involved.show_fen(purchase.value_involved)
+    return form
 
 
 def _choices(purchase: TestPurchase, step_forms: dict) -> None:
@@ -154,7 +173,7 @@ def _render_show(purchase: TestPurchase, status: int = 200, step_forms: dict | N
         "testbuys/show.html", p=purchase, shares=services.shares(purchase), orgs=orgs,
         payer=services.payer_org_id(purchase), report=report, steps=forms_now,
         join_form=forms.JoinForm(), evidence_form=evidence_form or forms.EvidenceForm(),
-        outcome_form=outcome_form or forms.OutcomeForm(prefix="outcome"),
+        outcome_form=outcome_form or _saved_outcome(purchase),
         referral_due=services.referral_due(purchase),
         threshold=services.criminal_threshold(),
         known_value=services.seller_known_value(purchase),
