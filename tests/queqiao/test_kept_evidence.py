@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from queqiao.tips.models import Tip
-from tests.queqiao.tipkit import PNG
 from tests.queqiao.test_tip_pages import form
+from tests.queqiao.tipkit import PNG
 
 
 def _refused_with_photo(client):
