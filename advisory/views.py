@@ -184,11 +184,14 @@ def _run(rec, form_name: str, form, call, done: str):
 
 
 STEP_MESSAGES = {
-    "submit": lambda: _("Submitted to the Advisory Board."),
-    "withdraw": lambda: _("Recommendation withdrawn."),
-    "cosign": lambda: _("Your group co-signs this recommendation."),
-    "complete": lambda: _("Reported as implemented."),
-    "close": lambda: _("Recommendation closed."),
+    "submit": lambda rec: _("Recommendation R-%(id)d is with the board; %(n)d chairs are "
+                            "notified and asked to vote by %(date)s.", id=rec.id,
+                            n=services.chairs_asked(current_user),
+                            date=rec.review_deadline.isoformat()),
+    "withdraw": lambda rec: _("Recommendation withdrawn."),
+    "cosign": lambda rec: _("Your group co-signs this recommendation."),
+    "complete": lambda rec: _("Reported as implemented."),
+    "close": lambda rec: _("Recommendation closed."),
 }
 
 
@@ -205,7 +208,7 @@ def take_step(rec_id: int, step: str):
         "complete": lambda: services.complete(current_user, rec),
         "close": lambda: services.close(current_user, rec),
     }
-    return _run(rec, "comment_form", form, calls[step], STEP_MESSAGES[step]())
+    return _run(rec, "comment_form", form, calls[step], lambda: STEP_MESSAGES[step](rec))
 
 
 @bp.post("/<int:rec_id>/vote")

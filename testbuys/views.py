@@ -293,7 +293,27 @@ def step(purchase_id: int, action: str):
     return form_step(form, lambda: _run_step(action, purchase, form),
                      reshow=lambda status: _render_show(
                          _get(purchase_id), status, {action: form} if status == 422 else None),
-                     done=lambda: _back_to(purchase_id), message=_("Saved."))
+                     done=lambda: _back_to(purchase_id),
+                     message=lambda: _step_message(action, _get(purchase_id)))
+
+
+def _step_message(action: str, purchase: TestPurchase) -> str:
+    """What the step did, in words the participants can check."""
+    if action == "schedule":
+        return _("Test purchase #%(id)d is scheduled for %(when)s UTC; %(buyer)s buys.",
+                 id=purchase.id, when=purchase.scheduled_for.strftime("%Y-%m-%d %H:%M"),
+                 buyer=purchase.purchaser.name if purchase.purchaser else "—")
+    if action == "authenticate":
+        return _("Your verdict on test purchase #%(id)d is recorded; the participants are "
+                 "notified.", id=purchase.id)
+    if action == "close":
+        return _("Test purchase #%(id)d is closed; its verdict and cost shares are final and "
+                 "the participants are notified.", id=purchase.id)
+    if action == "cancel":
+        return _("Test purchase #%(id)d is cancelled; the participants are notified.",
+                 id=purchase.id)
+    return _("Test purchase #%(id)d is now %(status)s.", id=purchase.id,
+             status=STATUS_LABELS[purchase.status])
 
 
 @bp.post("/<int:purchase_id>/outcome")

@@ -75,8 +75,21 @@ def test_two_companies_plan_a_joint_buy_through_to_closed(browser, live_server, 
 
     a.goto(purchase_url)
     a.fill("#close-summary", "Counterfeit confirmed, listing reported.")
+    questions = []
+
+    def answer(dialog, accept):
+        questions.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    before = a.get_attribute("[data-status]", "data-status")
+    a.once("dialog", lambda d: answer(d, False))
+    _submit(a, "step-close")  # closing is final: a dismissed question leaves it open
+    assert a.get_attribute("[data-status]", "data-status") == before != "closed"
+    a.once("dialog", lambda d: answer(d, True))
     _submit(a, "step-close")
     assert a.get_attribute("[data-status]", "data-status") == "closed"
+    assert all("become final" in q for q in questions) and len(questions) == 2
+    assert "is closed; its verdict and cost shares are final" in a.inner_text("main")
     assert a.get_attribute("#custody-badge", "data-ok") == "yes"
 
     b.goto(purchase_url)
