@@ -83,6 +83,14 @@ class CommentForm(FlaskForm):
     submit = SubmitField(_l("Add comment"))
 
 
+class CompleteForm(FlaskForm):
+    """Report the recommendation implemented (a reason is needed below 100 %)."""
+
+    note = TextAreaField(_l("Why it counts as implemented"),
+                         validators=[Optional(), Length(max=5000)])
+    submit = SubmitField(_l("Report implemented"))
+
+
 class MilestoneForm(FlaskForm):
     """An implementation milestone."""
 

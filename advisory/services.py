@@ -418,9 +418,15 @@ def report_progress(actor: Any, rec: Recommendation, milestone_id: int,
 
 @atomic
 def complete(actor: Any, rec: Recommendation, note: Any = "") -> Recommendation:
-    """The platform reports the recommendation implemented."""
+    """The platform reports the recommendation implemented: with every milestone done, or,
+    below 100 %, with the reason it nonetheless counts as implemented."""
     status = _check(actor, rec, "complete")
-    _step(actor, rec, "complete", status, _text(note, "note", required=False))
+    reason = _text(note, "note", required=False)
+    if rec.progress < 100 and not reason:
+        raise InvalidInput({"note": _(
+            "Implementation stands at %(n)d %%: bring the milestones to 100 %% or give the "
+            "reason it counts as implemented.", n=rec.progress)})
+    _step(actor, rec, "complete", status, reason)
     db.session.commit()
     return rec
 

@@ -27,6 +27,7 @@ from .forms import (
     RESPONSE_LABELS,
     VOTE_LABELS,
     CommentForm,
+    CompleteForm,
     DecisionForm,
     FilterForm,
     LinkForm,
@@ -160,6 +161,7 @@ def _page(rec, status: int = 200, **forms):
         "response_form": forms.get("response_form") or ResponseForm(prefix="response"),
         "comment_form": forms.get("comment_form") or CommentForm(prefix="comment"),
         "milestone_form": forms.get("milestone_form") or MilestoneForm(prefix="milestone"),
+        "complete_form": forms.get("complete_form") or CompleteForm(prefix="complete"),
         "link_form": link_form,
     }
     return render_template("advisory/detail.html", **context), status
@@ -200,12 +202,16 @@ STEP_MESSAGES = {
 def take_step(rec_id: int, step: str):
     """A step that needs nothing but a click (and the form's CSRF token)."""
     rec = _load(rec_id)
+    if step == "complete":
+        form = CompleteForm(prefix="complete")
+        return _run(rec, "complete_form", form,
+                    lambda: services.complete(current_user, rec, form.note.data),
+                    lambda: STEP_MESSAGES[step](rec))
     form = CommentForm(prefix="step")
     calls = {
         "submit": lambda: services.submit(current_user, rec),
         "withdraw": lambda: services.withdraw(current_user, rec),
         "cosign": lambda: services.cosign(current_user, rec),
-        "complete": lambda: services.complete(current_user, rec),
         "close": lambda: services.close(current_user, rec),
     }
     return _run(rec, "comment_form", form, calls[step], lambda: STEP_MESSAGES[step](rec))

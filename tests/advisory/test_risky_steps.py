@@ -59,3 +59,36 @@ def test_secretariat_gets_one_to_do_when_quorum_is_reached(board):
     notes = _notes(board["admin"], "recommendation.quorum")
     assert len(notes) == 1 and "reached quorum" in notes[0].title
     assert _notes(board["chair"], "recommendation.quorum") == []
+
+
+def _implementing(board, progress):
+    rec = helpers.endorsed(board["chair"], board["admin"], [board["chair2"], board["chair3"]])
+    services.respond(board["staff"], rec, "accepted", "We will.")
+    services.add_milestone(board["staff"], rec, "Roll-out", None, progress)
+    return rec
+
+
+def test_implemented_below_100_percent_needs_a_reason(as_user, board):
+    rec = _implementing(board, 40)
+    staff = as_user(board["staff"])
+    page = staff.get(f"/recommendations/{rec.id}").get_data(as_text=True)
+    form = re.search(r'<form[^>]*id="complete-form".*?</form>', page, re.S).group(0)
+    assert "data-confirm=" in form and 'name="complete-note"' in form
+    refused = staff.post(f"/recommendations/{rec.id}/complete")
+    assert refused.status_code == 422
+    assert "Implementation stands at 40 %" in refused.get_data(as_text=True)
+    assert services.get(rec.id).status == "implementing"
+    done = staff.post(f"/recommendations/{rec.id}/complete",
+                      data={"complete-note": "The rest is the sellers' own step."})
+    assert done.status_code == 302
+    rec = services.get(rec.id)
+    assert rec.status == "implemented" and rec.events[-1].note.startswith("The rest")
+
+
+def test_implemented_at_100_percent_needs_no_reason(as_user, board):
+    rec = _implementing(board, 100)
+    staff = as_user(board["staff"])
+    page = staff.get(f"/recommendations/{rec.id}").get_data(as_text=True)
+    assert 'name="complete-note"' not in page
+    assert staff.post(f"/recommendations/{rec.id}/complete").status_code == 302
+    assert services.get(rec.id).status == "implemented"
