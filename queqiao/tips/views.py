@@ -144,9 +144,17 @@ def _detail(tip: Tip, status: int = 200, **forms):
         "similar": similar_tips(current_user, tip),
         "reason_templates": [str(r) for r in REASON_TEMPLATES],
         "lifecycle_actions": _actions(tip),
+        "info_request": _info_request(tip),
         **_labels(),
     }
     return render_template("queqiao/tip_detail.html", **context), status
+
+
+def _info_request(tip: Tip):
+    """The staff's open request for more information (the latest step into needs_info)."""
+    if tip.status != "needs_info":
+        return None
+    return next((e for e in reversed(tip.events) if e.to_status == "needs_info"), None)
 
 
 def _actions(tip: Tip) -> set[str]:
