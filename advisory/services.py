@@ -479,6 +479,8 @@ def add_link(actor: Any, rec: Recommendation, kind: Any, ref: Any) -> Recommenda
         raise InvalidInput({"kind": _("Choose one of: %(choices)s.",
                                       choices=", ".join(links.link_kinds()))})
     ref = _text(str(ref) if isinstance(ref, int) else ref, "ref")
+    if ref.isdigit() and len(ref) < 12:
+        ref = str(int(ref))  # one spelling per id, so the cited page finds the link
     if links.resolve(actor, kind, ref) is None:
         raise InvalidInput({"ref": _("Nothing of that kind you can see has this reference.")})
     if any(link.kind == kind and link.ref == ref for link in rec.links):

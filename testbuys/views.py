@@ -9,6 +9,7 @@ from portal import parsing
 from portal.accounts.groups import all_groups
 from portal.accounts.models import Organisation, User
 from portal.authz import access, can, require, visible
+from portal.backlinks import backlinks
 from portal.errors import Conflict, Forbidden, InvalidInput
 from portal.extensions import db
 from portal.forms import button_step, form_step, show_errors
@@ -184,7 +185,8 @@ def _render_show(purchase: TestPurchase, status: int = 200, step_forms: dict | N
         would_pay=services.join_share(purchase, current_user.organisation_id),
         can_join=can(current_user, "test_purchase.join", purchase),
         can_request=can(current_user, "test_purchase.request_join", purchase),
-        can_leave=can(current_user, "test_purchase.leave", purchase)), status
+        can_leave=can(current_user, "test_purchase.leave", purchase),
+        backlinks=backlinks(current_user, "test_purchase", purchase.id)), status
 
 
 @bp.get("/<int:purchase_id>")

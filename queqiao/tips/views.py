@@ -8,6 +8,7 @@ from flask_login import current_user
 from portal import parsing
 from portal.accounts.models import Organisation
 from portal.authz import access, can, require, require_visible
+from portal.backlinks import backlinks
 from portal.errors import InvalidInput
 from portal.extensions import db
 from portal.forms import form_step, show_errors
@@ -145,6 +146,7 @@ def _detail(tip: Tip, status: int = 200, **forms):
         "reason_templates": [str(r) for r in REASON_TEMPLATES],
         "lifecycle_actions": _actions(tip),
         "info_request": _info_request(tip),
+        "backlinks": backlinks(current_user, "tip", tip.id),
         **_labels(),
     }
     return render_template("queqiao/tip_detail.html", **context), status
