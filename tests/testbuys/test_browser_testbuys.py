@@ -121,3 +121,23 @@ def test_dragging_a_buy_to_another_day_reschedules_it(page, make):
     page.wait_for_selector(f"td[data-day='{target.isoformat()}'] .tp-item")
     db.session.expire_all()
     assert db.session.get(TestPurchase, p.id).scheduled_for.date() == target
+
+
+def test_rescheduling_only_the_day_keeps_the_saved_buyer(page, make):
+    from portal.extensions import db
+    from testbuys.models import TestPurchase
+    from tests.testbuys.helpers import later, scheduled
+
+    member = make.make_user("member", name="Zoe Buyer")
+    # a colleague whose name comes first in the buyer list
+    make.make_user("member", member.organisation, name="Aaron Aardvark")
+    p = scheduled(member, seller="keep-buyer-seller")
+    browser_login(page, member.email, PASSWORD)
+    page.goto(f"/test-purchases/{p.id}")
+    assert page.input_value("#schedule-purchaser_id") == str(member.id)
+    page.fill("#schedule-scheduled_for", later(9).strftime("%Y-%m-%dT%H:%M"))
+    page.click("#step-schedule button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert "Zoe Buyer buys" in page.inner_text("main")
+    db.session.expire_all()
+    assert db.session.get(TestPurchase, p.id).purchaser_id == member.id
