@@ -77,6 +77,25 @@ def tally(rec: Recommendation, viewer: Any = None) -> Tally:
                  hidden=hidden, mine=mine, **shown)
 
 
+@dataclass
+class Ballot:
+    """One chair's vote with the comment given with it."""
+
+    voter: str
+    position: str
+    comment: str
+    cast_at: Any
+
+
+def ballots(rec: Recommendation, viewer: Any = None) -> list[Ballot] | None:
+    """Each chair's vote and comment, by name; None while the reader may not see the split."""
+    if tally(rec, viewer).hidden:
+        return None
+    rows = sorted(rec.votes, key=lambda v: (v.user.name, v.id))
+    return [Ballot(voter=v.user.name, position=v.position, comment=v.comment or "",
+                   cast_at=v.cast_at) for v in rows]
+
+
 def non_voters(rec: Recommendation) -> list[User]:
     """Board members who have not voted on the recommendation."""
     voted = {v.user_id for v in rec.votes}

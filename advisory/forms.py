@@ -50,8 +50,10 @@ class RecommendationForm(FlaskForm):
 class VoteForm(FlaskForm):
     """A board member's vote."""
 
-    position = SelectField(_l("Your vote"), choices=list(VOTE_LABELS.items()),
-                           validate_choice=False)
+    # No default: a vote is a choice the chair makes, never one made for them.
+    position = SelectField(_l("Your vote"),
+                           choices=[("", _l("— choose your vote —"))] + list(VOTE_LABELS.items()),
+                           validate_choice=False, render_kw={"required": True})
     comment = StringField(_l("Comment (optional)"), validators=[Optional(), Length(max=5000)])
     submit = SubmitField(_l("Cast vote"))
 
@@ -79,6 +81,14 @@ class CommentForm(FlaskForm):
 
     body = TextAreaField(_l("Comment"))
     submit = SubmitField(_l("Add comment"))
+
+
+class CompleteForm(FlaskForm):
+    """Report the recommendation implemented (a reason is needed below 100 %)."""
+
+    note = TextAreaField(_l("Why it counts as implemented"),
+                         validators=[Optional(), Length(max=5000)])
+    submit = SubmitField(_l("Report implemented"))
 
 
 class MilestoneForm(FlaskForm):

@@ -7,8 +7,13 @@ None means the reader may not see the target (or it does not exist), so it is no
 from collections.abc import Callable
 from typing import Any
 
-from portal.authz import can
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from portal.authz import can, visible
+from portal.backlinks import backlink_source
 from portal.extensions import db
+from portal.urls import page_url
 
 Resolver = Callable[[Any, str], tuple[str, str] | None]
 _kinds: dict[str, Resolver] = {}
@@ -70,3 +75,16 @@ def visible_links(user: Any, rec: Any) -> list[dict]:
             shown.append({"id": link.id, "kind": link.kind, "ref": link.ref,
                           "label": target[0], "url": target[1]})
     return shown
+
+
+@backlink_source
+def recommendations_citing(user: Any, kind: str, ref: str) -> list[tuple[str, str]]:
+    """The recommendations this reader may see that link to (kind, ref)."""
+    from .models import Recommendation, RecommendationLink
+
+    rows = db.session.scalars(select(Recommendation).join(
+        RecommendationLink, RecommendationLink.recommendation_id == Recommendation.id).where(
+        RecommendationLink.kind == kind, RecommendationLink.ref == ref,
+        visible(user, Recommendation)).order_by(Recommendation.id))
+    return [(_("Recommendation R-%(id)d: %(title)s", id=r.id, title=r.title),
+             page_url("advisory.detail", rec_id=r.id)) for r in rows]

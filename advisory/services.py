@@ -11,10 +11,11 @@ from typing import Any
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from portal import parsing
+from portal.accounts.access import secretariat
 from portal.accounts.groups import group_by_slug
 from portal.accounts.models import GroupMembership, Organisation, User
 from portal.audit.services import record
@@ -213,8 +214,24 @@ def submit(actor: Any, rec: Recommendation) -> Recommendation:
     days = current_app.config.get("ADVISORY_REVIEW_DAYS") or 14
     rec.review_deadline = now.date() + timedelta(days=days)
     _step(actor, rec, "submit", status)
+    _ask_the_board(actor, rec)
     db.session.commit()
     return rec
+
+
+def _ask_the_board(actor: Any, rec: Recommendation) -> None:
+    """Every chair on the board hears that a recommendation waits for their vote."""
+    notify(board.board_members(), "recommendation.review",
+           _l("The Advisory Board is asked to vote on “%(title)s” by %(date)s.",
+              title=rec.title, date=rec.review_deadline.isoformat()),
+           page_url("advisory.detail", rec_id=rec.id), obj=rec,
+           view_rule="recommendation.view", email=True, exclude=actor,
+           recommendation_id=rec.id)
+
+
+def chairs_asked(actor: Any) -> int:
+    """How many chairs a submission by `actor` asks to vote (the board but the actor)."""
+    return sum(1 for u in board.board_members() if u.id != getattr(actor, "id", None))
 
 
 @atomic
@@ -280,6 +297,9 @@ def vote(actor: Any, rec: Recommendation, position: Any, comment_text: Any = "")
     ballot = db.session.scalar(select(RecommendationVote).where(
         RecommendationVote.recommendation_id == rec.id, RecommendationVote.user_id == actor.id))
     if ballot is None:
+        _tell_secretariat_at_quorum(actor, rec, 1 + db.session.scalar(
+            select(func.count(RecommendationVote.id)).where(
+                RecommendationVote.recommendation_id == rec.id)))
         ballot = RecommendationVote(recommendation_id=rec.id, user_id=actor.id)
         db.session.add(ballot)
     ballot.position, ballot.comment, ballot.cast_at = position, text, utcnow()
@@ -288,6 +308,18 @@ def vote(actor: Any, rec: Recommendation, position: Any, comment_text: Any = "")
                              "check it."))
     db.session.refresh(rec)
     return ballot
+
+
+def _tell_secretariat_at_quorum(actor: Any, rec: Recommendation, votes: int) -> None:
+    """The vote that brings the board to quorum leaves the secretariat a to-do: record the
+    decision. Later votes do not repeat it."""
+    if votes != board.quorum(len(board.board_members())):
+        return
+    notify(secretariat(), "recommendation.quorum",
+           _l("“%(title)s” has reached quorum: record the board's decision.", title=rec.title),
+           page_url("advisory.detail", rec_id=rec.id), obj=rec,
+           view_rule="recommendation.view", email=True, exclude=actor,
+           recommendation_id=rec.id)
 
 
 @atomic
@@ -386,9 +418,15 @@ def report_progress(actor: Any, rec: Recommendation, milestone_id: int,
 
 @atomic
 def complete(actor: Any, rec: Recommendation, note: Any = "") -> Recommendation:
-    """The platform reports the recommendation implemented."""
+    """The platform reports the recommendation implemented: with every milestone done, or,
+    below 100 %, with the reason it nonetheless counts as implemented."""
     status = _check(actor, rec, "complete")
-    _step(actor, rec, "complete", status, _text(note, "note", required=False))
+    reason = _text(note, "note", required=False)
+    if rec.progress < 100 and not reason:
+        raise InvalidInput({"note": _(
+            "Implementation stands at %(n)d %%: bring the milestones to 100 %% or give the "
+            "reason it counts as implemented.", n=rec.progress)})
+    _step(actor, rec, "complete", status, reason)
     db.session.commit()
     return rec
 
@@ -441,6 +479,8 @@ def add_link(actor: Any, rec: Recommendation, kind: Any, ref: Any) -> Recommenda
         raise InvalidInput({"kind": _("Choose one of: %(choices)s.",
                                       choices=", ".join(links.link_kinds()))})
     ref = _text(str(ref) if isinstance(ref, int) else ref, "ref")
+    if ref.isdigit() and len(ref) < 12:
+        ref = str(int(ref))  # one spelling per id, so the cited page finds the link
     if links.resolve(actor, kind, ref) is None:
         raise InvalidInput({"ref": _("Nothing of that kind you can see has this reference.")})
     if any(link.kind == kind and link.ref == ref for link in rec.links):

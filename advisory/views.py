@@ -27,6 +27,7 @@ from .forms import (
     RESPONSE_LABELS,
     VOTE_LABELS,
     CommentForm,
+    CompleteForm,
     DecisionForm,
     FilterForm,
     LinkForm,
@@ -150,6 +151,7 @@ def _page(rec, status: int = 200, **forms):
     link_form.kind.choices = links.link_kind_choices()
     context = {
         "rec": rec, "labels": LABELS, "tally": board.tally(rec, current_user),
+        "ballots": board.ballots(rec, current_user),
         "actions": lifecycle.available_actions(current_user, rec),
         "following": services.is_following(current_user, rec),
         "links": links.visible_links(current_user, rec),
@@ -159,6 +161,7 @@ def _page(rec, status: int = 200, **forms):
         "response_form": forms.get("response_form") or ResponseForm(prefix="response"),
         "comment_form": forms.get("comment_form") or CommentForm(prefix="comment"),
         "milestone_form": forms.get("milestone_form") or MilestoneForm(prefix="milestone"),
+        "complete_form": forms.get("complete_form") or CompleteForm(prefix="complete"),
         "link_form": link_form,
     }
     return render_template("advisory/detail.html", **context), status
@@ -183,11 +186,14 @@ def _run(rec, form_name: str, form, call, done: str):
 
 
 STEP_MESSAGES = {
-    "submit": lambda: _("Submitted to the Advisory Board."),
-    "withdraw": lambda: _("Recommendation withdrawn."),
-    "cosign": lambda: _("Your group co-signs this recommendation."),
-    "complete": lambda: _("Reported as implemented."),
-    "close": lambda: _("Recommendation closed."),
+    "submit": lambda rec: _("Recommendation R-%(id)d is with the board; %(n)d chairs are "
+                            "notified and asked to vote by %(date)s.", id=rec.id,
+                            n=services.chairs_asked(current_user),
+                            date=rec.review_deadline.isoformat()),
+    "withdraw": lambda rec: _("Recommendation withdrawn."),
+    "cosign": lambda rec: _("Your group co-signs this recommendation."),
+    "complete": lambda rec: _("Reported as implemented."),
+    "close": lambda rec: _("Recommendation closed."),
 }
 
 
@@ -196,15 +202,19 @@ STEP_MESSAGES = {
 def take_step(rec_id: int, step: str):
     """A step that needs nothing but a click (and the form's CSRF token)."""
     rec = _load(rec_id)
+    if step == "complete":
+        form = CompleteForm(prefix="complete")
+        return _run(rec, "complete_form", form,
+                    lambda: services.complete(current_user, rec, form.note.data),
+                    lambda: STEP_MESSAGES[step](rec))
     form = CommentForm(prefix="step")
     calls = {
         "submit": lambda: services.submit(current_user, rec),
         "withdraw": lambda: services.withdraw(current_user, rec),
         "cosign": lambda: services.cosign(current_user, rec),
-        "complete": lambda: services.complete(current_user, rec),
         "close": lambda: services.close(current_user, rec),
     }
-    return _run(rec, "comment_form", form, calls[step], STEP_MESSAGES[step]())
+    return _run(rec, "comment_form", form, calls[step], lambda: STEP_MESSAGES[step](rec))
 
 
 @bp.post("/<int:rec_id>/vote")

@@ -54,12 +54,13 @@ def show_errors(form, error: InvalidInput) -> None:
 
 
 def form_step(form, call: Callable[[], Any], *, reshow: Callable[[int], Any],
-              done: Callable[[], Any], message: str | None = None):
+              done: Callable[[], Any], message: str | Callable[[], str] | None = None):
     """The one way a page form runs a service step.
 
     Field errors from the service go onto the form and the page is shown again (422, the
     input kept); a conflict says why the step cannot be taken now (409); on success the
-    message is flashed and `done()` answers (usually a redirect).
+    message is flashed and `done()` answers (usually a redirect). A callable message is
+    worded after the step, so it can say what the step did.
     """
     try:
         call()
@@ -69,6 +70,8 @@ def form_step(form, call: Callable[[], Any], *, reshow: Callable[[int], Any],
     except Conflict as error:
         flash(error.message, "danger")
         return reshow(409)
+    if callable(message):
+        message = message()
     if message:
         flash(message, "success")
     return done()

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from flask import current_app, send_file
 from flask_babel import gettext as _
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.datastructures import FileStorage
 
 from .errors import InvalidInput
@@ -117,6 +118,31 @@ def store(upload: FileStorage | None, *, allowed: frozenset[str], field: str = "
         if os.path.exists(tmp_name):
             os.unlink(tmp_name)
         raise
+
+
+# A file kept across a form's failed submission stays claimable this long.
+KEEP_SECONDS = 24 * 3600
+
+
+def _keeper() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="portal.kept-upload")
+
+
+def keep_token(stored: StoredFile, owner_id: int) -> str:
+    """A signed claim on a stored file for the person who uploaded it, so a form shown again
+    after an error keeps the file without the browser sending it twice."""
+    return _keeper().dumps([owner_id, stored.sha256, stored.size, stored.mime, stored.filename])
+
+
+def kept_file(token: str, owner_id: int) -> StoredFile | None:
+    """The file a keep_token names, if it is this person's, unexpired and still on disk."""
+    try:
+        owner, sha, size, mime, name = _keeper().loads(str(token), max_age=KEEP_SECONDS)
+    except (BadSignature, ValueError, TypeError):
+        return None
+    if owner != owner_id or not path_for(sha).exists():
+        return None
+    return StoredFile(sha, size, mime, name)
 
 
 def describe(kinds: frozenset[str]) -> str:

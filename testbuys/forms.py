@@ -67,7 +67,11 @@ class ReceiveForm(FlaskForm):
 class AuthenticateForm(FlaskForm):
     """The brand owner's verdict."""
 
-    verdict = SelectField(_l("Verdict"), choices=[("counterfeit", _l("counterfeit")),
+    # No default: the brand says what it found, never what the form assumed.
+    verdict = SelectField(_l("Verdict"), validators=[InputRequired()],
+                          render_kw={"required": True},
+                          choices=[("", _l("— choose the verdict —")),
+                                   ("counterfeit", _l("counterfeit")),
                                                   ("genuine", _l("genuine")),
                                                   ("inconclusive", _l("inconclusive"))])
     method = StringField(_l("Method"), validators=[InputRequired(), Length(max=200)])

@@ -9,6 +9,7 @@ from portal import parsing
 from portal.accounts.groups import all_groups
 from portal.accounts.models import Organisation, User
 from portal.authz import access, can, require, visible
+from portal.backlinks import backlinks
 from portal.errors import Conflict, Forbidden, InvalidInput
 from portal.extensions import db
 from portal.forms import button_step, form_step, show_errors
@@ -120,8 +121,27 @@ def _step_forms(purchase: TestPurchase) -> dict:
             continue  # closing early needs at least one brand's verdict
         if can(current_user, rule, purchase):
             out[action] = steps[action](prefix=action)
+    if "schedule" in out:
+        _saved_schedule(purchase, out["schedule"])
     _choices(purchase, out)
     return out
+
+
+def _saved_schedule(purchase: TestPurchase, form) -> None:
+    """A reschedule starts from the saved day and buyer, so changing one keeps the other."""
+    if purchase.scheduled_for is not None:
+        form.scheduled_for.data = purchase.scheduled_for.replace(tzinfo=None)
+    if purchase.purchaser_id is not None:
+        form.purchaser_id.data = str(purchase.purchaser_id)
+
+
+def _saved_outcome(purchase: TestPurchase):
+    """The outcome form showing what was saved, so saving again changes only what is edited."""
+    form = forms.OutcomeForm(prefix="outcome")
+    form.taken_down.data = purchase.taken_down_at is not None
+    form.seller_penalised.data = purchase.seller_penalised_at is not None
+    form.value_involved.show_fen(purchase.value_involved)
+    return form
 
 
 def _choices(purchase: TestPurchase, step_forms: dict) -> None:
@@ -154,7 +174,7 @@ def _render_show(purchase: TestPurchase, status: int = 200, step_forms: dict | N
         "testbuys/show.html", p=purchase, shares=services.shares(purchase), orgs=orgs,
         payer=services.payer_org_id(purchase), report=report, steps=forms_now,
         join_form=forms.JoinForm(), evidence_form=evidence_form or forms.EvidenceForm(),
-        outcome_form=outcome_form or forms.OutcomeForm(prefix="outcome"),
+        outcome_form=outcome_form or _saved_outcome(purchase),
         referral_due=services.referral_due(purchase),
         threshold=services.criminal_threshold(),
         known_value=services.seller_known_value(purchase),
@@ -165,7 +185,8 @@ def _render_show(purchase: TestPurchase, status: int = 200, step_forms: dict | N
         would_pay=services.join_share(purchase, current_user.organisation_id),
         can_join=can(current_user, "test_purchase.join", purchase),
         can_request=can(current_user, "test_purchase.request_join", purchase),
-        can_leave=can(current_user, "test_purchase.leave", purchase)), status
+        can_leave=can(current_user, "test_purchase.leave", purchase),
+        backlinks=backlinks(current_user, "test_purchase", purchase.id)), status
 
 
 @bp.get("/<int:purchase_id>")
@@ -274,7 +295,27 @@ def step(purchase_id: int, action: str):
     return form_step(form, lambda: _run_step(action, purchase, form),
                      reshow=lambda status: _render_show(
                          _get(purchase_id), status, {action: form} if status == 422 else None),
-                     done=lambda: _back_to(purchase_id), message=_("Saved."))
+                     done=lambda: _back_to(purchase_id),
+                     message=lambda: _step_message(action, _get(purchase_id)))
+
+
+def _step_message(action: str, purchase: TestPurchase) -> str:
+    """What the step did, in words the participants can check."""
+    if action == "schedule":
+        return _("Test purchase #%(id)d is scheduled for %(when)s UTC; %(buyer)s buys.",
+                 id=purchase.id, when=purchase.scheduled_for.strftime("%Y-%m-%d %H:%M"),
+                 buyer=purchase.purchaser.name if purchase.purchaser else "—")
+    if action == "authenticate":
+        return _("Your verdict on test purchase #%(id)d is recorded; the participants are "
+                 "notified.", id=purchase.id)
+    if action == "close":
+        return _("Test purchase #%(id)d is closed; its verdict and cost shares are final and "
+                 "the participants are notified.", id=purchase.id)
+    if action == "cancel":
+        return _("Test purchase #%(id)d is cancelled; the participants are notified.",
+                 id=purchase.id)
+    return _("Test purchase #%(id)d is now %(status)s.", id=purchase.id,
+             status=STATUS_LABELS[purchase.status])
 
 
 @bp.post("/<int:purchase_id>/outcome")

@@ -117,8 +117,18 @@ def status(rule_id: int):
             flash(refusal.message if isinstance(refusal, Conflict)
                   else " ".join(refusal.fields.values()), "danger")
             return redirect(url_for(".detail", rule_id=rule.id)), 303
-        flash(_("The rule is now %(status)s.", status=_status_label(rule.status)), "success")
+        flash(_status_message(rule), "success")
     return redirect(url_for(".detail", rule_id=rule.id))
+
+
+def _status_message(rule) -> str:
+    """What the change did, in words the staff can check."""
+    if rule.status == "active":
+        return _("Rule %(id)d v%(v)d is live; it scans from the next feed.", id=rule.id,
+                 v=rule.version)
+    if rule.status == "retired":
+        return _("Rule %(id)d is retired; it no longer scans.", id=rule.id)
+    return _("The rule is now %(status)s.", status=_status_label(rule.status))
 
 
 def _status_label(status: str) -> str:

@@ -73,7 +73,11 @@ def outcome(hit_id: int):
         except (Conflict, InvalidInput) as refusal:
             flash(refusal.message, "danger")
         else:
-            flash(_("Outcome recorded."), "success")
+            flash(_("Hit %(id)d is recorded as taken down; its listing joins the counterfeit "
+                    "corpus.", id=item.id)
+                  if item.outcome == "taken_down"
+                  else _("Hit %(id)d is recorded as a false positive; its listing joins the "
+                    "genuine corpus.", id=item.id), "success")
     return redirect(url_for(".hit", hit_id=item.id))
 
 

@@ -53,6 +53,13 @@ def visible_tips(user: Any):
     )
 
 
+@rule("tip.read_any")
+def can_read_any(user: Any, obj: Any = None) -> bool:
+    """Whether any tip could ever be shown to the person: the secretariat sees none, by design
+    (tips stay between member companies and the platform's staff)."""
+    return user.is_staff or user.is_member_side
+
+
 @rule("tip.create")
 def can_create(user: Any, obj: Any = None) -> bool:
     """Member companies share tips."""

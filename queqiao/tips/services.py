@@ -25,7 +25,7 @@ from portal.extensions import db
 from portal.models import utcnow
 from portal.notifications.services import notify
 from portal.transaction import atomic
-from portal.uploads import EVIDENCE, store
+from portal.uploads import EVIDENCE, keep_token, kept_file, store
 from portal.urls import page_url
 
 from .indicators import parse_tip
@@ -82,11 +82,38 @@ def _notify_submitted(tip: Tip, actor: User) -> None:
            obj=tip, view_rule="tip.view", exclude=actor, event="tip.submitted", tip_id=tip.id)
 
 
-def _store_evidence(files: list[FileStorage], field: str, already: int = 0) -> list:
-    """Check and keep every file before anything is written, so a bad one leaves no tip."""
+def _store_evidence(files: list[FileStorage], field: str, already: int = 0,
+                    kept: list = (), owner: User | None = None) -> list:
+    """Check and keep every file before anything is written, so a bad one leaves no tip.
+
+    `kept` are claims on files this person uploaded with an earlier, refused submission."""
     files = [f for f in files if f and f.filename]
-    _check_room(already + len(files), field)
-    return [store(f, allowed=EVIDENCE, field=field) for f in files]
+    earlier = [kept_file(token, owner.id) for token in kept] if owner else []
+    if None in earlier:
+        raise InvalidInput({field: _("A file kept from your last attempt is no longer "
+                                     "available; choose it again.")})
+    _check_room(already + len(earlier) + len(files), field)
+    return earlier + [store(f, allowed=EVIDENCE, field=field) for f in files]
+
+
+def keep_evidence(user: User, files: list[FileStorage], kept: list) -> list[tuple[str, str]]:
+    """After a refused submission: claims (token, file name) on the evidence the person had
+    chosen, so the form shown again keeps it; a file that is itself refused is not kept."""
+    out = []
+    for token in kept:
+        earlier = kept_file(token, user.id)
+        if earlier is not None:
+            out.append((token, earlier.filename))
+    for upload in files:
+        if not (upload and upload.filename):
+            continue
+        upload.stream.seek(0)  # the refused attempt may have read it already
+        try:
+            stored = store(upload, allowed=EVIDENCE, field="evidence")
+        except InvalidInput:
+            continue
+        out.append((keep_token(stored, user.id), stored.filename))
+    return out[:MAX_ATTACHMENTS]
 
 
 def _check_room(total: int, field: str) -> None:
@@ -110,11 +137,12 @@ def _attach(tip: Tip, user: User, stored) -> TipAttachment:
 
 
 @atomic
-def create_tip(author: User, data: dict, evidence: list[FileStorage] = ()) -> Tip:
+def create_tip(author: User, data: dict, evidence: list[FileStorage] = (),
+               kept: list = ()) -> Tip:
     """A new tip from a member company (with evidence files, if any), waiting to be vetted."""
     require("tip.create", user=author)
     values = parse_tip(data, author)
-    stored = _store_evidence(list(evidence), "evidence")
+    stored = _store_evidence(list(evidence), "evidence", kept=list(kept), owner=author)
     tip = _add_tip(author, values)
     for item in stored:
         _attach(tip, author, item)
@@ -200,14 +228,15 @@ def _check_version(tip: Tip, version: Any) -> None:
 
 @atomic
 def edit_tip(user: User, tip: Tip, data: dict, version: Any = None,
-             evidence: list[FileStorage] = ()) -> Tip:
+             evidence: list[FileStorage] = (), kept: list = ()) -> Tip:
     """Change the content (and sharing) of a tip that waits or was sent back, adding any
     evidence files in the same step."""
     require_visible("tip.view", tip, user=user)
     require("tip.edit", tip, user=user)
     _check_version(tip, version)
     values = parse_tip(data, user, partial=True)
-    stored = _store_evidence(list(evidence), "evidence", already=len(tip.attachments))
+    stored = _store_evidence(list(evidence), "evidence", already=len(tip.attachments),
+                             kept=list(kept), owner=user)
     sharing = values.pop("sharing", None)
     content_changes = [f for f in values if _differs(tip, f, values[f])]
     if (content_changes or stored) and tip.status not in EDITABLE:

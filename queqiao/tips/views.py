@@ -9,6 +9,7 @@ from flask_login import current_user
 from portal import parsing
 from portal.accounts.models import Organisation
 from portal.authz import access, can, require, require_visible
+from portal.backlinks import backlinks
 from portal.errors import InvalidInput
 from portal.extensions import db
 from portal.forms import form_step, show_errors
@@ -134,12 +135,12 @@ def new_tip():
     """Write a tip; it goes to the vetting queue."""
     form = _tip_form()
     if request.method == "POST":
+        files, kept = request.files.getlist(form.evidence.name), request.form.getlist("kept")
         try:
-            tip = services.create_tip(current_user, form.data_for_service(),
-                                      evidence=request.files.getlist(form.evidence.name))
+            tip = services.create_tip(current_user, form.data_for_service(), evidence=files,
+                                      kept=kept)
         except InvalidInput as e:
-            show_errors(form, form_errors(e))
-            return render_template("queqiao/tip_form.html", form=form, tip=None), 422
+            return _tip_form_again(form, e, None, files, kept)
         flash(_("Your tip was submitted for vetting."), "success")
         return redirect(url_for("queqiao.tip_detail", tip_id=tip.id))
     return render_template("queqiao/tip_form.html", form=form, tip=None)
@@ -155,15 +156,22 @@ def edit_tip(tip_id: int):
     if request.method == "GET":
         form.fill_from(tip)
         return render_template("queqiao/tip_form.html", form=form, tip=tip)
+    files, kept = request.files.getlist(form.evidence.name), request.form.getlist("kept")
     try:
         services.edit_tip(current_user, tip, form.data_for_service(),
-                          version=_int(request.form.get("version")),
-                          evidence=request.files.getlist(form.evidence.name))
+                          version=_int(request.form.get("version")), evidence=files, kept=kept)
     except InvalidInput as e:
-        show_errors(form, form_errors(e))
-        return render_template("queqiao/tip_form.html", form=form, tip=tip), 422
+        return _tip_form_again(form, e, tip, files, kept)
     flash(_("The tip was saved."), "success")
     return redirect(url_for("queqiao.tip_detail", tip_id=tip.id))
+
+
+def _tip_form_again(form: TipForm, error: InvalidInput, tip: Tip | None, files, kept):
+    """The form with its errors (422), keeping the evidence files the person had chosen."""
+    show_errors(form, form_errors(error))
+    kept_files = services.keep_evidence(current_user, files, kept)
+    return render_template("queqiao/tip_form.html", form=form, tip=tip,
+                           kept_files=kept_files), 422
 
 
 def _int(value):
@@ -183,9 +191,18 @@ def _detail(tip: Tip, status: int = 200, **forms):
         "similar": similar_tips(current_user, tip),
         "reason_templates": [str(r) for r in REASON_TEMPLATES],
         "lifecycle_actions": _actions(tip),
+        "info_request": _info_request(tip),
+        "backlinks": backlinks(current_user, "tip", tip.id),
         **_labels(),
     }
     return render_template("queqiao/tip_detail.html", **context), status
+
+
+def _info_request(tip: Tip):
+    """The staff's open request for more information (the latest step into needs_info)."""
+    if tip.status != "needs_info":
+        return None
+    return next((e for e in reversed(tip.events) if e.to_status == "needs_info"), None)
 
 
 def _actions(tip: Tip) -> set[str]:

@@ -77,11 +77,14 @@
     var input = document.getElementById("chat-text");
     var text = input.value.trim();
     if (!text) { return; }
+    // Cleared on send, not on the server's answer: what is typed meanwhile is the next
+    // message and must survive the previous one's acknowledgement.
+    input.value = "";
     socket.emit("chat", { slug: slug, text: text }, function (ack) {
       if (ack && ack.ok) {
-        input.value = "";
         error.classList.add("d-none");
       } else {
+        if (!input.value) { input.value = text; }  // a refused message is not lost
         error.textContent = error.getAttribute(ack && ack.error === "rate_limited" ? "data-too-fast" : "data-failed");
         error.classList.remove("d-none");
       }

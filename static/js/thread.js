@@ -14,8 +14,29 @@
   socket.on("connect", join);
   if (socket.connected) { join(); }
 
-  socket.on("thread.post", function (post) {
-    if (post.thread_id !== threadId || document.getElementById("post-" + post.id)) { return; }
+  // The reply as the server renders it for this reader (organisation, time, edit link,
+  // linked mentions), so a live reply reads like a reloaded one.
+  var postUrl = posts.getAttribute("data-post-url");
+
+  function shown(id) { return document.getElementById("post-" + id); }
+
+  function insertRendered(post) {
+    return fetch(postUrl + post.id, { credentials: "same-origin", headers: { Accept: "text/html" } })
+      .then(function (response) {
+        if (!response.ok) { throw new Error("HTTP " + response.status); }
+        return response.text();
+      })
+      .then(function (html) {
+        if (shown(post.id)) { return; }
+        var holder = document.createElement("template");
+        holder.innerHTML = html.trim();  // rendered and sanitised by the server
+        var card = holder.content.querySelector("article.post");
+        if (card) { posts.appendChild(card); }
+      });
+  }
+
+  function insertPlain(post) {
+    if (shown(post.id)) { return; }
     var card = document.createElement("article");
     card.className = "card mb-2 post live-post";
     card.id = "post-" + post.id;
@@ -32,5 +53,10 @@
     card.appendChild(head);
     card.appendChild(body);
     posts.appendChild(card);
+  }
+
+  socket.on("thread.post", function (post) {
+    if (post.thread_id !== threadId || shown(post.id)) { return; }
+    insertRendered(post).catch(function () { insertPlain(post); });
   });
 })();

@@ -32,9 +32,23 @@ def test_four_people_walk_a_recommendation_from_draft_to_answered(browser, live_
     chair.click("#recommendation-form [type=submit]")
     chair.wait_for_selector("#rec-status[data-status=draft]")
     url = chair.url
+    asked = []
+    chair.once("dialog", lambda d: (asked.append(d.message), d.dismiss()))
+    chair.click("form[action$='/submit'] button")
+    chair.wait_for_timeout(300)
+    assert chair.get_attribute("#rec-status", "data-status") == "draft"  # asked, said no
+    chair.once("dialog", lambda d: (asked.append(d.message), d.accept()))
     chair.click("form[action$='/submit'] button")
     chair.wait_for_selector("#rec-status[data-status=submitted]")
+    assert len(asked) == 2 and "Every chair is notified" in asked[0]
+    assert "is with the board; 2 chairs are notified" in chair.inner_text("main")
+    # The vote has no default: casting it without a choice goes nowhere.
+    chair.click("#vote-form [type=submit]")
+    chair.wait_for_timeout(300)
+    assert chair.locator("#vote-form select:invalid").count() == 1
+    assert "0 of 3 chairs have voted" in chair.inner_text("#tally")
     chair.select_option("#vote-form select", "support")
+    chair.fill("#vote-form input[name=vote-comment]", "Proof of supply is cheap to ask.")
     chair.click("#vote-form [type=submit]")
     chair.wait_for_selector("text=1 of 3 chairs have voted")
 
@@ -50,6 +64,9 @@ def test_four_people_walk_a_recommendation_from_draft_to_answered(browser, live_
     # 3. The secretariat records the board's endorsement.
     admin = _as(browser, live_server, board["admin"])
     admin.goto(url)
+    # The secretariat reads each chair's vote and comment before recording the decision.
+    ballots = admin.inner_text("#ballots")
+    assert board["chair"].name in ballots and "Proof of supply is cheap to ask." in ballots
     admin.select_option("#decision-form select", "endorsed")
     admin.fill("#decision-form textarea", "Endorsed with quorum.")
     admin.click("#decision-form [type=submit]")

@@ -104,3 +104,26 @@ def test_feedback_chart_draws_the_weekly_series(page, make):
     wait_until(page, "() => !!Chart.getChart(document.getElementById('feedback-chart'))")
     data = page.evaluate("Chart.getChart(document.getElementById('feedback-chart')).data")
     assert data["labels"] == ["2026-11-16"] and data["datasets"][0]["data"] == [3]
+
+
+def test_a_refused_tip_form_keeps_the_chosen_photo(page, make, tmp_path):
+    member = make.make_user("member", name="Kim Keep", groups=("luxury-goods",))
+    photo = tmp_path / "serial-label.png"
+    photo.write_bytes(PNG)
+    browser_login(page, member.email, PASSWORD)
+    page.goto("/queqiao/tips/new")
+    page.fill("#brand", "Maison Lumière")
+    page.select_option("#working_group", "luxury-goods")
+    page.fill("#description", "正品的序列号标签是压印的。")
+    page.fill("#keywords", "高仿")
+    page.set_input_files("#evidence", str(photo))
+    page.click("#tip-form [type=submit]")  # no title: refused
+    page.wait_for_selector("#title.is-invalid")
+    assert "File kept: serial-label.png" in page.inner_text("#kept-evidence")
+    page.fill("#title", "Serial label is printed, not embossed")
+    page.click("#tip-form [type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".invalid-feedback").all_inner_texts() == []
+    page.wait_for_selector("#tip-title")
+    assert page.locator("#tip-evidence img").count() == 1
+    assert "serial-label.png" in page.inner_text("#tip-evidence")

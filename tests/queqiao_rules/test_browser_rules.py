@@ -46,8 +46,12 @@ def test_tip_to_rule_to_feed_to_feedback(browser, live_server, page, make, tmp_p
     assert "no rule" in results.nth(2).inner_text()
 
     page.goto(rule_url)
+    asked = []
+    page.once("dialog", lambda d: (asked.append(d.message), d.accept()))
     page.click("#status-activate button")
     page.wait_for_selector(".rule-status:has-text('active')")
+    assert asked and "live" in asked[0]
+    assert "is live; it scans from the next feed." in page.inner_text("main")
 
     feed = tmp_path / "feed.jsonl"
     rows = [{"id": f"F{n}", "title": f"Maison Lumière 原单 手袋 {n}" if n % 50 == 0

@@ -75,8 +75,21 @@ def test_two_companies_plan_a_joint_buy_through_to_closed(browser, live_server, 
 
     a.goto(purchase_url)
     a.fill("#close-summary", "Counterfeit confirmed, listing reported.")
+    questions = []
+
+    def answer(dialog, accept):
+        questions.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    before = a.get_attribute("[data-status]", "data-status")
+    a.once("dialog", lambda d: answer(d, False))
+    _submit(a, "step-close")  # closing is final: a dismissed question leaves it open
+    assert a.get_attribute("[data-status]", "data-status") == before != "closed"
+    a.once("dialog", lambda d: answer(d, True))
     _submit(a, "step-close")
     assert a.get_attribute("[data-status]", "data-status") == "closed"
+    assert all("become final" in q for q in questions) and len(questions) == 2
+    assert "is closed; its verdict and cost shares are final" in a.inner_text("main")
     assert a.get_attribute("#custody-badge", "data-ok") == "yes"
 
     b.goto(purchase_url)
@@ -108,3 +121,23 @@ def test_dragging_a_buy_to_another_day_reschedules_it(page, make):
     page.wait_for_selector(f"td[data-day='{target.isoformat()}'] .tp-item")
     db.session.expire_all()
     assert db.session.get(TestPurchase, p.id).scheduled_for.date() == target
+
+
+def test_rescheduling_only_the_day_keeps_the_saved_buyer(page, make):
+    from portal.extensions import db
+    from testbuys.models import TestPurchase
+    from tests.testbuys.helpers import later, scheduled
+
+    member = make.make_user("member", name="Zoe Buyer")
+    # a colleague whose name comes first in the buyer list
+    make.make_user("member", member.organisation, name="Aaron Aardvark")
+    p = scheduled(member, seller="keep-buyer-seller")
+    browser_login(page, member.email, PASSWORD)
+    page.goto(f"/test-purchases/{p.id}")
+    assert page.input_value("#schedule-purchaser_id") == str(member.id)
+    page.fill("#schedule-scheduled_for", later(9).strftime("%Y-%m-%dT%H:%M"))
+    page.click("#step-schedule button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert "Zoe Buyer buys" in page.inner_text("main")
+    db.session.expire_all()
+    assert db.session.get(TestPurchase, p.id).purchaser_id == member.id

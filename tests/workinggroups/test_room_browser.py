@@ -125,3 +125,22 @@ def test_group_pages_load_without_console_errors(page, make):
         assert response.status == 200, path
         page.wait_for_load_state("networkidle")
     assert errors == []
+
+
+def test_quick_typing_loses_nothing_to_the_previous_messages_acknowledgement(
+        browser, live_server, make):
+    typist = make.make_user("member", name="Quinn Quick", groups=(SLUG,))
+    context, page = _member_page(browser, live_server, typist)
+    try:
+        sent = [f"quick note {n:02d} about seller shop-{n}" for n in range(12)]
+        page.click("#chat-text")
+        for text in sent:
+            page.keyboard.type(text, delay=5)
+            page.keyboard.press("Enter")
+        page.wait_for_selector(f".chat-line:has-text('{sent[-1]}')")
+        page.wait_for_timeout(300)
+        shown = page.locator("#room-log .chat-text").all_inner_texts()
+        assert shown[-len(sent):] == sent
+        assert page.input_value("#chat-text") == ""
+    finally:
+        context.close()

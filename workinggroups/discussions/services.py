@@ -16,12 +16,11 @@ from portal.extensions import db, socketio
 from portal.models import utcnow
 from portal.notifications.services import notify
 from portal.realtime import evict
-from portal.richtext import render_markdown
 from portal.urls import page_url
 
 from ..access import GroupName
 from ..preferences import hearing_everything, muted_ids
-from .mentions import mentioned_people
+from .mentions import mentioned_people, post_html
 from .models import SUBSCRIPTION_STATES, Post, Thread, ThreadSubscription
 
 MAX_BODY = 20_000
@@ -93,7 +92,7 @@ def post_event(post: Post) -> dict:
     """A post as the live page receives it (the HTML is already sanitised)."""
     return {"thread_id": post.thread_id, "id": post.id, "version": post.version,
             "author": {"id": post.author.id, "name": post.author.name},
-            "html": str(render_markdown(post.body)), "at": post.created_at.isoformat()}
+            "html": str(post_html(post.body)), "at": post.created_at.isoformat()}
 
 
 def _subscriptions(thread: Thread) -> dict[int, str]:

@@ -13,6 +13,7 @@ from .. import bp
 from ..access import private_group_or_404
 from . import services
 from .forms import MARKDOWN_HELP, EditForm, ReplyForm, ThreadForm
+from .mentions import post_html
 from .models import Post, Thread
 
 
@@ -57,6 +58,22 @@ def thread(slug: str, thread_id: int):
     group = private_group_or_404(slug)
     item = thread_or_404(group, thread_id)
     return _show(group, item, ReplyForm())
+
+
+bp.add_app_template_filter(post_html, "post_html")
+
+
+@bp.get("/<slug>/threads/<int:thread_id>/posts/<int:post_id>")
+@access("signed_in")
+def post_fragment(slug: str, thread_id: int, post_id: int):
+    """One post as the thread page shows it, for a reply that arrives live."""
+    group = private_group_or_404(slug)
+    item = thread_or_404(group, thread_id)
+    post = db.session.get(Post, post_id)
+    if post is None or post.thread_id != item.id:
+        raise NotFound()
+    return render_template("workinggroups/_post.html", group=group, thread=item, p=post,
+                           live=True)
 
 
 def _show(group, item: Thread, form: ReplyForm, status: int = 200):

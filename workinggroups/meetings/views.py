@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from portal.accounts.models import User
 from portal.authz import access, can, require, require_visible
+from portal.backlinks import backlinks
 from portal.calendar import build_calendar
 from portal.errors import Conflict, InvalidInput
 from portal.extensions import db
@@ -126,7 +127,8 @@ def _detail(group, item: Meeting, minutes_form: MinutesForm, status: int = 200):
         "workinggroups/meeting.html", group=group, meeting=item, minutes_form=minutes_form,
         people=sorted(people, key=lambda u: (u.organisation.name, u.name)),
         attended={a.user_id for a in item.attendees}, answers=RSVP_ANSWERS,
-        my_answer=item.rsvp_of(current_user.id), local_zone=ZoneInfo(item.timezone)), status
+        my_answer=item.rsvp_of(current_user.id), local_zone=ZoneInfo(item.timezone),
+        backlinks=backlinks(current_user, "meeting", item.id)), status
 
 
 @bp.post("/<slug>/meetings/<int:meeting_id>/rsvp")
