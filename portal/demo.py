@@ -175,6 +175,8 @@ def bulk_insert(model, rows: list[dict], chunk: int = 2000) -> list[int]:
     """Insert many rows in few statements; returns their ids in the order given."""
     ids: list[int] = []
     table = model.__table__
+    if rows and any(row.keys() != rows[0].keys() for row in rows):
+        raise ValueError(f"rows for {table.name} must all name the same columns")
     for start in range(0, len(rows), chunk):
         part = rows[start:start + chunk]
         if not part:

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import Organisation, User
 from portal.audit.services import record
@@ -37,7 +38,7 @@ def _costs() -> list[TestPurchase]:
     """Purchases whose money was spent (an order was placed, even if cancelled later)."""
     return list(db.session.scalars(select(TestPurchase).where(
         TestPurchase.cost_amount.is_not(None), TestPurchase.paid_by_org_id.is_not(None))
-        .order_by(TestPurchase.id)))
+        .options(selectinload(TestPurchase.participants)).order_by(TestPurchase.id)))
 
 
 def ledgers() -> dict[str, Ledger]:

@@ -4,6 +4,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from portal import parsing
 from portal.accounts.groups import all_groups
@@ -37,12 +38,15 @@ def index():
     chosen = next((g for g in groups if g.slug == group), None)
     if chosen:
         query = query.where(TestPurchase.working_group_id == chosen.id)
-    purchases = db.session.scalars(query.order_by(TestPurchase.id.desc()).limit(200)).all()
+    with_participants = selectinload(TestPurchase.participants)
+    purchases = db.session.scalars(query.options(with_participants)
+                                   .order_by(TestPurchase.id.desc()).limit(200)).all()
     # Open purchases of the person's working groups it may join: found here, not guessed.
     joinable = [(p, services.join_share(p, current_user.organisation_id))
                 for p in db.session.scalars(select(TestPurchase).where(
                     visible(current_user, TestPurchase),
-                    TestPurchase.status.in_(JOINABLE)).order_by(TestPurchase.id.desc()).limit(200))
+                    TestPurchase.status.in_(JOINABLE)).options(with_participants)
+                    .order_by(TestPurchase.id.desc()).limit(200))
                 if can(current_user, "test_purchase.join", p)]
     return render_template("testbuys/index.html", purchases=purchases, statuses=STATUSES,
                            groups=groups, status=status, group=group, joinable=joinable,

@@ -4,7 +4,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from .models import ChairPosition, GroupMembership, User, WorkingGroup
+from .models import ChairPosition, GroupMembership, Organisation, User, WorkingGroup
 
 # slug, English name, Chinese name, what the group works on
 TWELVE_GROUPS = (
@@ -51,6 +51,16 @@ def seed_working_groups() -> int:
 def group_by_slug(slug: str) -> WorkingGroup | None:
     """The working group with this slug, or None."""
     return db.session.scalar(select(WorkingGroup).where(WorkingGroup.slug == slug))
+
+
+def load_members(group: WorkingGroup) -> WorkingGroup:
+    """The group with its member organisations and their people loaded in three statements
+    (a group home lists them all)."""
+    return db.session.scalars(
+        select(WorkingGroup).where(WorkingGroup.id == group.id)
+        .options(selectinload(WorkingGroup.memberships).joinedload(GroupMembership.organisation)
+                 .selectinload(Organisation.users))
+        .execution_options(populate_existing=True)).one()
 
 
 def all_groups() -> list[WorkingGroup]:

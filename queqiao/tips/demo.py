@@ -114,7 +114,8 @@ def _tip_row(scale: Scale, number: int, status: str) -> tuple[dict, list[dict]]:
            "submitted_at": submitted,
            "decided_at": decided if status in ("accepted", "rejected", "needs_info") else None}
     staff = scale.rng.choice(scale.staff)
-    events = [{"actor_id": author, "action": "submitted", "to_status": "submitted",
+    events = [{"actor_id": author, "action": "submitted", "from_status": None,
+               "to_status": "submitted",
                "details": {"sharing": tip["sharing"]}, "at": submitted, "reason": ""}]
     if status in ("accepted", "rejected", "needs_info"):
         events.append({"actor_id": staff, "action": status, "from_status": "submitted",
