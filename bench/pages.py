@@ -81,10 +81,10 @@ def seeded(scale: float, database_url: str | None) -> tuple[str, Path]:
     """The database seeded at `scale`; a SQLite file under instance/bench/ is kept for reruns."""
     folder = ROOT / "instance" / "bench" / f"scale-{scale:g}"
     uploads = folder / "uploads"
-    heads = sorted(p.stem for p in (ROOT / "migrations" / "versions").glob("*.py"))
-    marker = folder / f"seeded-{heads[-1] if heads else 'none'}"
+    marker = folder / "seeded"
     url = database_url or f"sqlite:///{folder / 'portal.sqlite3'}"
     if database_url is None and marker.exists():
+        flask(["db", "upgrade"], environment(url, uploads))  # newer migrations, if any
         return url, uploads
     if database_url is None:
         shutil.rmtree(folder, ignore_errors=True)
@@ -106,15 +106,16 @@ class Server:
         self.base = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(web_command(self.port, app), cwd=ROOT, env=env,
                                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             try:
-                requests.get(self.base + "/login", timeout=2)
+                requests.get(self.base + "/login", timeout=30)
                 return
-            except requests.ConnectionError:
+            except requests.RequestException:
                 if self.process.poll() is not None:
                     raise SystemExit(self.process.stderr.read().decode()) from None
                 time.sleep(0.2)
+        self.stop()
         raise SystemExit(f"{app} did not start on {self.base}")
 
     def stop(self) -> None:
@@ -196,7 +197,12 @@ def run(scale: float, args: argparse.Namespace) -> None:
     """One table: every role's pages at one scale."""
     url, uploads = seeded(scale, args.database_url)
     env = environment(url, uploads)
-    portal, bare = Server("wsgi:app", env), Server("bench.bare:app", env)
+    portal = Server("wsgi:app", env)
+    try:
+        bare = Server("bench.bare:app", env)
+    except BaseException:
+        portal.stop()
+        raise
     try:
         cookies = {role: signed_in(portal.base, ROLES[role]) for role in args.roles}
         print(f"\nscale {scale:g}, {args.clients} clients, {args.seconds:g} s per page "
