@@ -4,7 +4,8 @@ from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.accounts.groups import all_groups, load_members
+from portal.accounts.groups import directory as directory_of_groups
+from portal.accounts.groups import load_members
 from portal.authz import access, can
 from portal.extensions import db
 from portal.forms import button_step
@@ -23,7 +24,7 @@ from .room.services import people as people_in_room
 @access("signed_in")
 def directory():
     """All twelve groups, their chairs and member organisations."""
-    return render_template("workinggroups/directory.html", groups=all_groups())
+    return render_template("workinggroups/directory.html", groups=directory_of_groups())
 
 
 @bp.get("/<slug>")
