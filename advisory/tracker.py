@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 from portal.accounts.groups import group_by_slug
 from portal.authz import visible
 from portal.errors import InvalidInput
+from portal.extensions import db
 
 from .lifecycle import STATUSES
 from .models import CATEGORIES, Recommendation
@@ -70,6 +71,15 @@ def tracker_query(user: Any, filters: dict):
         when = func.coalesce(Recommendation.first_submitted_at, Recommendation.created_at)
         query = query.where(when >= start, when < end)
     return query.order_by(Recommendation.created_at.desc(), Recommendation.id.desc())
+
+
+def tracker_years(user: Any) -> list[int]:
+    """The years of the recommendations the user may see, newest first, from the database."""
+    when = func.coalesce(Recommendation.first_submitted_at, Recommendation.created_at)
+    year = (func.substr(when, 1, 4) if db.session.get_bind().dialect.name == "sqlite"
+            else func.extract("year", when))
+    rows = db.session.scalars(select(year).where(visible(user, Recommendation)).distinct())
+    return sorted({int(y) for y in rows if y is not None}, reverse=True)
 
 
 def with_history(query):

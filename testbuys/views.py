@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from portal import parsing
-from portal.accounts.groups import all_groups
+from portal.accounts.groups import group_list
 from portal.accounts.models import Organisation, User
 from portal.authz import access, can, require, visible
 from portal.errors import Conflict, Forbidden, InvalidInput
@@ -34,7 +34,7 @@ def index():
     status, group = request.args.get("status", ""), request.args.get("group", "")
     if status in STATUSES:
         query = query.where(TestPurchase.status == status)
-    groups = all_groups()
+    groups = group_list()
     chosen = next((g for g in groups if g.slug == group), None)
     if chosen:
         query = query.where(TestPurchase.working_group_id == chosen.id)
@@ -55,7 +55,7 @@ def index():
 
 def _group_choices():
     locale = current_locale()
-    return [("", _("— none —"))] + [(g.slug, g.name(locale)) for g in all_groups()]
+    return [("", _("— none —"))] + [(g.slug, g.name(locale)) for g in group_list()]
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -91,6 +91,11 @@ def directory() -> list[tuple[WorkingGroup, int, list[str]]]:
     return [(g, counts.get(g.id, 0), names.get(g.id, [])) for g in groups]
 
 
+def group_list() -> list[WorkingGroup]:
+    """The groups in their customary order, nothing else loaded (for choices and filters)."""
+    return list(db.session.scalars(select(WorkingGroup).order_by(WorkingGroup.position)))
+
+
 def all_groups() -> list[WorkingGroup]:
     """The groups in their customary order, with members and chairs loaded in a few queries."""
     query = select(WorkingGroup).order_by(WorkingGroup.position).options(

@@ -68,9 +68,9 @@ def export_csv():
 
 
 def _all_groups():
-    from portal.accounts.groups import all_groups
+    from portal.accounts.groups import group_list
 
-    return all_groups()
+    return group_list()
 
 
 def _tip_form(form: TipForm | None = None) -> TipForm:
