@@ -159,10 +159,13 @@ def load(url: str, cookies: dict[str, str], clients: int, seconds: float) -> dic
         start.wait()
         while time.perf_counter() < stop_at[0]:
             began = time.perf_counter()
-            response = session.get(url, timeout=60, allow_redirects=False)
+            try:
+                status = session.get(url, timeout=60, allow_redirects=False).status_code
+            except requests.RequestException:
+                status = 0  # a dropped connection counts as a failure, timed like the rest
             mine.append((time.perf_counter() - began) * 1000)
-            if response.status_code != 200:
-                bad.append(response.status_code)
+            if status != 200:
+                bad.append(status)
         with lock:
             times.extend(mine)
             failures.extend(bad)
