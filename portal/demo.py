@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, insert, select
 
 from .accounts import services
+from .accounts.access import platform_staff
 from .accounts.groups import all_groups, group_by_slug, seed_working_groups
 from .accounts.models import (
     GroupMembership,
@@ -254,8 +255,8 @@ def _load_alliance(scale: Scale) -> None:
     for group in scale.groups:
         if group.chair is not None:
             scale.chairs[group.id] = group.chair.id
-    scale.staff = list(db.session.scalars(select(User.id).where(User.role == "staff")))
-    scale.admin = db.session.scalar(select(User.id).where(User.role == "admin").order_by(User.id))
+    scale.staff = [u.id for u in platform_staff()]
+    scale.admin = user_by_email("admin@alliance.example").id
 
 
 def seed_scale(factor: float, rng_seed: int = 2026) -> list[str]:
