@@ -5,7 +5,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from portal.accounts.groups import group_by_slug
 from portal.authz import visible
@@ -57,7 +57,7 @@ def tracker_query(user: Any, filters: dict):
     """Recommendations the user may see matching the filters, newest first."""
     query = (select(Recommendation).where(visible(user, Recommendation))
              # What every row shows (group, progress) comes in a fixed number of queries.
-             .options(selectinload(Recommendation.working_group),
+             .options(joinedload(Recommendation.working_group),
                       selectinload(Recommendation.milestones)))
     if "status" in filters:
         query = query.where(Recommendation.status == filters["status"])
