@@ -5,11 +5,12 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from portal.accounts.groups import group_by_slug
 from portal.authz import visible
 from portal.errors import InvalidInput
+from portal.extensions import db
 
 from .lifecycle import STATUSES
 from .models import CATEGORIES, Recommendation
@@ -56,7 +57,7 @@ def tracker_query(user: Any, filters: dict):
     """Recommendations the user may see matching the filters, newest first."""
     query = (select(Recommendation).where(visible(user, Recommendation))
              # What every row shows (group, progress) comes in a fixed number of queries.
-             .options(selectinload(Recommendation.working_group),
+             .options(joinedload(Recommendation.working_group),
                       selectinload(Recommendation.milestones)))
     if "status" in filters:
         query = query.where(Recommendation.status == filters["status"])
@@ -70,6 +71,15 @@ def tracker_query(user: Any, filters: dict):
         when = func.coalesce(Recommendation.first_submitted_at, Recommendation.created_at)
         query = query.where(when >= start, when < end)
     return query.order_by(Recommendation.created_at.desc(), Recommendation.id.desc())
+
+
+def tracker_years(user: Any) -> list[int]:
+    """The years of the recommendations the user may see, newest first, from the database."""
+    when = func.coalesce(Recommendation.first_submitted_at, Recommendation.created_at)
+    year = (func.substr(when, 1, 4) if db.session.get_bind().dialect.name == "sqlite"
+            else func.extract("year", when))
+    rows = db.session.scalars(select(year).where(visible(user, Recommendation)).distinct())
+    return sorted({int(y) for y in rows if y is not None}, reverse=True)
 
 
 def with_history(query):

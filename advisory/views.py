@@ -10,7 +10,7 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.accounts.groups import all_groups
+from portal.accounts.groups import group_list
 from portal.authz import access, can, require_visible
 from portal.errors import Conflict, Forbidden, InvalidInput, NotFound
 from portal.extensions import db
@@ -36,7 +36,7 @@ from .forms import (
     ResponseForm,
     VoteForm,
 )
-from .tracker import figure_records, parse_filters, tracker_query, with_history
+from .tracker import figure_records, parse_filters, tracker_query, tracker_years, with_history
 
 LABELS = {"status": lifecycle.STATUS_LABELS, "action": lifecycle.ACTION_LABELS,
           "category": CATEGORY_LABELS, "vote": VOTE_LABELS, "decision": DECISION_LABELS,
@@ -55,9 +55,8 @@ def filter_form(args) -> FilterForm:
     form = FilterForm(args)
     locale = current_locale()
     form.working_group.choices = [("", _("Any group"))] + [
-        (g.slug, g.name(locale)) for g in all_groups()]
-    years = sorted({r.year for r in db.session.scalars(tracker_query(current_user, {}))},
-                   reverse=True)
+        (g.slug, g.name(locale)) for g in group_list()]
+    years = tracker_years(current_user)
     form.year.choices = [("", _("Any year"))] + [(str(y), str(y)) for y in years]
     return form
 

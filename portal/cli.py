@@ -55,11 +55,14 @@ def register(app: Flask) -> None:
         click.echo(f"created user {user.id}: {user.email} ({user.role})")
 
     @app.cli.command("seed-demo")
-    def seed_demo() -> None:
+    @click.option("--scale", "factor", type=click.FloatRange(0.01, 100), default=None,
+                  help="Also build this many times the real alliance's volume (121 companies, "
+                       "their people, meetings, tips, rules, hits, purchases, recommendations).")
+    def seed_demo(factor: float | None) -> None:
         """Load the demo alliance (idempotent) and print its logins."""
-        from .demo import seed
+        from .demo import seed, seed_scale
 
-        for line in seed():
+        for line in seed() if factor is None else seed_scale(factor):
             click.echo(line)
 
     @app.cli.command("seed-groups")

@@ -136,3 +136,5 @@ class TestConfig(Config):
         self.REQUIRE_TWO_FACTOR = ""
         # The app's own instance folder is the checkout's; files a test writes stay in its own.
         self.CUSTODY_CHECKPOINT_DIR = str(Path(instance_path) / "checkpoints")
+        # Tests see the dashboard add up what they just wrote (its brief reuse is tested alone).
+        self.REPORTS_DASHBOARD_SECONDS = 0

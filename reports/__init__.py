@@ -10,8 +10,10 @@ from flask_babel import lazy_gettext as _l
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
 # Defaults, each overridable by the app's config or an environment variable of its name:
-# an alliance-wide figure drawn from fewer organisations than this is not shown.
-SETTINGS = {"REPORTS_MIN_ORGANISATIONS": 3}
+# an alliance-wide figure drawn from fewer organisations than this is not shown; the live
+# dashboard adds up the alliance's figures at most once per this many seconds per process
+# (every reader sees the same sums, and a year's hits take a while to add up); 0 always sums.
+SETTINGS = {"REPORTS_MIN_ORGANISATIONS": 3, "REPORTS_DASHBOARD_SECONDS": 15}
 
 
 def register(app: Flask) -> None:

@@ -15,6 +15,8 @@ not suppressed.
 """
 
 from datetime import UTC, datetime, timedelta
+from threading import Lock
+from time import monotonic
 from typing import Any
 
 from flask import current_app
@@ -432,6 +434,28 @@ def alliance(year: int) -> dict:
     figures["threshold"] = suppress.limit
     figures["computed_at"] = datetime.now(UTC).isoformat()
     return figures
+
+
+def alliance_recent(year: int) -> dict:
+    """The alliance's figures as added up at most REPORTS_DASHBOARD_SECONDS ago in this
+    process (the dashboard shows when: `computed_at`); the API and the annual report sum
+    afresh."""
+    seconds = float(current_app.config.get("REPORTS_DASHBOARD_SECONDS", 0) or 0)
+    if seconds <= 0:
+        return alliance(year)
+    kept = current_app.extensions.setdefault("reports.dashboard", {})
+    now = monotonic()
+    with _recent_lock:
+        hit = kept.get(year)
+        if hit is not None and now - hit[0] < seconds:
+            return hit[1]
+    figures = alliance(year)
+    with _recent_lock:
+        kept[year] = (now, figures)
+    return figures
+
+
+_recent_lock = Lock()
 
 
 def organisation(org: Organisation, year: int) -> dict:

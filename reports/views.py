@@ -54,7 +54,7 @@ def _context(**extra):
 def dashboard():
     """The alliance's figures, live: members, groups, Queqiao, purchases, the board."""
     year = _year_arg()
-    figs = figures.alliance(year)
+    figs = figures.alliance_recent(year)
     return render_template("reports/dashboard.html", **_context(
         year=year, figs=figs, chart=_chart(figs), nothing=_is_empty(figs),
         own_org=current_user.organisation))

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
 from portal.accounts.models import user_by_email
-from portal.demo import demo_step
+from portal.demo import Scale, demo_step, scale_step
 from portal.extensions import db
 from portal.models import utcnow
 
@@ -75,3 +75,61 @@ def demo_test_purchases() -> list[str]:
                          reason="Rule hit: logo text", source_kind="rule_hit", source_ref="1")
         lines.append("  test purchases: one more, proposed from a rule hit")
     return lines
+
+
+# A year of joint purchases, per scale, by how far each got. They go through the services
+# (few enough), so every step leaves its custody entry, audit record and notifications.
+PURCHASE_STATES = (("proposed", 6), ("scheduled", 6), ("ordered", 4), ("received", 4),
+                   ("authenticated", 4), ("closed", 20), ("cancelled", 4))
+_STEPS = ("proposed", "scheduled", "ordered", "received", "authenticated", "closed")
+_VERDICTS = ("counterfeit",) * 7 + ("genuine", "inconclusive")
+
+
+def _walk_purchase(scale: Scale, number: int, state: str, group) -> None:
+    from portal.accounts.models import User
+
+    companies = scale.companies[group.id]
+    orgs = scale.rng.sample(companies, min(len(companies), 1 + number % 3))
+    people = [db.session.get(User, scale.rng.choice(scale.people[o])) for o in orgs]
+    lead = people[0]
+    purchase = services.propose(lead, platform=("taobao", "jd", "pinduoduo")[number % 3],
+                                seller_id=f"scale-seller-{number + 1}",
+                                listing_url=f"https://item.market.example/{number + 1}",
+                                working_group=group.slug, reason="Far below the retail price",
+                                budget=(100_000 + 10_000 * (number % 20), "CNY"))
+    for other in people[1:]:
+        services.join(other, purchase.id, 1)
+    if state == "cancelled":
+        services.cancel(lead, purchase.id, reason="The seller closed the shop.")
+        return
+    reached = _STEPS.index(state)
+    if reached >= 1:
+        services.schedule(lead, purchase.id, scheduled_for=scale.now + timedelta(days=2 + number),
+                          purchaser_id=lead.id)
+    if reached >= 2:
+        services.order(lead, purchase.id, order_number=f"SC-{number + 1:05d}",
+                       cost=(20_000 + 1_000 * (number % 50), "CNY"))
+    if reached >= 3:
+        services.receive(lead, purchase.id, received_at=None, notes="Parcel sealed")
+    if reached >= 4:
+        verdict = _VERDICTS[number % len(_VERDICTS)]
+        for person in people:
+            services.authenticate(person, purchase.id, verdict=verdict, method="Label and serial",
+                                  notes="Checked against the brand's reference")
+    if reached >= 5:
+        if _VERDICTS[number % len(_VERDICTS)] == "counterfeit":
+            # Past RMB 50,000 (5,000,000 fen) a referral to the authorities is due.
+            value = 2_000_000 + 500_000 * (number % 17)
+            services.record_outcome(lead, purchase.id, taken_down=True, seller_penalised=True,
+                                    value_involved=(value, "CNY"))
+        services.close(lead, purchase.id, summary="Outcome recorded.")
+
+
+@scale_step
+def scale_test_purchases(scale: Scale) -> list[str]:
+    """Joint test purchases in every state, with verdicts, outcomes and referrals."""
+    plan = [state for state, per_scale in PURCHASE_STATES for _ in range(scale.count(per_scale))]
+    groups = [g for g in scale.groups if scale.companies.get(g.id)]
+    for number, state in enumerate(plan):
+        _walk_purchase(scale, number, state, groups[number % len(groups)])
+    return [f"  test purchases: {len(plan)} more, in {len(PURCHASE_STATES)} states"]

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import and_, select
 
 from portal.accounts.models import Organisation, User
 from portal.audit.services import record
@@ -16,7 +16,7 @@ from portal.errors import Forbidden, InvalidInput
 from portal.extensions import db
 from portal.models import utcnow
 
-from .models import MAX_AMOUNT, SettlementPayment, TestPurchase
+from .models import MAX_AMOUNT, Participant, SettlementPayment, TestPurchase
 from .services import as_id
 from .settlement import Transfer, balances, settle_between_counterparties
 from .shares import allocate
@@ -33,11 +33,33 @@ class Ledger:
     owed: dict[int, int] = field(default_factory=dict)
 
 
-def _costs() -> list[TestPurchase]:
-    """Purchases whose money was spent (an order was placed, even if cancelled later)."""
-    return list(db.session.scalars(select(TestPurchase).where(
-        TestPurchase.cost_amount.is_not(None), TestPurchase.paid_by_org_id.is_not(None))
-        .order_by(TestPurchase.id)))
+@dataclass
+class _Cost:
+    """What the ledger needs of a purchase: who paid how much, and the sharers' weights."""
+
+    currency: str
+    paid_by_org_id: int
+    cost_amount: int
+    weights: dict[int, int] = field(default_factory=dict)
+
+
+def _costs() -> list[_Cost]:
+    """Purchases whose money was spent (an order was placed, even if cancelled later), with
+    the weights of the organisations sharing them now: one statement, plain rows."""
+    rows = db.session.execute(
+        select(TestPurchase.id, TestPurchase.currency, TestPurchase.paid_by_org_id,
+               TestPurchase.cost_amount, Participant.organisation_id, Participant.weight)
+        .outerjoin(Participant, and_(Participant.purchase_id == TestPurchase.id,
+                                     Participant.left_at.is_(None),
+                                     Participant.status == "active"))
+        .where(TestPurchase.cost_amount.is_not(None), TestPurchase.paid_by_org_id.is_not(None))
+        .order_by(TestPurchase.id, Participant.id))
+    costs: dict[int, _Cost] = {}
+    for purchase_id, currency, payer, amount, org_id, weight in rows:
+        cost = costs.setdefault(purchase_id, _Cost(currency, payer, amount))
+        if org_id is not None:
+            cost.weights[org_id] = weight
+    return list(costs.values())
 
 
 def ledgers() -> dict[str, Ledger]:
@@ -45,7 +67,7 @@ def ledgers() -> dict[str, Ledger]:
     payments: dict[str, list[tuple[int, int]]] = {}
     shares: dict[str, list[tuple[int, int]]] = {}
     for purchase in _costs():
-        weights = {p.organisation_id: p.weight for p in purchase.active_participants}
+        weights = purchase.weights
         if not weights:
             continue
         payments.setdefault(purchase.currency, []).append(
@@ -115,7 +137,7 @@ def counterparties() -> dict[int, set[int]]:
             pairs.setdefault(org, set()).update(orgs - {org})
 
     for purchase in _costs():
-        orgs = {p.organisation_id for p in purchase.active_participants}
+        orgs = set(purchase.weights)
         if orgs:
             link(orgs | {purchase.paid_by_org_id})
     for from_id, to_id in db.session.execute(select(SettlementPayment.from_org_id,

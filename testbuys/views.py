@@ -4,9 +4,10 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from portal import parsing
-from portal.accounts.groups import all_groups
+from portal.accounts.groups import group_list
 from portal.accounts.models import Organisation, User
 from portal.authz import access, can, require, visible
 from portal.backlinks import backlinks
@@ -34,16 +35,19 @@ def index():
     status, group = request.args.get("status", ""), request.args.get("group", "")
     if status in STATUSES:
         query = query.where(TestPurchase.status == status)
-    groups = all_groups()
+    groups = group_list()
     chosen = next((g for g in groups if g.slug == group), None)
     if chosen:
         query = query.where(TestPurchase.working_group_id == chosen.id)
-    purchases = db.session.scalars(query.order_by(TestPurchase.id.desc()).limit(200)).all()
+    with_participants = selectinload(TestPurchase.participants)
+    purchases = db.session.scalars(query.options(with_participants)
+                                   .order_by(TestPurchase.id.desc()).limit(200)).all()
     # Open purchases of the person's working groups it may join: found here, not guessed.
     joinable = [(p, services.join_share(p, current_user.organisation_id))
                 for p in db.session.scalars(select(TestPurchase).where(
                     visible(current_user, TestPurchase),
-                    TestPurchase.status.in_(JOINABLE)).order_by(TestPurchase.id.desc()).limit(200))
+                    TestPurchase.status.in_(JOINABLE)).options(with_participants)
+                    .order_by(TestPurchase.id.desc()).limit(200))
                 if can(current_user, "test_purchase.join", p)]
     return render_template("testbuys/index.html", purchases=purchases, statuses=STATUSES,
                            groups=groups, status=status, group=group, joinable=joinable,
@@ -52,7 +56,7 @@ def index():
 
 def _group_choices():
     locale = current_locale()
-    return [("", _("— none —"))] + [(g.slug, g.name(locale)) for g in all_groups()]
+    return [("", _("— none —"))] + [(g.slug, g.name(locale)) for g in group_list()]
 
 
 @bp.route("/new", methods=["GET", "POST"])

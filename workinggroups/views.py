@@ -4,7 +4,8 @@ from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.accounts.groups import all_groups
+from portal.accounts.groups import directory as directory_of_groups
+from portal.accounts.groups import load_members
 from portal.authz import access, can
 from portal.extensions import db
 from portal.forms import button_step
@@ -23,14 +24,14 @@ from .room.services import people as people_in_room
 @access("signed_in")
 def directory():
     """All twelve groups, their chairs and member organisations."""
-    return render_template("workinggroups/directory.html", groups=all_groups())
+    return render_template("workinggroups/directory.html", groups=directory_of_groups())
 
 
 @bp.get("/<slug>")
 @access("signed_in")
 def home(slug: str):
     """A group's home: description, chairs, members; private parts for those who may see them."""
-    group = group_or_404(slug)
+    group = load_members(group_or_404(slug))
     private = can(current_user, "group.view_private", group)
     context = {"membership": membership_of(current_user.organisation, group)
                if can(current_user, "member_side") else None}

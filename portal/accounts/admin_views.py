@@ -13,13 +13,13 @@ from ..mail import send_mail
 from . import admin_bp as bp
 from . import services
 from .forms import AppointForm, InviteForm, OrganisationForm
-from .groups import all_groups, group_by_slug
+from .groups import all_groups, group_by_slug, group_list
 from .links import make_link_token
 from .models import ChairPosition, Organisation, TwoFactor, User
 
 
 def _group_choices():
-    return [(g.slug, g.name_en) for g in all_groups()]
+    return [(g.slug, g.name_en) for g in group_list()]
 
 
 def _get(model, id_):

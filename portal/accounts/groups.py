@@ -1,10 +1,10 @@
 """The alliance's twelve industry working groups, with stable slugs."""
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from .models import ChairPosition, GroupMembership, User, WorkingGroup
+from .models import ChairPosition, GroupMembership, Organisation, User, WorkingGroup
 
 # slug, English name, Chinese name, what the group works on
 TWELVE_GROUPS = (
@@ -51,6 +51,49 @@ def seed_working_groups() -> int:
 def group_by_slug(slug: str) -> WorkingGroup | None:
     """The working group with this slug, or None."""
     return db.session.scalar(select(WorkingGroup).where(WorkingGroup.slug == slug))
+
+
+def load_members(group: WorkingGroup) -> WorkingGroup:
+    """The group with its member organisations and their people loaded in three statements
+    (a group home lists them all)."""
+    return db.session.scalars(
+        select(WorkingGroup).where(WorkingGroup.id == group.id)
+        .options(selectinload(WorkingGroup.memberships).joinedload(GroupMembership.organisation)
+                 .selectinload(Organisation.users))
+        .execution_options(populate_existing=True)).one()
+
+
+DIRECTORY_NAMES = 8  # member companies named on a group's card; the rest are counted
+
+
+def directory() -> list[tuple[WorkingGroup, int, list[str]]]:
+    """Each group with its number of active member companies and the first few of their
+    names, counted and chosen by the database (a group may have hundreds of members)."""
+    groups = db.session.scalars(select(WorkingGroup).order_by(WorkingGroup.position).options(
+        selectinload(WorkingGroup.positions).joinedload(ChairPosition.user)
+        .joinedload(User.organisation))).all()
+    active = and_(GroupMembership.status == "active", Organisation.is_active)
+    ranked = (select(GroupMembership.working_group_id.label("group_id"), Organisation.name,
+                     func.row_number().over(partition_by=GroupMembership.working_group_id,
+                                            order_by=(func.lower(Organisation.name),
+                                                      Organisation.id)).label("rank"),
+                     func.count().over(partition_by=GroupMembership.working_group_id)
+                     .label("total"))
+              .join(Organisation, Organisation.id == GroupMembership.organisation_id)
+              .where(active).subquery())
+    counts: dict[int, int] = {}
+    names: dict[int, list[str]] = {}
+    for group_id, name, _rank, total in db.session.execute(
+            select(ranked).where(ranked.c.rank <= DIRECTORY_NAMES)
+            .order_by(ranked.c.group_id, ranked.c.rank)):
+        counts[group_id] = total
+        names.setdefault(group_id, []).append(name)
+    return [(g, counts.get(g.id, 0), names.get(g.id, [])) for g in groups]
+
+
+def group_list() -> list[WorkingGroup]:
+    """The groups in their customary order, nothing else loaded (for choices and filters)."""
+    return list(db.session.scalars(select(WorkingGroup).order_by(WorkingGroup.position)))
 
 
 def all_groups() -> list[WorkingGroup]:

@@ -8,7 +8,7 @@ from ..authz import access, require_visible
 from ..extensions import db
 from . import bp
 from .models import Notification
-from .services import mark_read, shown_title, still_visible, unread_count
+from .services import load_subjects, mark_read, shown_title, still_visible, unread_count
 
 
 @bp.get("")
@@ -20,7 +20,8 @@ def index():
     if show == "unread":
         q = q.where(Notification.read_at.is_(None))
     items = db.session.scalars(q.order_by(Notification.created_at.desc()).limit(200)).all()
-    titles = {n.id: shown_title(current_user, n) for n in items}
+    subjects = load_subjects(items)
+    titles = {n.id: shown_title(current_user, n, subjects) for n in items}
     return render_template("notifications/index.html", items=items, show=show, titles=titles)
 
 

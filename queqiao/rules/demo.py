@@ -6,12 +6,14 @@ from sqlalchemy import select
 
 from portal.accounts.access import platform_staff
 from portal.authz import can
-from portal.demo import demo_step
+from portal.demo import Scale, bulk_audit, bulk_insert, demo_step, scale_step
 from portal.extensions import db
 from queqiao.listings.corpus import add_corpus_listing
 from queqiao.listings.models import CorpusListing
+from queqiao.scanning.models import Hit
+from queqiao.tips.models import Tip
 
-from .models import Rule
+from .models import Rule, RuleVersion
 
 DEMO_RULES = [
     ("Gucci bags with counterfeit markers", {"all": ["gucci"], "any": ["高仿", "原单", "1:1"],
@@ -49,8 +51,6 @@ def demo_rules() -> list[str]:
     staff = next(iter(platform_staff()), None)
     if staff is None or db.session.scalar(select(Rule.id).limit(1)) is not None:
         return []
-    from queqiao.tips.models import Tip
-
     tip_id = db.session.scalar(select(Tip.id).where(Tip.status == "accepted").order_by(Tip.id))
     for number, (name, conditions, status) in enumerate(DEMO_RULES):
         values = {"name": name, "conditions": conditions}
@@ -109,3 +109,75 @@ def demo_test_purchase_from_hit() -> list[str]:
     testbuys.authenticate(author, purchase.id, verdict="counterfeit", method="Heat stamp and "
                           "stitching", notes="Heat stamp without the accent; 9 stitches per inch")
     return [f"  rule hit {hit.id}: test purchase authenticated counterfeit (tip feedback)"]
+
+
+STAFF_RULES_PER_SCALE = 20  # rules from the platform's own analytics, beside those from tips
+HITS_PER_ACTIVE_RULE = 40
+HITS_PER_SHADOW_RULE = 10
+_RULE_STATES = ("active", "active", "active", "shadow", "retired")
+
+
+def _rule_rows(scale: Scale) -> list[dict]:
+    """A rule for each accepted tip, and some of staff's own, in every state."""
+    tips = db.session.execute(select(Tip.id, Tip.title, Tip.keywords, Tip.decided_at)
+                              .where(Tip.status == "accepted").order_by(Tip.id)).all()
+    sources = [(tip.id, tip.title, tip.keywords, tip.decided_at) for tip in tips]
+    sources += [(None, f"Analytics pattern {k + 1}", ["高仿", f"pattern{k + 1}"], scale.ago(360))
+                for k in range(scale.count(STAFF_RULES_PER_SCALE))]
+    rows = []
+    for number, (tip_id, title, keywords, made_at) in enumerate(sources):
+        status = _RULE_STATES[number % len(_RULE_STATES)]
+        made_at = made_at or scale.ago(360)
+        rows.append({"name": title[:200], "tip_id": tip_id, "status": status,
+                     "version": 1 + number % 2, "conditions": {"any": list(keywords)},
+                     "level": ("low", "medium", "high")[number % 3],
+                     "created_by_id": scale.rng.choice(scale.staff), "created_at": made_at,
+                     "updated_at": made_at + timedelta(days=3),
+                     "status_changed_at": made_at + timedelta(days=3)})
+    return rows
+
+
+def _hit_rows(scale: Scale, rule_id: int, rule: dict) -> list[dict]:
+    count = {"active": HITS_PER_ACTIVE_RULE, "shadow": HITS_PER_SHADOW_RULE}.get(rule["status"],
+                                                                               HITS_PER_SHADOW_RULE)
+    rows = []
+    for k in range(count):
+        at = rule["created_at"] + (scale.now - rule["created_at"]) * scale.rng.random()
+        outcome = None
+        if rule["status"] != "shadow":
+            outcome = scale.rng.choices(("taken_down", "false_positive", None), (70, 8, 22))[0]
+        seller = f"shop-{scale.rng.randrange(1, 4000 * max(1, round(scale.factor)))}"
+        listing = f"item-{rule_id}-{k}"
+        title = f"{rule['conditions']['any'][0]} {rule['name'][:60]}"
+        price = scale.rng.randrange(2_000, 80_000)
+        rows.append({"rule_id": rule_id, "rule_version": rule["version"],
+                     "mode": "shadow" if rule["status"] == "shadow" else "active",
+                     "listing_id": listing, "seller_id": seller, "title": title,
+                     "snapshot": {"id": listing, "title": title,
+                                  "price": {"amount": price, "currency": "CNY"},
+                                  "seller_id": seller, "region": "广东",
+                                  "url": f"https://market.example/item/{listing}"},
+                     "outcome": outcome, "created_at": at,
+                     "outcome_at": at + timedelta(hours=scale.rng.uniform(1, 30)) if outcome
+                     else None,
+                     "outcome_by_id": scale.rng.choice(scale.staff) if outcome else None})
+    return rows
+
+
+@scale_step
+def scale_rules(scale: Scale) -> list[str]:
+    """Rules in every state with their versions, and a year of hits with their outcomes."""
+    rules = _rule_rows(scale)
+    ids = bulk_insert(Rule, rules)
+    bulk_insert(RuleVersion, [
+        {"rule_id": rule_id, "version": v, "name": rule["name"], "conditions": rule["conditions"],
+         "created_by_id": rule["created_by_id"], "created_at": rule["created_at"]}
+        for rule_id, rule in zip(ids, rules, strict=True) for v in range(1, rule["version"] + 1)])
+    bulk_audit(scale, [(rule["created_by_id"], "rule.create", "Rule", rule_id,
+                        f"Rule {rule_id} created", rule["created_at"])
+                       for rule_id, rule in zip(ids, rules, strict=True)])
+    hits = [row for rule_id, rule in zip(ids, rules, strict=True)
+            for row in _hit_rows(scale, rule_id, rule)]
+    bulk_insert(Hit, hits, chunk=5000)
+    return [f"  rules: {len(rules)} rules, {len(hits)} hits "
+            f"({sum(1 for h in hits if h['outcome'] == 'taken_down')} taken down)"]

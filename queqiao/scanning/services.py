@@ -8,6 +8,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from portal.accounts.access import platform_staff
 from portal.accounts.models import User
@@ -209,7 +210,7 @@ class HitFilter:
 
 def hits_query(where: HitFilter):
     """Hits, newest first, narrowed by `where`."""
-    query = select(Hit).order_by(Hit.id.desc())
+    query = select(Hit).options(joinedload(Hit.rule)).order_by(Hit.id.desc())
     if where.rule_id is not None:
         query = query.where(Hit.rule_id == where.rule_id)
     if where.tip_id is not None:

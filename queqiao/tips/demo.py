@@ -1,16 +1,18 @@
 """Demo tips: a realistic exchange in every state, from the demo alliance's members."""
 
 import io
+from datetime import timedelta
 
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
 from portal.accounts.models import user_by_email
-from portal.demo import demo_step
+from portal.demo import Scale, bulk_audit, bulk_insert, bulk_notify, demo_step, scale_step
 from portal.extensions import db
+from portal.urls import page_url
 
 from . import services
-from .models import Tip
+from .models import Tip, TipEvent
 
 # A 1x1 PNG standing in for an evidence photo.
 _PHOTO = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"
@@ -81,3 +83,70 @@ def seed_tips() -> list[str]:
             services.add_comment(user_by_email(who), tip, text)
         made += 1
     return [f"  queqiao: {made} demo tips added"] if made else []
+
+
+TIPS_PER_SCALE = 250
+# How a year's tips end up, in shares: most are accepted, a quarter is refused or withdrawn.
+TIP_OUTCOMES = (("accepted", 0.45), ("submitted", 0.15), ("needs_info", 0.10),
+                ("rejected", 0.20), ("withdrawn", 0.10))
+_MARKERS = (("高仿", "super copy"), ("原单", "original order"), ("复刻", "replica"),
+            ("一比一", "one to one"), ("尾单", "tail goods"), ("工厂货", "factory goods"),
+            ("超A", "grade AAA"), ("免税", "duty free"))
+
+
+def _tip_row(scale: Scale, number: int, status: str) -> tuple[dict, list[dict]]:
+    """One tip and its history, as create_tip and review_tip would leave them."""
+    group = scale.groups[number % len(scale.groups)]
+    author = scale.group_member(group.id)
+    marker, english = _MARKERS[number % len(_MARKERS)]
+    submitted = scale.ago(360)
+    decided = submitted + timedelta(days=scale.rng.uniform(0.2, 6))
+    keywords = [marker, f"{english} {group.slug.split('-')[0]}"]
+    tip = {"title": f"{english.capitalize()} listings in {group.name_en} ({number + 1})",
+           "description": f"Sellers write **{marker}** ({english}) in the title; genuine goods "
+                          "never sell below the price given.",
+           "brand": f"Brand {scale.org_of[author]}", "working_group_id": group.id,
+           "organisation_id": scale.org_of[author], "author_id": author, "status": status,
+           "sharing": ("platform", "working_group", "alliance")[number % 3],
+           "keywords": keywords, "exclusions": ["官方旗舰店"], "regions": ["广东"][: number % 2],
+           "keywords_text": " ".join(keywords), "max_price_amount": 50_000 * (1 + number % 9),
+           "max_price_currency": "CNY", "created_at": submitted, "updated_at": decided,
+           "submitted_at": submitted,
+           "decided_at": decided if status in ("accepted", "rejected", "needs_info") else None}
+    staff = scale.rng.choice(scale.staff)
+    events = [{"actor_id": author, "action": "submitted", "from_status": None,
+               "to_status": "submitted",
+               "details": {"sharing": tip["sharing"]}, "at": submitted, "reason": ""}]
+    if status in ("accepted", "rejected", "needs_info"):
+        events.append({"actor_id": staff, "action": status, "from_status": "submitted",
+                       "to_status": status, "details": {}, "at": decided,
+                       "reason": "" if status == "accepted" else "Duplicate of an earlier tip."})
+    elif status == "withdrawn":
+        events.append({"actor_id": author, "action": "withdrawn", "from_status": "submitted",
+                       "to_status": "withdrawn", "details": {}, "at": decided,
+                       "reason": "Covered by our own monitoring."})
+    return tip, events
+
+
+@scale_step
+def scale_tips(scale: Scale) -> list[str]:
+    """A year of tips in the alliance's shares of outcomes, with their history and audit."""
+    total = scale.count(TIPS_PER_SCALE)
+    plan = [status for status, share in TIP_OUTCOMES for _ in range(round(share * total))]
+    made = [_tip_row(scale, number, status) for number, status in enumerate(plan)]
+    ids = bulk_insert(Tip, [tip for tip, _events in made])
+    bulk_insert(TipEvent, [{**event, "tip_id": tip_id}
+                           for tip_id, (_tip, events) in zip(ids, made, strict=True)
+                           for event in events])
+    audit = [(tip["author_id"], "tip.create", "Tip", tip_id, f"Tip {tip_id} submitted",
+              tip["created_at"]) for tip_id, (tip, _e) in zip(ids, made, strict=True)]
+    audit += [(event["actor_id"], "tip.review", "Tip", tip_id, f"Tip {tip_id} {event['action']}",
+               event["at"]) for tip_id, (_t, events) in zip(ids, made, strict=True)
+              for event in events[1:] if event["action"] != "withdrawn"]
+    bulk_audit(scale, audit)
+    notes = [(tip["author_id"], "tip.reviewed", f"Your tip was reviewed: {tip['title']}",
+              page_url("queqiao.tip_detail", tip_id=tip_id), tip["decided_at"])
+             for tip_id, (tip, _e) in zip(ids, made, strict=True) if tip["decided_at"]]
+    bulk_notify(scale, notes)
+    counts = {status: plan.count(status) for status, _share in TIP_OUTCOMES}
+    return ["  tips: " + ", ".join(f"{n} {status}" for status, n in counts.items())]

@@ -115,9 +115,9 @@ def _import_lines(result: services.ImportResult) -> list[dict]:
 
 
 def _all_groups():
-    from portal.accounts.groups import all_groups
+    from portal.accounts.groups import group_list
 
-    return all_groups()
+    return group_list()
 
 
 def _tip_form(form: TipForm | None = None) -> TipForm:

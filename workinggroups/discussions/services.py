@@ -5,6 +5,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload, selectinload
 
 from portal import parsing
 from portal.accounts.models import User, WorkingGroup
@@ -169,8 +170,9 @@ def subscription_of(user: User, thread: Thread) -> str | None:
 
 def threads_of(group: WorkingGroup):
     """The group's threads, latest activity first."""
-    return select(Thread).where(Thread.group_id == group.id).order_by(Thread.last_post_at.desc(),
-                                                                       Thread.id.desc())
+    return (select(Thread).where(Thread.group_id == group.id)
+            .options(joinedload(Thread.author), selectinload(Thread.posts).load_only(Post.id))
+            .order_by(Thread.last_post_at.desc(), Thread.id.desc()))
 
 
 def visible_threads(user: User):

@@ -3,6 +3,7 @@
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import FileStorage
 
 from portal.accounts.models import User, WorkingGroup
@@ -87,5 +88,6 @@ def _add_version(actor, document, stored, note) -> DocumentVersion:
 
 def documents_of(group: WorkingGroup):
     """The group's documents, most recently changed first."""
-    return select(Document).where(Document.group_id == group.id).order_by(
-        Document.updated_at.desc(), Document.id.desc())
+    return (select(Document).where(Document.group_id == group.id)
+            .options(selectinload(Document.versions).joinedload(DocumentVersion.uploaded_by))
+            .order_by(Document.updated_at.desc(), Document.id.desc()))

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo, available_timezones
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from portal import parsing
 from portal.accounts.models import User, WorkingGroup
@@ -230,7 +231,8 @@ def meetings_of(group: WorkingGroup, *, upcoming: bool | None = None):
 
 def visible_meetings(user: User):
     """Every meeting the person may see, as a select()."""
-    return select(Meeting).where(visible(user, Meeting)).order_by(Meeting.starts_at)
+    return (select(Meeting).where(visible(user, Meeting)).options(joinedload(Meeting.group))
+            .order_by(Meeting.starts_at))
 
 
 def overdue_for_chair(user: User) -> list[Meeting]:
