@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 from typing import Any
 
-from flask_babel import force_locale
+from flask_babel import LazyString, force_locale, gettext, ngettext
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
@@ -13,6 +13,36 @@ from ..extensions import db, socketio
 from ..mail import send_mail
 from ..models import utcnow
 from .models import Notification
+
+
+def as_message(text: Any) -> dict | None:
+    """A lazy message as data: its catalog id and parameters (nested messages too), so the
+    notification is shown in whatever language its reader reads when they read it."""
+    if not isinstance(text, LazyString):
+        return None
+    args, params = text._args, {}
+    for key, value in (text._kwargs or {}).items():
+        nested = as_message(value)
+        if nested is not None:
+            params[key] = {"_msg": nested}
+        elif isinstance(value, bool) or not isinstance(value, int | float):
+            params[key] = str(value)
+        else:
+            params[key] = value
+    if len(args) == 1 and isinstance(args[0], str):
+        return {"id": args[0], "params": params}
+    if len(args) == 3 and isinstance(args[0], str) and isinstance(args[1], str):
+        return {"id": args[0], "plural": args[1], "n": args[2], "params": params}
+    return None
+
+
+def render_message(message: dict) -> str:
+    """A stored message in the current language (the request's, or force_locale's)."""
+    params = {key: (render_message(value["_msg"]) if isinstance(value, dict) and "_msg" in value
+                    else value) for key, value in (message.get("params") or {}).items()}
+    if "plural" in message:
+        return ngettext(message["id"], message["plural"], message["n"], **params)
+    return gettext(message["id"], **params)
 
 
 def _in_locale(text: Any, locale: str) -> str:
@@ -52,6 +82,9 @@ def notify(
     if obj is not None and view_rule and getattr(obj, "id", None) is not None:
         # What it is about, so its title is shown only while the reader may still see it.
         payload = {**payload, "_about": [obj.__tablename__, obj.id, view_rule]}
+    message = as_message(title)
+    if message is not None:  # shown later in the reader's language of the moment
+        payload = {**payload, "_msg": message}
     for user in users:
         if user is None or user.id in seen or not user.is_active:
             continue
@@ -141,12 +174,18 @@ def still_visible(user: Any, notification: Notification,
 
 def shown_title(user: Any, notification: Notification,
                 subjects: dict[tuple[str, int], Any] | None = None) -> str:
-    """The title, or a neutral line when the reader may no longer see the object."""
-    from flask_babel import gettext as _
-
-    if still_visible(user, notification, subjects):
-        return notification.title
-    return _("About something you can no longer see.")
+    """The title in the reader's language (the stored text for notifications made before
+    titles were kept as messages), or a neutral line when the reader may no longer see the
+    object."""
+    if not still_visible(user, notification, subjects):
+        return gettext("About something you can no longer see.")
+    message = (notification.payload or {}).get("_msg")
+    if isinstance(message, dict):
+        try:
+            return render_message(message)[:300]
+        except (KeyError, ValueError, TypeError):  # a message changed since: the stored text
+            pass
+    return notification.title
 
 
 def unread_count(user_id: int) -> int:

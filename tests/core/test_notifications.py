@@ -94,3 +94,47 @@ def test_someone_elses_notification_is_a_404(as_user, make):
 
 def test_empty_notifications_page_says_so(as_user, make):
     assert b"Nothing to report" in as_user(make.make_user("member")).get("/notifications").data
+
+
+def test_a_notification_is_shown_in_the_language_its_reader_reads_now(as_user, make):
+    """Made while the reader read English; read after switching to Chinese, it is Chinese,
+    with its parameters; each language renders from the same stored message."""
+    from flask_babel import lazy_gettext as _l
+
+    user = make.make_user("member", locale="en")
+    notify([user], "tip.submitted", _l("New tip to vet: %(title)s", title="Fake 名表 straps"),
+           "/queqiao/tips")
+    db.session.commit()
+    stored = db.session.scalars(db.select(Notification)).one()
+    assert stored.title == "New tip to vet: Fake 名表 straps"
+    assert stored.payload["_msg"] == {"id": "New tip to vet: %(title)s",
+                                      "params": {"title": "Fake 名表 straps"}}
+    assert "_msg" not in stored.as_event()  # the live event carries no inner fields
+
+    client = as_user(user)
+    assert client.post("/profile/locale", data={"locale": "zh"}).status_code in (302, 303)
+    page = client.get("/notifications").get_data(as_text=True)
+    assert "新线索待审核：Fake 名表 straps" in page and "New tip to vet" not in page
+    from flask_babel import force_locale
+
+    from portal.notifications.services import shown_title
+
+    for locale, expected in (("en", "New tip to vet: Fake 名表 straps"),
+                             ("zh", "新线索待审核：Fake 名表 straps")):
+        with force_locale(locale):
+            assert shown_title(user, stored) == expected
+
+
+def test_a_nested_message_and_a_plain_title_still_show(as_user, make):
+    from flask_babel import lazy_gettext as _l
+
+    from portal.notifications.services import as_message, render_message
+
+    message = as_message(_l("You are now chair of %(group)s.", group=_l("Notifications")))
+    assert message["params"]["group"] == {"_msg": {"id": "Notifications", "params": {}}}
+    assert render_message(message) == "You are now chair of Notifications."
+    user = make.make_user("member", locale="zh")
+    notify([user], "test.event", "Plain text stays as it was", "/home")
+    db.session.commit()
+    assert "Plain text stays as it was" in as_user(user).get("/notifications").get_data(
+        as_text=True)
