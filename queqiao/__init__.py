@@ -21,7 +21,9 @@ def register(app: Flask) -> None:
     from portal.config import load_settings
 
     from . import rules, scanning, tips
+    from .listings.regions import region_label
 
     load_settings(app.config, SETTINGS)
+    app.jinja_env.filters["region"] = region_label
     for part in (tips, rules, scanning):
         part.register(app)

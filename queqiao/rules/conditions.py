@@ -6,6 +6,8 @@ from flask_babel import gettext as _
 
 from portal.errors import InvalidInput
 from queqiao.engine import RuleError, RuleSpec
+from queqiao.listings.gazetteer import rule_regions
+from queqiao.listings.regions import region_codes
 
 LIST_KEYS = ("all", "any", "none", "regions")
 MAX_TERMS = 50
@@ -47,12 +49,22 @@ def parse_conditions(value: Any, field: str = "conditions") -> dict:
         errors[f"{field}.all"] = _("Give at least one term in all or any.")
     if errors:
         raise InvalidInput(errors)
+    codes = region_codes(value.get("regions") or [], f"{field}.regions")
     try:
-        return RuleSpec.from_conditions(0, value).to_conditions()
+        conditions = RuleSpec.from_conditions(0, value).to_conditions()
     except RuleError as error:  # anything the checks above did not foresee
         raise InvalidInput({field: error.message}) from None
+    # Regions are stored as the gazetteer's codes, shown by name in the reader's language.
+    conditions["regions"] = codes
+    return conditions
 
 
 def spec_for(rule_id: int, conditions: dict, version: int) -> RuleSpec:
-    """The engine's form of stored (already validated) conditions."""
+    """The engine's form of stored (already validated) conditions.
+
+    Region codes are widened to the regions inside them, so the engine's equality test on
+    a listing's resolved region (`gazetteer.listing_region`) finds a city under its province.
+    """
+    if conditions.get("regions"):
+        conditions = conditions | {"regions": list(rule_regions(conditions["regions"]))}
     return RuleSpec.from_conditions(rule_id, conditions, version)

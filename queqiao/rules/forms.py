@@ -9,6 +9,7 @@ from wtforms import (
     HiddenField,
     IntegerField,
     SelectField,
+    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -17,6 +18,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from portal import parsing
 from portal.forms import YuanField
+from queqiao.listings.regions import region_choices
 
 LEVEL_CHOICES = [("low", _l("Low")), ("medium", _l("Medium")), ("high", _l("High"))]
 
@@ -43,13 +45,18 @@ class RuleForm(FlaskForm):
     any_terms = TextAreaField(_l("…and at least one of (one per line, optional)"))
     none_terms = TextAreaField(_l("…and none of (one per line, optional)"))
     max_price = YuanField(_l("Price at most (yuan, optional)"))
-    regions = TextAreaField(_l("Seller region is one of (one per line, optional)"))
+    regions = SelectMultipleField(_l("Seller region is one of (optional; a province takes in "
+                                     "its cities)"), choices=[], render_kw={"size": 8})
     level = SelectField(_l("Level"), choices=LEVEL_CHOICES, default="medium")
     known_false_positives = TextAreaField(_l("Known false positives"),
                                           validators=[Length(max=4000)])
     notes = TextAreaField(_l("Notes"), validators=[Length(max=4000)])
     version = HiddenField()
     submit = SubmitField(_l("Save rule"))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.regions.choices = dict(region_choices())
 
     def values(self) -> dict:
         """The form as the rules service takes it."""
@@ -61,7 +68,7 @@ class RuleForm(FlaskForm):
             "notes": self.notes.data or "",
             "conditions": {
                 "all": lines(self.all_terms.data), "any": lines(self.any_terms.data),
-                "none": lines(self.none_terms.data), "regions": lines(self.regions.data),
+                "none": lines(self.none_terms.data), "regions": list(self.regions.data or []),
                 "max_price": None if price is None else {"amount": price, "currency": "CNY"},
             },
         }
@@ -71,7 +78,7 @@ class RuleForm(FlaskForm):
         self.all_terms.data = "\n".join(conditions.get("all") or [])
         self.any_terms.data = "\n".join(conditions.get("any") or [])
         self.none_terms.data = "\n".join(conditions.get("none") or [])
-        self.regions.data = "\n".join(conditions.get("regions") or [])
+        self.regions.data = list(conditions.get("regions") or [])
         price = conditions.get("max_price")
         self.max_price.show_fen(price["amount"] if price else None)
 

@@ -15,6 +15,7 @@ from portal.extensions import db
 from portal.models import utcnow
 from portal.transaction import atomic
 from queqiao.engine import Listing, compile_rules
+from queqiao.listings.gazetteer import listing_region
 from queqiao.listings.models import CorpusListing
 
 from .conditions import parse_conditions, spec_for
@@ -187,7 +188,8 @@ def corpus_results(rule: Rule) -> CorpusResult:
     hit_ids = {
         listing_id
         for listing_id, _ in matcher.match_many(
-            Listing(str(item.id), item.title, item.price, item.region) for item in items
+            Listing(str(item.id), item.title, item.price, listing_region(item.region))
+            for item in items
         )
     }
     for item in items:

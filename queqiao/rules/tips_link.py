@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from portal import parsing
 from portal.extensions import db
+from queqiao.listings.gazetteer import resolve_region
 from queqiao.tips.models import Tip
 
 
@@ -33,7 +34,8 @@ def tip_prefill(tip_id: int) -> dict[str, Any] | None:
             "any": keywords,
             "none": list(indicators["exclude"]),
             "max_price": price if price and price.get("currency") == "CNY" else None,
-            "regions": list(indicators["regions"]),
+            # Only the regions the gazetteer knows; a tip may name "overseas warehouse".
+            "regions": [code for code in map(resolve_region, indicators["regions"]) if code],
         },
     }
 

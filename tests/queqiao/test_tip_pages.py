@@ -51,7 +51,7 @@ def test_member_writes_a_tip_with_evidence(people, as_user):
     assert tip.indicators == {"keywords": ["复刻表", "super clone", "一比一"],
                               "exclude": ["官方旗舰店"],
                               "max_price": {"amount": 1200050, "currency": "CNY"},
-                              "regions": ["广东"]}
+                              "regions": ["CN-GD"]}
     assert tip.sharing == "working_group" and tip.status == "submitted"
     assert [a.mime for a in tip.attachments] == ["image/png"]
     page = as_user(people["member"]).get(r.headers["Location"]).get_data(as_text=True)

@@ -1,0 +1,56 @@
+"""Regions through the gazetteer: stored free-text regions of rules and tips become codes
+
+Revision ID: 0014_regions
+Revises: 0013
+Create Date: 2026-12-01 12:10:00.000000
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = '0014_regions'
+down_revision = '0013'
+branch_labels = None
+depends_on = None
+
+TABLES = (("rules", "conditions"), ("rule_versions", "conditions"), ("tips", "regions"))
+
+
+def _mapped(regions, convert):
+    """Each region converted; values the conversion does not know are kept as they were."""
+    out = []
+    for value in regions or []:
+        value = convert(value) or value
+        if value not in out:
+            out.append(value)
+    return out
+
+
+def _rewrite(convert):
+    bind = op.get_bind()
+    for name, column in TABLES:
+        table = sa.table(name, sa.column("id", sa.Integer), sa.column(column, sa.JSON))
+        for row_id, value in bind.execute(sa.select(table.c.id, table.c[column])).all():
+            if column == "conditions":
+                if not value or not value.get("regions"):
+                    continue
+                new = dict(value, regions=_mapped(value["regions"], convert))
+            else:
+                new = _mapped(value, convert)
+            if new != value:
+                bind.execute(table.update().where(table.c.id == row_id).values({column: new}))
+
+
+def upgrade():
+    from queqiao.listings.gazetteer import resolve_region
+
+    _rewrite(resolve_region)
+
+
+def downgrade():
+    from queqiao.listings.gazetteer import gazetteer
+
+    regions = gazetteer().regions
+    _rewrite(lambda code: regions[code].zh if code in regions else None)
