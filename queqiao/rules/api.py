@@ -14,6 +14,7 @@ from queqiao.engine import export_rules
 
 from . import services
 from .conditions import spec_for
+from .explain import explain_listing, read_explained_listing
 from .models import Rule
 from .serialize import rule_json
 
@@ -73,6 +74,15 @@ def status(rule_id: int):
     return jsonify(rule_json(rule))
 
 
+@bp.post("/rules/<int:rule_id>/explain")
+@access("staff")
+def explain(rule_id: int):
+    """Why the rule (its current version) matches a listing or not, condition by condition."""
+    rule = services.get_rule(rule_id)
+    listing = read_explained_listing(json_body().get("listing"))
+    return jsonify(explain_listing(rule, listing))
+
+
 def _user():
     from flask_login import current_user
 
@@ -95,6 +105,26 @@ RULE = {"type": "object", "properties": {"id": {"type": "integer"}, "url": {"typ
                                          "version": {"type": "integer"},
                                          "conditions": CONDITIONS}}
 STAFF_ERRORS = (401, 403, 404)
+LISTING = {"type": "object", "required": ["title"], "properties": {
+    "id": {"type": "string"}, "title": {"type": "string"}, "price": MONEY,
+    "seller_id": {"type": "string"}, "region": {"type": "string"}, "url": {"type": "string"}}}
+EXPLANATION = {"type": "object", "required": ["matched", "reasons"], "properties": {
+    "matched": {"type": "boolean", "description": "what the engine decides for this listing"},
+    "reasons": {"type": "array", "items": {
+        "type": "object", "required": ["condition", "ok", "detail"], "properties": {
+            "condition": {"type": "string", "enum": ["all", "any", "none", "max_price",
+                                                     "regions"],
+                          "description": "stable id of the condition"},
+            "ok": {"type": "boolean"},
+            "detail": {"type": "string", "description": "in the caller's language"},
+            "terms": {"type": "array", "items": {"type": "string"}, "description":
+                      "all: the missing terms (all of them when ok); any: the terms found "
+                      "(all of them when none is); none: the exclusions found (all of them "
+                      "when none is)"},
+            "price": {"oneOf": [MONEY], "nullable": True}, "max_price": MONEY,
+            "region": {"type": "string", "nullable": True,
+                       "description": "the listing's region code (or its text if unknown)"},
+            "regions": {"type": "array", "items": {"type": "string"}}}}}}}
 
 register_paths({
     "/rules": {
@@ -125,4 +155,9 @@ register_paths({
             "status": {"type": "string", "enum": ["shadow", "active", "retired"]},
             "override": {"type": "boolean"}}},
         response=RULE, params=[path_param("rule_id")], errors=(400, 401, 403, 404, 409, 422))},
+    "/rules/{rule_id}/explain": {"post": op(
+        "Why a rule matches a listing or not: one reason per condition, its detail in the "
+        "caller's language", tag="rules",
+        body={"type": "object", "required": ["listing"], "properties": {"listing": LISTING}},
+        response=EXPLANATION, params=[path_param("rule_id")], errors=(400, 401, 403, 404, 422))},
 })

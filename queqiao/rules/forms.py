@@ -117,4 +117,6 @@ class DryRunForm(FlaskForm):
     listings = TextAreaField(_l("Listing titles, one per line (optionally: title | price in "
                                 "yuan | region)"))
     file = FileField(_l("…or a CSV or JSON Lines file"))
+    explain_rule = SelectField(_l("Explain each listing's verdict for the rule (optional)"),
+                               choices=[], validate_choice=False)
     submit = SubmitField(_l("Dry run"))
