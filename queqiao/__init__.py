@@ -13,6 +13,9 @@ SETTINGS = {
     # of feed uploads (the only uploads allowed past MAX_UPLOAD_BYTES).
     "QUEQIAO_PLATFORM": "marketplace",
     "QUEQIAO_FEED_MAX_BYTES": 4 * 1024**3,
+    # The share of its brand's known counterfeits a rule must catch to be activated
+    # without an override.
+    "RULE_ACTIVATION_MIN_RECALL": 0.8,
 }
 
 

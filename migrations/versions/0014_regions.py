@@ -1,4 +1,5 @@
-"""Regions through the gazetteer: stored free-text regions of rules and tips become codes
+"""Regions through the gazetteer: stored free-text regions of rules and tips become codes;
+rules and corpus listings name their brand
 
 Revision ID: 0014_regions
 Revises: 0013
@@ -47,10 +48,28 @@ def upgrade():
     from queqiao.listings.gazetteer import resolve_region
 
     _rewrite(resolve_region)
+    with op.batch_alter_table('rules') as batch:
+        batch.add_column(sa.Column('brand', sa.String(length=120), nullable=True))
+    with op.batch_alter_table('corpus_listings') as batch:
+        batch.add_column(sa.Column('brand', sa.String(length=120), nullable=True))
+        batch.create_index('ix_corpus_listings_brand', ['brand'])
+    # A rule made from a tip is proven on the tip's brand.
+    op.execute("UPDATE rules SET brand = (SELECT tips.brand FROM tips WHERE tips.id = rules.tip_id) "
+               "WHERE tip_id IS NOT NULL")
+    # Listings the corpus took from hits belong to the brand of the hit's rule.
+    op.execute("UPDATE corpus_listings SET brand = (SELECT rules.brand FROM hits JOIN rules "
+               "ON rules.id = hits.rule_id WHERE hits.id = corpus_listings.hit_id) "
+               "WHERE hit_id IS NOT NULL")
 
 
 def downgrade():
     from queqiao.listings.gazetteer import gazetteer
+
+    with op.batch_alter_table('corpus_listings') as batch:
+        batch.drop_index('ix_corpus_listings_brand')
+        batch.drop_column('brand')
+    with op.batch_alter_table('rules') as batch:
+        batch.drop_column('brand')
 
     regions = gazetteer().regions
     _rewrite(lambda code: regions[code].zh if code in regions else None)

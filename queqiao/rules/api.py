@@ -70,7 +70,8 @@ def status(rule_id: int):
     """Move a rule to shadow, active or retired."""
     data = json_body()
     rule = services.change_status(_user(), services.get_rule(rule_id), data.get("status"),
-                                  override=data.get("override") is True)
+                                  override=data.get("override") is True,
+                                  reason=data.get("reason"))
     return jsonify(rule_json(rule))
 
 
@@ -98,11 +99,14 @@ CONDITIONS = {"type": "object", "properties": {
     "regions": {"type": "array", "items": {"type": "string"}}}}
 RULE_BODY = {"type": "object", "required": ["name", "conditions"], "properties": {
     "name": {"type": "string"}, "tip_id": {"type": "integer", "nullable": True},
+    "brand": {"type": "string", "description": "the brand whose counterfeits prove the rule "
+              "(default: the tip's brand)"},
     "conditions": CONDITIONS, "level": {"type": "string", "enum": ["low", "medium", "high"]},
     "known_false_positives": {"type": "string"}, "notes": {"type": "string"}}}
 RULE = {"type": "object", "properties": {"id": {"type": "integer"}, "url": {"type": "string"},
                                          "status": {"type": "string"},
                                          "version": {"type": "integer"},
+                                         "brand": {"type": "string", "nullable": True},
                                          "conditions": CONDITIONS}}
 STAFF_ERRORS = (401, 403, 404)
 LISTING = {"type": "object", "required": ["title"], "properties": {
@@ -144,16 +148,19 @@ register_paths({
         "patch": op("Edit a rule: the next version (409 when version is stale)", tag="rules",
                     body={"type": "object", "required": ["version"], "properties": {
                         "version": {"type": "integer"}, "conditions": CONDITIONS,
-                        "name": {"type": "string"}}},
+                        "name": {"type": "string"}, "brand": {"type": "string"}}},
                     response=RULE, params=[path_param("rule_id")],
                     errors=(400, 401, 403, 404, 409, 422)),
     },
     "/rules/{rule_id}/status": {"post": op(
-        "Move a rule to shadow, active or retired (activating over genuine-corpus hits needs "
-        "override: true)", tag="rules",
+        "Move a rule to shadow, active or retired. Activating a rule whose proof fails (it "
+        "hits a known-genuine listing, or catches less than RULE_ACTIVATION_MIN_RECALL of its "
+        "brand's known counterfeits) answers 409 genuine_hits or proof_failed with the "
+        "figures; override: true with a reason activates it anyway (422 without the reason) "
+        "and the audit log keeps the reason", tag="rules",
         body={"type": "object", "required": ["status"], "properties": {
             "status": {"type": "string", "enum": ["shadow", "active", "retired"]},
-            "override": {"type": "boolean"}}},
+            "override": {"type": "boolean"}, "reason": {"type": "string"}}},
         response=RULE, params=[path_param("rule_id")], errors=(400, 401, 403, 404, 409, 422))},
     "/rules/{rule_id}/explain": {"post": op(
         "Why a rule matches a listing or not: one reason per condition, its detail in the "

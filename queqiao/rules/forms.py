@@ -41,6 +41,8 @@ class RuleForm(FlaskForm):
 
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     tip_id = IntegerField(_l("From tip number"), validators=[Optional(), _tip_number])
+    brand = StringField(_l("Brand (its known counterfeits prove the rule)"),
+                        validators=[Length(max=120)])
     all_terms = TextAreaField(_l("The title contains all of (one per line)"))
     any_terms = TextAreaField(_l("…and at least one of (one per line, optional)"))
     none_terms = TextAreaField(_l("…and none of (one per line, optional)"))
@@ -62,7 +64,7 @@ class RuleForm(FlaskForm):
         """The form as the rules service takes it."""
         price = self.max_price.fen()
         return {
-            "name": self.name.data, "level": self.level.data,
+            "name": self.name.data, "level": self.level.data, "brand": self.brand.data or "",
             "tip_id": self.tip_id.data if self.tip_id is not None else None,
             "known_false_positives": self.known_false_positives.data or "",
             "notes": self.notes.data or "",
@@ -87,7 +89,9 @@ class StatusForm(FlaskForm):
     """Move a rule; activating over genuine hits needs the override ticked."""
 
     status = HiddenField(validators=[DataRequired()])
-    override = BooleanField(_l("Activate anyway: I have checked the genuine listings it hits"))
+    override = BooleanField(_l("Activate anyway, although the proof fails"))
+    reason = TextAreaField(_l("Why it may go live anyway (kept in the audit log)"),
+                           validators=[Length(max=2000)])
     submit = SubmitField(_l("Change status"))
 
 
@@ -99,6 +103,7 @@ class CorpusForm(FlaskForm):
     title = StringField(_l("Listing title"), validators=[DataRequired(), Length(max=500)])
     price = YuanField(_l("Price (yuan, optional)"))
     region = StringField(_l("Region (optional)"), validators=[Optional(), Length(max=80)])
+    brand = StringField(_l("Brand (whose listing it is)"), validators=[Length(max=120)])
     submit = SubmitField(_l("Add to corpus"))
 
 
@@ -107,6 +112,7 @@ class CorpusUploadForm(FlaskForm):
 
     kind = SelectField(_l("Kind"), choices=[("genuine", _l("Genuine (must not hit)")),
                                             ("counterfeit", _l("Counterfeit (should hit)"))])
+    brand = StringField(_l("Brand (whose listings they are)"), validators=[Length(max=120)])
     file = FileField(_l("CSV or JSON Lines file (columns id, title, price in fen, region)"))
     submit = SubmitField(_l("Upload to corpus"))
 

@@ -16,6 +16,12 @@ def tip_exists(tip_id: int) -> bool:
     return tip is not None and tip.status == "accepted"
 
 
+def tip_brand(tip_id: int) -> str | None:
+    """The brand an accepted tip is about."""
+    tip = db.session.get(Tip, tip_id) if parsing.identifier(tip_id) else None
+    return (tip.brand or "").strip() or None if tip is not None else None
+
+
 def tip_prefill(tip_id: int) -> dict[str, Any] | None:
     """Rule form values from an accepted tip: its brand and keywords, exclusions, ceiling, regions."""
     tip = db.session.get(Tip, tip_id) if parsing.identifier(tip_id) else None
@@ -27,6 +33,7 @@ def tip_prefill(tip_id: int) -> dict[str, Any] | None:
     price = indicators["max_price"]
     return {
         "name": tip.title[:200],
+        "brand": brand,
         "conditions": {
             # The brand must be there; any one of the tip's keywords then marks the fake.
             "all": [brand] if brand and brand.casefold() not in {k.casefold() for k in keywords}

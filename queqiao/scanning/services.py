@@ -187,7 +187,7 @@ def add_hit_to_corpus(actor, hit: Hit, kind: str, *, source: str) -> CorpusListi
     snapshot = hit.snapshot or {}
     price = (snapshot.get("price") or {}).get("amount")
     return add_corpus_listing(actor, kind, hit.title, price, snapshot.get("region"),
-                              source=source, hit_id=hit.id, commit=False)
+                              source=source, hit_id=hit.id, brand=hit.rule.brand, commit=False)
 
 
 @dataclass

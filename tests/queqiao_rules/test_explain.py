@@ -1,6 +1,8 @@
 """Explaining a rule's verdict on a listing: the engine's verdict, condition by condition,
 in the reader's language, through the API, the dry-run page and a hit's page."""
 
+from functools import lru_cache
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -8,7 +10,6 @@ from hypothesis import strategies as st
 from queqiao.engine import Listing, compile_rules, explain, reference_match
 from queqiao.listings.gazetteer import listing_region
 from queqiao.rules.conditions import parse_conditions, spec_for
-from queqiao.rules.demo import DEMO_RULES
 from tests.queqiao_rules.helpers import listing, make_rule, scan_dicts
 
 GD_RULE = {"all": ["gucci", "马蒙"], "any": ["高仿", "1:1"], "none": ["专柜正品"],
@@ -119,9 +120,21 @@ def test_the_explanation_agrees_with_a_scan(people, api):
 WORDS = ["gucci", "GUCCI", "古驰", "高仿", "原单", "1:1", "专柜正品", "專櫃正品", "劳力士", "勞力士",
          "水鬼", "茅台", "飞天", "飛天", "马蒙", "包", " ", "高 仿"]
 REGIONS = [None, "贵州", "貴州省", "guizhou", "Guiyang", "遵义市", "广东", "Shanghai", "海外仓"]
-DEMO_SPECS = [spec_for(number, parse_conditions(conditions), 1)
-              for number, (_name, conditions, _status) in enumerate(DEMO_RULES, start=1)]
-DEMO_MATCHER = compile_rules(DEMO_SPECS)
+
+
+@lru_cache(maxsize=1)
+def demo_rules():
+    """The demo's rules as stored, and their compiled engine.
+
+    Imported late: importing the demo module registers its steps, and at collection time
+    that would put them before the steps of the parts loaded with the app."""
+    from queqiao.rules.demo import DEMO_RULES
+
+    specs = [spec_for(number, parse_conditions(conditions), 1)
+             for number, (_name, conditions, _status) in enumerate(DEMO_RULES, start=1)]
+    return specs, compile_rules(specs)
+
+
 demo_listings = st.builds(
     Listing, id=st.just("x"),
     title=st.lists(st.sampled_from(WORDS), max_size=6).map("".join),
@@ -129,20 +142,22 @@ demo_listings = st.builds(
     region=st.sampled_from(REGIONS).map(listing_region))
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=400, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(demo_listings)
-def test_explain_agrees_with_the_engine_on_the_demo_rules(item):
-    found = set(DEMO_MATCHER.match(item))
-    for spec in DEMO_SPECS:
+def test_explain_agrees_with_the_engine_on_the_demo_rules(app, item):
+    specs, matcher = demo_rules()
+    found = set(matcher.match(item))
+    for spec in specs:
         result = explain(spec, item)
         assert result.matched == (spec.id in found) == reference_match(spec, item)
         assert result.matched == all(reason.ok for reason in result.reasons)
 
 
-def test_the_demo_moutai_rule_takes_in_the_cities_of_guizhou():
-    moutai = DEMO_SPECS[2]
+def test_the_demo_moutai_rule_takes_in_the_cities_of_guizhou(app):
+    specs, matcher = demo_rules()
     item = Listing("x", "茅台 飞天", 100_000, listing_region("遵义市"))
-    assert explain(moutai, item).matched and DEMO_MATCHER.match(item) == [3]
+    assert explain(specs[2], item).matched and matcher.match(item) == [3]
 
 
 # --- pages ---------------------------------------------------------------------------

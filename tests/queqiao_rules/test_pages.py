@@ -65,7 +65,8 @@ def test_activation_from_the_page_needs_the_override_when_genuine_listings_hit(a
     assert 'id="override"' in page
     client.post(f"/queqiao/rules/{rule.id}/status", data={"status": "active"})
     assert app.extensions["sqlalchemy"].session.get(Rule, rule.id).status == "shadow"
-    client.post(f"/queqiao/rules/{rule.id}/status", data={"status": "active", "override": "y"})
+    client.post(f"/queqiao/rules/{rule.id}/status", data={"status": "active", "override": "y",
+                                                          "reason": "the box is a fake"})
     assert app.extensions["sqlalchemy"].session.get(Rule, rule.id).status == "active"
 
 
