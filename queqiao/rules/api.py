@@ -96,7 +96,13 @@ CONDITIONS = {"type": "object", "properties": {
     "any": {"type": "array", "items": {"type": "string"}},
     "none": {"type": "array", "items": {"type": "string"}},
     "max_price": {"oneOf": [MONEY], "nullable": True},
-    "regions": {"type": "array", "items": {"type": "string"}}}}
+    "regions": {"type": "array", "items": {"type": "string"},
+                "description": "region codes or names (Chinese, pinyin, English), stored as "
+                               "codes: ISO 3166-2 (CN-GD), CN-<GB/T 2260> for cities, "
+                               "ISO 3166-1 alpha-2 for countries"},
+    "literal": {"oneOf": [{"type": "boolean"}, {"type": "array", "items": {
+        "type": "string", "enum": ["all", "any", "none"]}}],
+        "description": "match these conditions' terms in the literal form (no folding)"}}}
 RULE_BODY = {"type": "object", "required": ["name", "conditions"], "properties": {
     "name": {"type": "string"}, "tip_id": {"type": "integer", "nullable": True},
     "brand": {"type": "string", "description": "the brand whose counterfeits prove the rule "

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 
 from portal.errors import InvalidInput
 from queqiao.engine import RuleError, RuleSpec
+from queqiao.engine.rules import TERM_CONDITIONS
 from queqiao.listings.gazetteer import rule_regions
 from queqiao.listings.regions import region_codes
 
@@ -15,12 +16,13 @@ MAX_TERM_LENGTH = 100
 
 
 def parse_conditions(value: Any, field: str = "conditions") -> dict:
-    """Validate API conditions and return them normalised ({all, any, none, max_price, regions})."""
+    """Validate API conditions and return them normalised ({all, any, none, max_price, regions},
+    and `literal` when some condition's terms are to match in the literal form)."""
     if not isinstance(value, dict):
         raise InvalidInput({field: _("Give the conditions as an object with all, any, none, "
                                      "max_price and regions.")})
     errors: dict[str, str] = {}
-    unknown = set(value) - {*LIST_KEYS, "max_price"}
+    unknown = set(value) - {*LIST_KEYS, "max_price", "literal"}
     if unknown:
         errors[field] = _("Unknown conditions: %(keys)s.", keys=", ".join(sorted(map(str, unknown))))
     for key in LIST_KEYS:
@@ -36,6 +38,11 @@ def parse_conditions(value: Any, field: str = "conditions") -> dict:
                                          n=MAX_TERM_LENGTH)
         elif any(not i.strip() for i in items):
             errors[f"{field}.{key}"] = _("Entries cannot be blank.")
+    literal = value.get("literal")
+    if literal is not None and not isinstance(literal, bool) and not (
+            isinstance(literal, list) and all(i in TERM_CONDITIONS for i in literal)):
+        errors[f"{field}.literal"] = _("Give true, false or a list of the conditions whose "
+                                       "terms match literally: all, any, none.")
     price = value.get("max_price")
     if price is not None:
         amount = price.get("amount") if isinstance(price, dict) else None

@@ -46,6 +46,9 @@ class RuleForm(FlaskForm):
     all_terms = TextAreaField(_l("The title contains all of (one per line)"))
     any_terms = TextAreaField(_l("…and at least one of (one per line, optional)"))
     none_terms = TextAreaField(_l("…and none of (one per line, optional)"))
+    literal_all = BooleanField(_l("Match these terms literally"))
+    literal_any = BooleanField(_l("Match these terms literally"))
+    literal_none = BooleanField(_l("Match these terms literally"))
     max_price = YuanField(_l("Price at most (yuan, optional)"))
     regions = SelectMultipleField(_l("Seller region is one of (optional; a province takes in "
                                      "its cities)"), choices=[], render_kw={"size": 8})
@@ -72,6 +75,8 @@ class RuleForm(FlaskForm):
                 "all": lines(self.all_terms.data), "any": lines(self.any_terms.data),
                 "none": lines(self.none_terms.data), "regions": list(self.regions.data or []),
                 "max_price": None if price is None else {"amount": price, "currency": "CNY"},
+                "literal": [name for name in ("all", "any", "none")
+                            if getattr(self, f"literal_{name}").data],
             },
         }
 
@@ -81,6 +86,8 @@ class RuleForm(FlaskForm):
         self.any_terms.data = "\n".join(conditions.get("any") or [])
         self.none_terms.data = "\n".join(conditions.get("none") or [])
         self.regions.data = list(conditions.get("regions") or [])
+        for name in ("all", "any", "none"):
+            getattr(self, f"literal_{name}").data = name in (conditions.get("literal") or [])
         price = conditions.get("max_price")
         self.max_price.show_fen(price["amount"] if price else None)
 

@@ -150,7 +150,11 @@ def proof_refusal(rule: Rule, proof: "CorpusResult") -> Conflict | None:
         return Conflict(_("This rule names no brand, so no brand's counterfeits prove it. Name "
                           "the brand, or activate it with an override and a reason."),
                         code="proof_failed", **facts)
-    if proof.recall is None or proof.recall < minimum:
+    if proof.recall is None:
+        return Conflict(_("No known counterfeits of %(brand)s are in the corpus to prove this "
+                          "rule on. Add some, or activate it with an override and a reason.",
+                          brand=rule.brand), code="proof_failed", **facts)
+    if proof.recall < minimum:
         return Conflict(_("This rule catches %(caught)d of the %(known)d known counterfeits of "
                           "%(brand)s; at least %(share)d %% are needed. Activate it only with "
                           "an explicit override and a reason.",
@@ -241,13 +245,21 @@ class CorpusResult:
         return None if total == 0 else len(self.counterfeit_hits) / total
 
 
+def folded_results(rule: Rule) -> CorpusResult | None:
+    """For a rule with literal terms: what it would do on the corpus with them folded."""
+    if not rule.conditions.get("literal"):
+        return None
+    return corpus_results(rule, {k: v for k, v in rule.conditions.items() if k != "literal"})
+
+
 def _same_brand(a: str | None, b: str | None) -> bool:
     return bool(a and b) and a.strip().casefold() == b.strip().casefold()
 
 
-def corpus_results(rule: Rule) -> CorpusResult:
-    """Run one rule over the whole corpus (nothing is stored)."""
-    matcher = compile_rules([spec_for(rule.id, rule.conditions, rule.version)])
+def corpus_results(rule: Rule, conditions: dict | None = None) -> CorpusResult:
+    """Run one rule (or other `conditions` for it) over the whole corpus (nothing is stored)."""
+    matcher = compile_rules([spec_for(rule.id, rule.conditions if conditions is None
+                                      else conditions, rule.version)])
     result = CorpusResult()
     items = list(db.session.scalars(select(CorpusListing).order_by(CorpusListing.id)))
     # One batched call: the engine normalises and scans many titles at once.

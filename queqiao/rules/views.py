@@ -69,6 +69,7 @@ def detail(rule_id: int):
     proof = services.corpus_results(rule)
     return render_template("queqiao_rules/detail.html", rule=rule, proof=proof,
                            refusal=services.proof_refusal(rule, proof), hits=hits,
+                           folded=services.folded_results(rule),
                            actions=RULE_LIFECYCLE.actions_from(rule.status),
                            status_form=StatusForm())
 

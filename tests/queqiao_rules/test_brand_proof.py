@@ -69,10 +69,11 @@ def test_a_rule_catching_none_of_its_brands_fakes_is_refused(people, api, corpus
 
 
 def test_a_brand_without_known_fakes_or_a_rule_without_brand_proves_nothing(people, api, corpus):
-    for brand in ("Prada", ""):
+    for brand, told in (("Prada", "No known counterfeits of Prada"), ("", "names no brand")):
         response = activate(people, api, make(people, api, brand, all=["prada"]))
         assert response.status_code == 409, brand
         assert response.get_json()["error"]["code"] == "proof_failed"
+        assert told in response.get_json()["error"]["message"]
 
 
 def test_hitting_a_known_genuine_listing_is_refused_first(people, api, corpus):
