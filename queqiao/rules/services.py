@@ -132,36 +132,49 @@ def update_rule(actor, rule: Rule, values: dict) -> Rule:
     return rule
 
 
-def proof_refusal(rule: Rule, proof: "CorpusResult") -> Conflict | None:
-    """Why the corpus does not prove the rule, as the conflict activation answers; or None.
+def proof_failure(rule: Rule, proof: "CorpusResult") -> str | None:
+    """Why the corpus does not prove the rule, as a code; None when it does.
 
     A rule must catch at least RULE_ACTIVATION_MIN_RECALL of its brand's known counterfeits
     and hit no known-genuine listing (of its brand or any other)."""
+    if proof.genuine_hits:
+        return "genuine_hits"
+    if not rule.brand:
+        return "no_brand"
+    if proof.recall is None:
+        return "no_counterfeits"
+    if proof.recall < float(current_app.config["RULE_ACTIVATION_MIN_RECALL"]):
+        return "low_recall"
+    return None
+
+
+def proof_refusal(rule: Rule, proof: "CorpusResult") -> Conflict | None:
+    """The conflict activation answers when the corpus does not prove the rule; or None."""
+    failure = proof_failure(rule, proof)
+    if failure is None:
+        return None
     minimum = float(current_app.config["RULE_ACTIVATION_MIN_RECALL"])
     facts = {"genuine_hits": len(proof.genuine_hits), "brand": rule.brand,
              "counterfeits_known": proof.counterfeit_total,
              "counterfeits_caught": len(proof.counterfeit_hits),
              "recall": proof.recall, "min_recall": minimum}
-    if proof.genuine_hits:
+    if failure == "genuine_hits":
         return Conflict(_("This rule hits %(n)d known-genuine listings. Activate it only with "
                           "an explicit override and a reason.", n=len(proof.genuine_hits)),
                         code="genuine_hits", **facts)
-    if not rule.brand:
-        return Conflict(_("This rule names no brand, so no brand's counterfeits prove it. Name "
-                          "the brand, or activate it with an override and a reason."),
-                        code="proof_failed", **facts)
-    if proof.recall is None:
-        return Conflict(_("No known counterfeits of %(brand)s are in the corpus to prove this "
-                          "rule on. Add some, or activate it with an override and a reason.",
-                          brand=rule.brand), code="proof_failed", **facts)
-    if proof.recall < minimum:
-        return Conflict(_("This rule catches %(caught)d of the %(known)d known counterfeits of "
-                          "%(brand)s; at least %(share)d %% are needed. Activate it only with "
-                          "an explicit override and a reason.",
-                          caught=len(proof.counterfeit_hits), known=proof.counterfeit_total,
-                          brand=rule.brand, share=round(minimum * 100)),
-                        code="proof_failed", **facts)
-    return None
+    if failure == "no_brand":
+        message = _("This rule names no brand, so no brand's counterfeits prove it. Name the "
+                    "brand, or activate it with an override and a reason.")
+    elif failure == "no_counterfeits":
+        message = _("No known counterfeits of %(brand)s are in the corpus to prove this rule "
+                    "on. Add some, or activate it with an override and a reason.",
+                    brand=rule.brand)
+    else:
+        message = _("This rule catches %(caught)d of the %(known)d known counterfeits of "
+                    "%(brand)s; at least %(share)d %% are needed. Activate it only with an "
+                    "explicit override and a reason.", caught=len(proof.counterfeit_hits),
+                    known=proof.counterfeit_total, brand=rule.brand, share=round(minimum * 100))
+    return Conflict(message, code="proof_failed", **facts)
 
 
 @atomic
@@ -175,10 +188,11 @@ def change_status(actor, rule: Rule, status: Any, *, override: bool = False,
     new_status = RULE_LIFECYCLE.next_state(rule.status, action)
     overridden = None
     if action == "activate":
-        refusal = proof_refusal(rule, corpus_results(rule))
-        if refusal is not None and not override:
-            raise refusal
-        if refusal is not None:
+        proof = corpus_results(rule)
+        failure = proof_failure(rule, proof)
+        if failure is not None and not override:
+            raise proof_refusal(rule, proof)
+        if failure is not None:
             overridden = parsing.text(reason, "reason", max_length=2000)
             if not overridden:
                 raise InvalidInput({"reason": _("Say why the rule may go live although its "
