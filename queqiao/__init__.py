@@ -16,6 +16,9 @@ SETTINGS = {
     # of feed uploads (the only uploads allowed past MAX_UPLOAD_BYTES).
     "QUEQIAO_PLATFORM": "marketplace",
     "QUEQIAO_FEED_MAX_BYTES": 4 * 1024**3,
+    # The share of its brand's known counterfeits a rule must catch to be activated
+    # without an override.
+    "RULE_ACTIVATION_MIN_RECALL": 0.8,
 }
 
 
@@ -24,7 +27,9 @@ def register(app: Flask) -> None:
     from portal.config import load_settings
 
     from . import rules, scanning, tips
+    from .listings.regions import region_label
 
     load_settings(app.config, SETTINGS)
+    app.jinja_env.filters["region"] = region_label
     for part in (tips, rules, scanning):
         part.register(app)

@@ -15,6 +15,7 @@ Typical use::
     matcher.match(listing)                  # -> [rule ids]
     matcher.match_many(listings)            # -> [(listing id, rule id), ...]
 
+``explain`` tells, condition by condition, why a rule matches a listing or not;
 ``reference_match`` is the plain per-rule definition the compiled matcher is tested
 against; ``export_rules``/``load_rules`` read and write the ``queqiao.rules/1`` document
 handed to the platform's production engine. Nothing here depends on Flask or a database.
@@ -22,6 +23,7 @@ handed to the platform's production engine. Nothing here depends on Flask or a d
 
 from queqiao.engine.compiler import CompiledRuleSet, compile_rules
 from queqiao.engine.errors import RuleDocumentError, RuleError
+from queqiao.engine.explain import Explanation, Reason, explain
 from queqiao.engine.export import FORMAT, export_rules, load_rules
 from queqiao.engine.listing import Listing
 from queqiao.engine.normalisation import (
@@ -40,12 +42,15 @@ __all__ = [
     "NORMALISATION",
     "NORMALISATION_V1",
     "CompiledRuleSet",
+    "Explanation",
     "Listing",
+    "Reason",
     "RuleDocumentError",
     "RuleError",
     "RuleId",
     "RuleSpec",
     "compile_rules",
+    "explain",
     "export_rules",
     "literal_form",
     "load_rules",

@@ -15,7 +15,8 @@ from .readers import BadListing, read_listing, read_upload_rows
 
 def add_corpus_listing(actor, kind: Any, title: Any, price: int | None = None,
                        region: str | None = None, *, source: str = "manual",
-                       hit_id: int | None = None, commit: bool = True) -> CorpusListing:
+                       hit_id: int | None = None, brand: str | None = None,
+                       commit: bool = True) -> CorpusListing:
     """Add a known-genuine or known-counterfeit listing to the corpus."""
     errors = {}
     if kind not in CORPUS_KINDS:
@@ -26,9 +27,12 @@ def add_corpus_listing(actor, kind: Any, title: Any, price: int | None = None,
         errors["title"] = _("At most %(n)d characters.", n=500)
     if price is not None and (isinstance(price, bool) or not isinstance(price, int) or price < 0):
         errors["price"] = _("The amount cannot be negative.")
+    if brand is not None and (not isinstance(brand, str) or len(brand) > 120):
+        errors["brand"] = _("At most %(n)d characters.", n=120)
     if errors:
         raise InvalidInput(errors)
     item = CorpusListing(kind=kind, title=title.strip(), price=price,
+                         brand=(brand or "").strip() or None,
                          region=(region or "").strip()[:80] or None, source=source,
                          hit_id=hit_id, created_by_id=getattr(actor, "id", None))
     db.session.add(item)
@@ -61,7 +65,7 @@ def corpus_counts() -> dict[str, int]:
     return {kind: 0 for kind in CORPUS_KINDS} | dict(rows)
 
 
-def import_corpus(actor, kind: str, upload) -> tuple[int, list[dict]]:
+def import_corpus(actor, kind: str, upload, brand: str | None = None) -> tuple[int, list[dict]]:
     """Add the rows of a CSV or JSON Lines file to the corpus; return (added, bad rows)."""
 
     if kind not in CORPUS_KINDS:
@@ -78,7 +82,7 @@ def import_corpus(actor, kind: str, upload) -> tuple[int, list[dict]]:
             bad.append({"line": line, "error": str(error)})
             continue
         add_corpus_listing(actor, kind, listing.title, listing.price, listing.region,
-                           source="upload", commit=False)
+                           source="upload", brand=brand, commit=False)
         added += 1
     record(actor, "corpus.upload", None, f"{added} {kind} listings uploaded to the corpus",
            bad_rows=len(bad))

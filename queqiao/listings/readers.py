@@ -15,6 +15,8 @@ from portal import parsing
 from portal.errors import InvalidInput
 from queqiao.engine import Listing
 
+from .gazetteer import listing_region
+
 
 @dataclass(frozen=True, slots=True)
 class ScannedListing:
@@ -28,7 +30,8 @@ class ScannedListing:
     url: str | None
 
     def for_engine(self) -> Listing:
-        return Listing(self.id, self.title, self.price, self.region)
+        # The region as a gazetteer code, as rules store theirs ("廣東省" is CN-GD).
+        return Listing(self.id, self.title, self.price, listing_region(self.region))
 
     def snapshot(self) -> dict[str, Any]:
         return {"id": self.id, "title": self.title,

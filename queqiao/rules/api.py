@@ -17,6 +17,7 @@ from queqiao.listings.models import CORPUS_KINDS, CorpusListing
 
 from . import services
 from .conditions import spec_for
+from .explain import explain_listing, read_explained_listing
 from .models import Rule
 from .serialize import rule_json
 
@@ -72,8 +73,18 @@ def status(rule_id: int):
     """Move a rule to shadow, active or retired."""
     data = json_body()
     rule = services.change_status(_user(), services.get_rule(rule_id), data.get("status"),
-                                  override=data.get("override") is True)
+                                  override=data.get("override") is True,
+                                  reason=data.get("reason"))
     return jsonify(rule_json(rule))
+
+
+@bp.post("/rules/<int:rule_id>/explain")
+@access("staff")
+def explain(rule_id: int):
+    """Why the rule (its current version) matches a listing or not, condition by condition."""
+    rule = services.get_rule(rule_id)
+    listing = read_explained_listing(json_body().get("listing"))
+    return jsonify(explain_listing(rule, listing))
 
 
 def _user():
@@ -88,16 +99,45 @@ CONDITIONS = {"type": "object", "properties": {
     "any": {"type": "array", "items": {"type": "string"}},
     "none": {"type": "array", "items": {"type": "string"}},
     "max_price": {"oneOf": [MONEY], "nullable": True},
-    "regions": {"type": "array", "items": {"type": "string"}}}}
+    "regions": {"type": "array", "items": {"type": "string"},
+                "description": "region codes or names (Chinese, pinyin, English), stored as "
+                               "codes: ISO 3166-2 (CN-GD), CN-<GB/T 2260> for cities, "
+                               "ISO 3166-1 alpha-2 for countries"},
+    "literal": {"oneOf": [{"type": "boolean"}, {"type": "array", "items": {
+        "type": "string", "enum": ["all", "any", "none"]}}],
+        "description": "match these conditions' terms in the literal form (no folding)"}}}
 RULE_BODY = {"type": "object", "required": ["name", "conditions"], "properties": {
     "name": {"type": "string"}, "tip_id": {"type": "integer", "nullable": True},
+    "brand": {"type": "string", "description": "the brand whose counterfeits prove the rule "
+              "(default: the tip's brand)"},
     "conditions": CONDITIONS, "level": {"type": "string", "enum": ["low", "medium", "high"]},
     "known_false_positives": {"type": "string"}, "notes": {"type": "string"}}}
 RULE = {"type": "object", "properties": {"id": {"type": "integer"}, "url": {"type": "string"},
                                          "status": {"type": "string"},
                                          "version": {"type": "integer"},
+                                         "brand": {"type": "string", "nullable": True},
                                          "conditions": CONDITIONS}}
 STAFF_ERRORS = (401, 403, 404)
+LISTING = {"type": "object", "required": ["title"], "properties": {
+    "id": {"type": "string"}, "title": {"type": "string"}, "price": MONEY,
+    "seller_id": {"type": "string"}, "region": {"type": "string"}, "url": {"type": "string"}}}
+EXPLANATION = {"type": "object", "required": ["matched", "reasons"], "properties": {
+    "matched": {"type": "boolean", "description": "what the engine decides for this listing"},
+    "reasons": {"type": "array", "items": {
+        "type": "object", "required": ["condition", "ok", "detail"], "properties": {
+            "condition": {"type": "string", "enum": ["all", "any", "none", "max_price",
+                                                     "regions"],
+                          "description": "stable id of the condition"},
+            "ok": {"type": "boolean"},
+            "detail": {"type": "string", "description": "in the caller's language"},
+            "terms": {"type": "array", "items": {"type": "string"}, "description":
+                      "all: the missing terms (all of them when ok); any: the terms found "
+                      "(all of them when none is); none: the exclusions found (all of them "
+                      "when none is)"},
+            "price": {"oneOf": [MONEY], "nullable": True}, "max_price": MONEY,
+            "region": {"type": "string", "nullable": True,
+                       "description": "the listing's region code (or its text if unknown)"},
+            "regions": {"type": "array", "items": {"type": "string"}}}}}}}
 
 def corpus_json(item: CorpusListing) -> dict:
     """A known listing of the proving corpus."""
@@ -196,15 +236,23 @@ register_paths({
         "patch": op("Edit a rule: the next version (409 when version is stale)", tag="rules",
                     body={"type": "object", "required": ["version"], "properties": {
                         "version": {"type": "integer"}, "conditions": CONDITIONS,
-                        "name": {"type": "string"}}},
+                        "name": {"type": "string"}, "brand": {"type": "string"}}},
                     response=RULE, params=[path_param("rule_id")],
                     errors=(400, 401, 403, 404, 409, 422)),
     },
     "/rules/{rule_id}/status": {"post": op(
-        "Move a rule to shadow, active or retired (activating over genuine-corpus hits needs "
-        "override: true)", tag="rules",
+        "Move a rule to shadow, active or retired. Activating a rule whose proof fails (it "
+        "hits a known-genuine listing, or catches less than RULE_ACTIVATION_MIN_RECALL of its "
+        "brand's known counterfeits) answers 409 genuine_hits or proof_failed with the "
+        "figures; override: true with a reason activates it anyway (422 without the reason) "
+        "and the audit log keeps the reason", tag="rules",
         body={"type": "object", "required": ["status"], "properties": {
             "status": {"type": "string", "enum": ["shadow", "active", "retired"]},
-            "override": {"type": "boolean"}}},
+            "override": {"type": "boolean"}, "reason": {"type": "string"}}},
         response=RULE, params=[path_param("rule_id")], errors=(400, 401, 403, 404, 409, 422))},
+    "/rules/{rule_id}/explain": {"post": op(
+        "Why a rule matches a listing or not: one reason per condition, its detail in the "
+        "caller's language", tag="rules",
+        body={"type": "object", "required": ["listing"], "properties": {"listing": LISTING}},
+        response=EXPLANATION, params=[path_param("rule_id")], errors=(400, 401, 403, 404, 422))},
 }, {"CorpusListing": CORPUS_ITEM})

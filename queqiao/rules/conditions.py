@@ -6,6 +6,9 @@ from flask_babel import gettext as _
 
 from portal.errors import InvalidInput
 from queqiao.engine import RuleError, RuleSpec
+from queqiao.engine.rules import TERM_CONDITIONS
+from queqiao.listings.gazetteer import rule_regions
+from queqiao.listings.regions import region_codes
 
 LIST_KEYS = ("all", "any", "none", "regions")
 MAX_TERMS = 50
@@ -13,12 +16,13 @@ MAX_TERM_LENGTH = 100
 
 
 def parse_conditions(value: Any, field: str = "conditions") -> dict:
-    """Validate API conditions and return them normalised ({all, any, none, max_price, regions})."""
+    """Validate API conditions and return them normalised ({all, any, none, max_price, regions},
+    and `literal` when some condition's terms are to match in the literal form)."""
     if not isinstance(value, dict):
         raise InvalidInput({field: _("Give the conditions as an object with all, any, none, "
                                      "max_price and regions.")})
     errors: dict[str, str] = {}
-    unknown = set(value) - {*LIST_KEYS, "max_price"}
+    unknown = set(value) - {*LIST_KEYS, "max_price", "literal"}
     if unknown:
         errors[field] = _("Unknown conditions: %(keys)s.", keys=", ".join(sorted(map(str, unknown))))
     for key in LIST_KEYS:
@@ -34,6 +38,11 @@ def parse_conditions(value: Any, field: str = "conditions") -> dict:
                                          n=MAX_TERM_LENGTH)
         elif any(not i.strip() for i in items):
             errors[f"{field}.{key}"] = _("Entries cannot be blank.")
+    literal = value.get("literal")
+    if literal is not None and not isinstance(literal, bool) and not (
+            isinstance(literal, list) and all(i in TERM_CONDITIONS for i in literal)):
+        errors[f"{field}.literal"] = _("Give true, false or a list of the conditions whose "
+                                       "terms match literally: all, any, none.")
     price = value.get("max_price")
     if price is not None:
         amount = price.get("amount") if isinstance(price, dict) else None
@@ -47,12 +56,22 @@ def parse_conditions(value: Any, field: str = "conditions") -> dict:
         errors[f"{field}.all"] = _("Give at least one term in all or any.")
     if errors:
         raise InvalidInput(errors)
+    codes = region_codes(value.get("regions") or [], f"{field}.regions")
     try:
-        return RuleSpec.from_conditions(0, value).to_conditions()
+        conditions = RuleSpec.from_conditions(0, value).to_conditions()
     except RuleError as error:  # anything the checks above did not foresee
         raise InvalidInput({field: error.message}) from None
+    # Regions are stored as the gazetteer's codes, shown by name in the reader's language.
+    conditions["regions"] = codes
+    return conditions
 
 
 def spec_for(rule_id: int, conditions: dict, version: int) -> RuleSpec:
-    """The engine's form of stored (already validated) conditions."""
+    """The engine's form of stored (already validated) conditions.
+
+    Region codes are widened to the regions inside them, so the engine's equality test on
+    a listing's resolved region (`gazetteer.listing_region`) finds a city under its province.
+    """
+    if conditions.get("regions"):
+        conditions = conditions | {"regions": list(rule_regions(conditions["regions"]))}
     return RuleSpec.from_conditions(rule_id, conditions, version)

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from portal.accounts.access import platform_staff
 from portal.authz import can
 from portal.demo import Scale, bulk_audit, bulk_insert, demo_step, scale_step
+from portal.errors import Conflict
 from portal.extensions import db
 from queqiao.listings.corpus import add_corpus_listing
 from queqiao.listings.models import CorpusListing
@@ -24,11 +25,12 @@ DEMO_RULES = [
                                         "max_price": {"amount": 150000, "currency": "CNY"}},
      "shadow"),
 ]
+DEMO_BRANDS = ["Gucci", "Rolex", "Moutai"]
 DEMO_CORPUS = [
-    ("genuine", "Gucci 官方旗舰店 专柜正品 马蒙包", 2350000, "上海"),
-    ("genuine", "劳力士 水鬼 116610LN 国行", 7800000, "北京"),
-    ("counterfeit", "GUCCI 高仿 马蒙包 1:1", 35000, "广东"),
-    ("counterfeit", "劳力士水鬼 超A 复刻", 80000, "广东"),
+    ("genuine", "Gucci 官方旗舰店 专柜正品 马蒙包", 2350000, "上海", "Gucci"),
+    ("genuine", "劳力士 水鬼 116610LN 国行", 7800000, "北京", "Rolex"),
+    ("counterfeit", "GUCCI 高仿 马蒙包 1:1", 35000, "广东", "Gucci"),
+    ("counterfeit", "劳力士水鬼 超A 复刻", 80000, "广东", "Rolex"),
 ]
 DEMO_LISTINGS = [
     {"id": "demo-1001", "title": "GUCCI 高仿 马蒙包 老花 原单", "price": 38000, "seller_id": "shop-881",
@@ -52,16 +54,20 @@ def demo_rules() -> list[str]:
     if staff is None or db.session.scalar(select(Rule.id).limit(1)) is not None:
         return []
     tip_id = db.session.scalar(select(Tip.id).where(Tip.status == "accepted").order_by(Tip.id))
+    if db.session.scalar(select(CorpusListing.id).limit(1)) is None:
+        for kind, title, price, region, brand in DEMO_CORPUS:
+            add_corpus_listing(staff, kind, title, price, region, brand=brand)
     for number, (name, conditions, status) in enumerate(DEMO_RULES):
-        values = {"name": name, "conditions": conditions}
+        values = {"name": name, "conditions": conditions, "brand": DEMO_BRANDS[number]}
         if number == 0 and tip_id is not None:
             values["tip_id"] = tip_id  # so the tip's authors see feedback in the demo
         rule = services.create_rule(staff, values)
-        if status == "active":
-            services.change_status(staff, rule, "active", override=True)
-    if db.session.scalar(select(CorpusListing.id).limit(1)) is None:
-        for kind, title, price, region in DEMO_CORPUS:
-            add_corpus_listing(staff, kind, title, price, region)
+        if status == "active":  # each is proven on its brand's counterfeits in the corpus
+            try:
+                services.change_status(staff, rule, "active")
+            except Conflict:  # a corpus kept from before the demo does not prove it
+                services.change_status(staff, rule, "active", override=True,
+                                       reason="Demo rule")
     result = scan(staff, [read_listing(item) for item in DEMO_LISTINGS])
     return [f"Rules: {len(DEMO_RULES)} demo rules, {result.new_hits} hits"]
 

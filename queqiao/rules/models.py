@@ -21,6 +21,8 @@ class Rule(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     # The accepted tip this rule was made from, if any.
     tip_id: Mapped[int | None] = mapped_column(ForeignKey("tips.id"), index=True)
+    # The brand whose counterfeits the rule is proven on (the tip's brand by default).
+    brand: Mapped[str | None] = mapped_column(String(120))
     status: Mapped[str] = mapped_column(String(20), default="shadow", index=True)
     version: Mapped[int] = mapped_column(default=1)
     conditions: Mapped[dict] = mapped_column(JSON)

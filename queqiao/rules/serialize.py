@@ -13,6 +13,7 @@ def rule_json(rule: Rule) -> dict:
         "url": page_url("queqiao_rules.detail", rule_id=rule.id),
         "name": rule.name,
         "tip_id": rule.tip_id,
+        "brand": rule.brand,
         "status": rule.status,
         "version": rule.version,
         "conditions": rule.conditions,

@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -18,6 +19,7 @@ from portal.notifications.events import publish
 from portal.transaction import atomic
 from portal.urls import page_url
 from queqiao.engine import Listing, compile_rules
+from queqiao.listings.gazetteer import listing_region
 from queqiao.listings.models import CorpusListing
 
 from .conditions import parse_conditions, spec_for
@@ -52,12 +54,23 @@ def _tip_id(value: Any) -> int | None:
     return value
 
 
+def _brand(values: dict, tip_id: int | None) -> str | None:
+    """The brand the rule is proven on: as given, else the tip's."""
+    brand = _text(values, "brand", max_length=120)
+    if not brand and tip_id is not None:
+        from . import tips_link
+
+        brand = tips_link.tip_brand(tip_id)
+    return brand or None
+
+
 def create_rule(actor, values: dict) -> Rule:
     """A new rule in shadow mode, version 1, from validated values."""
     name = _text(values, "name", required=True)
     conditions = parse_conditions(values.get("conditions"))
+    tip_id = _tip_id(values.get("tip_id"))
     rule = Rule(
-        name=name, tip_id=_tip_id(values.get("tip_id")), conditions=conditions,
+        name=name, tip_id=tip_id, conditions=conditions, brand=_brand(values, tip_id),
         level=_level(values) or "medium",
         known_false_positives=_text(values, "known_false_positives", max_length=4000) or "",
         notes=_text(values, "notes", max_length=4000) or "",
@@ -89,6 +102,7 @@ def update_rule(actor, rule: Rule, values: dict) -> Rule:
     level = _level(values)
     known = _text(values, "known_false_positives", max_length=4000)
     notes = _text(values, "notes", max_length=4000)
+    brand = _text(values, "brand", max_length=120)
     if version != rule.version:
         raise Conflict(_("This rule was changed by someone else (now version %(v)d). "
                          "Reload it and make your change again.", v=rule.version),
@@ -105,6 +119,8 @@ def update_rule(actor, rule: Rule, values: dict) -> Rule:
         rule.known_false_positives = known
     if notes is not None:
         rule.notes = notes
+    if brand is not None:
+        rule.brand = brand or None
     db.session.add(RuleVersion(rule_id=rule.id, version=rule.version, name=name,
                                conditions=conditions, created_by_id=actor.id))
     record(actor, "rule.edit", rule, f"Rule {rule.id} version {rule.version}",
@@ -119,27 +135,81 @@ def update_rule(actor, rule: Rule, values: dict) -> Rule:
     return rule
 
 
+def proof_failure(rule: Rule, proof: "CorpusResult") -> str | None:
+    """Why the corpus does not prove the rule, as a code; None when it does.
+
+    A rule must catch at least RULE_ACTIVATION_MIN_RECALL of its brand's known counterfeits
+    and hit no known-genuine listing (of its brand or any other)."""
+    if proof.genuine_hits:
+        return "genuine_hits"
+    if not rule.brand:
+        return "no_brand"
+    if proof.recall is None:
+        return "no_counterfeits"
+    if proof.recall < float(current_app.config["RULE_ACTIVATION_MIN_RECALL"]):
+        return "low_recall"
+    return None
+
+
+def proof_refusal(rule: Rule, proof: "CorpusResult") -> Conflict | None:
+    """The conflict activation answers when the corpus does not prove the rule; or None."""
+    failure = proof_failure(rule, proof)
+    if failure is None:
+        return None
+    minimum = float(current_app.config["RULE_ACTIVATION_MIN_RECALL"])
+    facts = {"genuine_hits": len(proof.genuine_hits), "brand": rule.brand,
+             "counterfeits_known": proof.counterfeit_total,
+             "counterfeits_caught": len(proof.counterfeit_hits),
+             "recall": proof.recall, "min_recall": minimum}
+    if failure == "genuine_hits":
+        return Conflict(_("This rule hits %(n)d known-genuine listings. Activate it only with "
+                          "an explicit override and a reason.", n=len(proof.genuine_hits)),
+                        code="genuine_hits", **facts)
+    if failure == "no_brand":
+        message = _("This rule names no brand, so no brand's counterfeits prove it. Name the "
+                    "brand, or activate it with an override and a reason.")
+    elif failure == "no_counterfeits":
+        message = _("No known counterfeits of %(brand)s are in the corpus to prove this rule "
+                    "on. Add some, or activate it with an override and a reason.",
+                    brand=rule.brand)
+    else:
+        message = _("This rule catches %(caught)d of the %(known)d known counterfeits of "
+                    "%(brand)s; at least %(share)d %% are needed. Activate it only with an "
+                    "explicit override and a reason.", caught=len(proof.counterfeit_hits),
+                    known=proof.counterfeit_total, brand=rule.brand, share=round(minimum * 100))
+    return Conflict(message, code="proof_failed", **facts)
+
+
 @atomic
-def change_status(actor, rule: Rule, status: Any, *, override: bool = False) -> Rule:
-    """Move a rule to `status`; activating over genuine-corpus hits needs an explicit override."""
+def change_status(actor, rule: Rule, status: Any, *, override: bool = False,
+                  reason: Any = None) -> Rule:
+    """Move a rule to `status`; activating a rule its brand's corpus does not prove needs an
+    explicit override with a reason, which the audit log keeps."""
     if status not in STATUSES:
         raise InvalidInput({"status": _("Choose one of: %(choices)s.", choices=", ".join(STATUSES))})
     action = ACTION_FOR_STATUS[status]
     new_status = RULE_LIFECYCLE.next_state(rule.status, action)
+    overridden = None
     if action == "activate":
         proof = corpus_results(rule)
-        if proof.genuine_hits and not override:
-            raise Conflict(
-                _("This rule hits %(n)d known-genuine listings. Activate it only with an "
-                  "explicit override.", n=len(proof.genuine_hits)),
-                code="genuine_hits", genuine_hits=len(proof.genuine_hits))
+        failure = proof_failure(rule, proof)
+        if failure is not None and not override:
+            raise proof_refusal(rule, proof)
+        if failure is not None:
+            overridden = parsing.text(reason, "reason", max_length=2000)
+            if not overridden:
+                raise InvalidInput({"reason": _("Say why the rule may go live although its "
+                                                "proof fails.")})
     # Conditional on the status and version that were checked (and proven): a rule edited
     # or moved meanwhile is not moved again on the strength of what it was.
     claim(rule, check=("version", "status"), code="stale_version",
           message=lambda: _("This rule was changed by someone else meanwhile. Reload it and "
                             "try again."), status=new_status, status_changed_at=utcnow())
+    details = {"override": overridden is not None}
+    if overridden is not None:
+        details["reason"] = overridden
     record(actor, f"rule.{action}", rule, f"Rule {rule.id} is now {new_status}",
-           version=rule.version, status=new_status, override=bool(override))
+           version=rule.version, status=new_status, **details)
     if new_status == "active":
         publish("rule.activated", platform_staff(), obj=rule, view_rule="staff",
                 url=page_url("queqiao_rules.detail", rule_id=rule.id), rule_id=rule.id,
@@ -177,24 +247,48 @@ def rule_counts() -> dict[str, int]:
 
 @dataclass
 class CorpusResult:
-    """What a rule does on the corpus: genuine listings it hits, counterfeits it hits or misses."""
+    """What a rule does on the corpus: genuine listings it hits, and its own brand's
+    counterfeits it hits or misses (other brands' fakes are not its to catch)."""
 
     genuine_hits: list[CorpusListing] = field(default_factory=list)
     counterfeit_hits: list[CorpusListing] = field(default_factory=list)
     counterfeit_missed: list[CorpusListing] = field(default_factory=list)
     genuine_total: int = 0
 
+    @property
+    def counterfeit_total(self) -> int:
+        return len(self.counterfeit_hits) + len(self.counterfeit_missed)
 
-def corpus_results(rule: Rule) -> CorpusResult:
-    """Run one rule over the whole corpus (nothing is stored)."""
-    matcher = compile_rules([spec_for(rule.id, rule.conditions, rule.version)])
+    @property
+    def recall(self) -> float | None:
+        """The share of the brand's known counterfeits caught; None when none are known."""
+        total = self.counterfeit_total
+        return None if total == 0 else len(self.counterfeit_hits) / total
+
+
+def folded_results(rule: Rule) -> CorpusResult | None:
+    """For a rule with literal terms: what it would do on the corpus with them folded."""
+    if not rule.conditions.get("literal"):
+        return None
+    return corpus_results(rule, {k: v for k, v in rule.conditions.items() if k != "literal"})
+
+
+def _same_brand(a: str | None, b: str | None) -> bool:
+    return bool(a and b) and a.strip().casefold() == b.strip().casefold()
+
+
+def corpus_results(rule: Rule, conditions: dict | None = None) -> CorpusResult:
+    """Run one rule (or other `conditions` for it) over the whole corpus (nothing is stored)."""
+    matcher = compile_rules([spec_for(rule.id, rule.conditions if conditions is None
+                                      else conditions, rule.version)])
     result = CorpusResult()
     items = list(db.session.scalars(select(CorpusListing).order_by(CorpusListing.id)))
     # One batched call: the engine normalises and scans many titles at once.
     hit_ids = {
         listing_id
         for listing_id, _ in matcher.match_many(
-            Listing(str(item.id), item.title, item.price, item.region) for item in items
+            Listing(str(item.id), item.title, item.price, listing_region(item.region))
+            for item in items
         )
     }
     for item in items:
@@ -203,6 +297,8 @@ def corpus_results(rule: Rule) -> CorpusResult:
             result.genuine_total += 1
             if hit:
                 result.genuine_hits.append(item)
+        elif not _same_brand(item.brand, rule.brand):
+            continue
         elif hit:
             result.counterfeit_hits.append(item)
         else:

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from portal import parsing
 from portal.extensions import db
+from queqiao.listings.gazetteer import resolve_region
 from queqiao.tips.models import Tip
 
 
@@ -13,6 +14,12 @@ def tip_exists(tip_id: int) -> bool:
     """Whether an accepted tip with this id exists (only vetted tips feed rules)."""
     tip = db.session.get(Tip, tip_id) if parsing.identifier(tip_id) else None
     return tip is not None and tip.status == "accepted"
+
+
+def tip_brand(tip_id: int) -> str | None:
+    """The brand an accepted tip is about."""
+    tip = db.session.get(Tip, tip_id) if parsing.identifier(tip_id) else None
+    return (tip.brand or "").strip() or None if tip is not None else None
 
 
 def tip_prefill(tip_id: int) -> dict[str, Any] | None:
@@ -26,6 +33,7 @@ def tip_prefill(tip_id: int) -> dict[str, Any] | None:
     price = indicators["max_price"]
     return {
         "name": tip.title[:200],
+        "brand": brand,
         "conditions": {
             # The brand must be there; any one of the tip's keywords then marks the fake.
             "all": [brand] if brand and brand.casefold() not in {k.casefold() for k in keywords}
@@ -33,7 +41,8 @@ def tip_prefill(tip_id: int) -> dict[str, Any] | None:
             "any": keywords,
             "none": list(indicators["exclude"]),
             "max_price": price if price and price.get("currency") == "CNY" else None,
-            "regions": list(indicators["regions"]),
+            # Only the regions the gazetteer knows; a tip may name "overseas warehouse".
+            "regions": [code for code in map(resolve_region, indicators["regions"]) if code],
         },
     }
 

@@ -3,7 +3,7 @@
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal import parsing
 from portal.authz import access
@@ -41,6 +41,7 @@ def new():
         if prefill:
             form.tip_id.data = tip_id
             form.name.data = prefill.get("name", "")
+            form.brand.data = prefill.get("brand") or ""
             form.fill(prefill["conditions"])
     if form.validate_on_submit():
         try:
@@ -65,8 +66,10 @@ def detail(rule_id: int):
     rule = services.get_rule(rule_id)
     hits = db.session.scalars(select(Hit).where(Hit.rule_id == rule.id)
                               .order_by(Hit.id.desc()).limit(20)).all()
-    return render_template("queqiao_rules/detail.html", rule=rule,
-                           proof=services.corpus_results(rule), hits=hits,
+    proof = services.corpus_results(rule)
+    return render_template("queqiao_rules/detail.html", rule=rule, proof=proof,
+                           refusal=services.proof_refusal(rule, proof), hits=hits,
+                           folded=services.folded_results(rule),
                            actions=RULE_LIFECYCLE.actions_from(rule.status),
                            status_form=StatusForm())
 
@@ -112,7 +115,7 @@ def status(rule_id: int):
     if form.validate_on_submit():
         try:
             services.change_status(current_user, rule, form.status.data,
-                                   override=form.override.data)
+                                   override=form.override.data, reason=form.reason.data)
         except (Conflict, InvalidInput) as refusal:
             flash(refusal.message if isinstance(refusal, Conflict)
                   else " ".join(refusal.fields.values()), "danger")
@@ -154,15 +157,21 @@ def corpus():
     if form.validate_on_submit():
         try:
             known_listings.add_corpus_listing(current_user, form.kind.data, form.title.data,
-                                        form.price.fen(), form.region.data)
+                                              form.price.fen(), form.region.data,
+                                              brand=form.brand.data or None)
         except InvalidInput as error:
             show_errors(form, error)
         else:
             flash(_("Listing added to the corpus."), "success")
             return redirect(url_for(".corpus", kind=form.kind.data))
     kind = request.args.get("kind")
-    items = db.session.scalars(known_listings.corpus_query(kind).limit(500)).all()
+    query = known_listings.corpus_query(kind)
+    brand = (request.args.get("brand") or "").strip()[:120]
+    if brand:
+        query = query.where(func.lower(CorpusListing.brand) == brand.lower())
+    items = db.session.scalars(query.limit(500)).all()
     page = render_template("queqiao_rules/corpus.html", form=form, items=items, kind=kind,
+                           brand=brand,
                            upload=CorpusUploadForm(), counts=known_listings.corpus_counts())
     return (page, 422) if form.is_submitted() else page
 
@@ -174,7 +183,8 @@ def corpus_upload():
     form = CorpusUploadForm()
     if form.validate_on_submit():
         try:
-            added, bad = known_listings.import_corpus(current_user, form.kind.data, form.file.data)
+            added, bad = known_listings.import_corpus(current_user, form.kind.data,
+                                                      form.file.data, form.brand.data or None)
         except InvalidInput as error:
             flash(" ".join(error.fields.values()), "danger")
         else:

@@ -192,7 +192,7 @@ def add_hit_to_corpus(actor, hit: Hit, kind: str, *, source: str) -> CorpusListi
     snapshot = hit.snapshot or {}
     price = (snapshot.get("price") or {}).get("amount")
     return add_corpus_listing(actor, kind, hit.title, price, snapshot.get("region"),
-                              source=source, hit_id=hit.id, commit=False)
+                              source=source, hit_id=hit.id, brand=hit.rule.brand, commit=False)
 
 
 @dataclass
@@ -236,18 +236,49 @@ class DryRunRow:
 
     listing: ScannedListing
     rules: list[tuple[Rule, str]]
+    # (rule, {matched, reasons}) for the rules it would hit and the rule asked about.
+    explanations: list[tuple[Rule, dict]] = field(default_factory=list)
 
 
 DRY_RUN_LIMIT = 10_000
+EXPLAIN_LIMIT = 500  # listings of a dry run explained on the page
+EXPLAIN_RULES = 5  # rules explained per listing, besides the one asked about
 
 
-def dry_run(listings: Sequence[ScannedListing]) -> list[DryRunRow]:
-    """What every shadow and active rule would hit on `listings`; nothing is stored."""
+def dry_run(listings: Sequence[ScannedListing], explain_rule: Rule | None = None
+            ) -> list[DryRunRow]:
+    """What every shadow and active rule would hit on `listings`; nothing is stored.
+
+    The first EXPLAIN_LIMIT listings are explained for the rules they would hit and for
+    `explain_rule` (hit or not), so the page can say why a listing was missed."""
+    from queqiao.rules.explain import explain_listing
+
     live = live_rules()
     found: dict[str, list[int]] = {}
     for listing_id, rule_id in live.matcher.match_many(x.for_engine() for x in listings):
         found.setdefault(listing_id, []).append(rule_id)
     wanted = {rule_id for ids in found.values() for rule_id in ids}
     rules = {r.id: r for r in db.session.scalars(select(Rule).where(Rule.id.in_(wanted)))}
-    return [DryRunRow(x, [(rules[r], live.modes[r]) for r in found.get(x.id, []) if r in rules])
+    rows = [DryRunRow(x, [(rules[r], live.modes[r]) for r in found.get(x.id, []) if r in rules])
             for x in listings]
+    for row in rows[:EXPLAIN_LIMIT]:
+        asked = [rule for rule, _mode in row.rules[:EXPLAIN_RULES]]
+        if explain_rule is not None and explain_rule not in asked:
+            asked.insert(0, explain_rule)
+        row.explanations = [(rule, explain_listing(rule, row.listing)) for rule in asked]
+    return rows
+
+
+def hit_explanation(hit: Hit) -> dict | None:
+    """Why the rule, at the version that made the hit, matched the listing as it was then."""
+    from queqiao.rules.explain import explain_listing
+    from queqiao.rules.models import RuleVersion
+
+    version = db.session.scalar(select(RuleVersion).where(
+        RuleVersion.rule_id == hit.rule_id, RuleVersion.version == hit.rule_version))
+    try:
+        listing = read_listing(hit.snapshot or {})
+    except BadListing:
+        return None  # a snapshot from before snapshots kept every field
+    return explain_listing(hit.rule, listing, version.conditions if version else None,
+                           hit.rule_version)

@@ -14,6 +14,7 @@ from portal.errors import Conflict, InvalidInput, NotFound
 from portal.extensions import csrf, db
 from queqiao.listings.readers import BadListing, ScannedListing, read_listing, read_upload_rows
 from queqiao.rules.forms import DryRunForm, lines
+from queqiao.rules.models import Rule
 
 from . import bp, feed, services
 from .forms import FeedForm, HitFilterForm, OutcomeForm
@@ -58,7 +59,8 @@ def hit(hit_id: int):
         "platform": current_app.config["QUEQIAO_PLATFORM"],
         "seller_id": snapshot.get("seller_id") or "", "listing_url": snapshot.get("url") or ""})
     return render_template("queqiao_rules/hit.html", hit=item, snapshot=snapshot,
-                           proposal_url=proposal, form=OutcomeForm())
+                           proposal_url=proposal, form=OutcomeForm(),
+                           explanation=services.hit_explanation(item))
 
 
 @bp.post("/hits/<int:hit_id>/outcome")
@@ -129,6 +131,10 @@ def feed_page(feed_id: int):
 def dry_run():
     """Try every shadow and active rule on pasted or uploaded listings; nothing is stored."""
     form = DryRunForm()
+    rules = db.session.scalars(select(Rule).where(Rule.status != "retired")
+                               .order_by(Rule.id.desc()).limit(500)).all()
+    form.explain_rule.choices = [("", _("Only the rules each listing would hit")),
+                                 *((str(r.id), f"{r.id} · {r.name}") for r in rules)]
     rows, bad = None, []
     if form.validate_on_submit():
         listings, bad = _dry_run_listings(form)
@@ -138,7 +144,8 @@ def dry_run():
         elif not listings and not bad:
             form.listings.errors = [_("Paste some listing titles or choose a file.")]
         else:
-            rows = services.dry_run(listings)
+            chosen = parsing.identifier(form.explain_rule.data)
+            rows = services.dry_run(listings, next((r for r in rules if r.id == chosen), None))
     status = 422 if form.is_submitted() and rows is None else 200
     return render_template("queqiao_rules/dry_run.html", form=form, rows=rows,
                            bad=bad), status

@@ -276,7 +276,8 @@ FEEDBACK = {"type": "object", "properties": {
                                         "test_purchases", "confirmed_counterfeit",
                                         "confirmed_genuine", "inconclusive")},
     "precision": {"type": "number", "nullable": True,
-                  "description": "confirmed counterfeit / (counterfeit + genuine)"},
+                  "description": "(confirmed_counterfeit + taken_down) / (confirmed_counterfeit "
+                                 "+ taken_down + confirmed_genuine + false_positives)"},
     "weekly": {"type": "array", "items": {"type": "object"}}}}
 TIP_REF = {"$ref": "#/components/schemas/Tip"}
 LIST = {"type": "object", "properties": {"items": {"type": "array", "items": TIP_REF},

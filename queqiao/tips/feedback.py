@@ -50,10 +50,15 @@ def events_for(tip_ids: list[int]) -> list[FeedbackEvent]:
     return sorted(found, key=lambda e: e.at)
 
 
-def precision(counterfeit: int, genuine: int) -> float | None:
-    """Confirmed counterfeit over everything authenticated; None when nothing was."""
-    authenticated = counterfeit + genuine
-    return None if authenticated == 0 else counterfeit / authenticated
+def precision(counterfeit: int, genuine: int, taken_down: int = 0,
+              false_positives: int = 0) -> float | None:
+    """Judged right over everything judged; None when nothing was.
+
+    Right: test purchases authenticated counterfeit and hits taken down; wrong: test
+    purchases authenticated genuine and hits marked false positives. Each judgement counts
+    once, so a hit taken down and also bought counts twice."""
+    right, wrong = counterfeit + taken_down, genuine + false_positives
+    return None if right + wrong == 0 else right / (right + wrong)
 
 
 def summarise(events: Iterable[FeedbackEvent]) -> dict:
@@ -68,7 +73,8 @@ def summarise(events: Iterable[FeedbackEvent]) -> dict:
         "confirmed_counterfeit": counts["counterfeit"],
         "confirmed_genuine": counts["genuine"],
         "inconclusive": counts["inconclusive"],
-        "precision": precision(counts["counterfeit"], counts["genuine"]),
+        "precision": precision(counts["counterfeit"], counts["genuine"], counts["taken_down"],
+                               counts["false_positive"]),
     }
 
 

@@ -9,6 +9,7 @@ from wtforms import (
     MultipleFileField,
     RadioField,
     SelectField,
+    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -16,6 +17,8 @@ from wtforms import (
 
 from portal import parsing
 from portal.errors import InvalidInput
+from queqiao.listings.gazetteer import gazetteer
+from queqiao.listings.regions import region_choices
 
 from .indicators import split_terms
 from .lifecycle import SHARING_LABELS
@@ -43,9 +46,15 @@ class TipForm(FlaskForm):
     keywords = TextAreaField(_l("Title keywords and phrases"), render_kw={"rows": 3})
     exclude = TextAreaField(_l("Words that mark a genuine listing"), render_kw={"rows": 2})
     max_price = StringField(_l("Price ceiling (CNY): a genuine item never sells below this"))
-    regions = TextAreaField(_l("Seller regions or shipping origins"), render_kw={"rows": 2})
+    region_codes = SelectMultipleField(_l("Seller regions"), choices=[], render_kw={"size": 6})
+    regions = TextAreaField(_l("Other seller regions or shipping origins"), render_kw={"rows": 2})
     evidence = MultipleFileField(_l("Evidence (images or PDF)"))
     submit = SubmitField(_l("Submit tip"))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The same list as the rule form's, so a tip names regions the rules can use.
+        self.region_codes.choices = dict(region_choices())
 
     def data_for_service(self) -> dict:
         """The API-shaped body the services take."""
@@ -55,7 +64,8 @@ class TipForm(FlaskForm):
             "sharing": self.sharing.data,
             "indicators": {"keywords": split_terms(self.keywords.data),
                            "exclude": split_terms(self.exclude.data),
-                           "regions": split_terms(self.regions.data),
+                           "regions": [*(self.region_codes.data or []),
+                                       *split_terms(self.regions.data)],
                            "max_price": _money(self.max_price.data)},
         }
 
@@ -67,7 +77,9 @@ class TipForm(FlaskForm):
         self.working_group.data, self.sharing.data = tip.working_group.slug, tip.sharing
         self.keywords.data = "\n".join(ind["keywords"])
         self.exclude.data = "\n".join(ind["exclude"])
-        self.regions.data = "\n".join(ind["regions"])
+        known = gazetteer().regions
+        self.region_codes.data = [r for r in ind["regions"] if r in known]
+        self.regions.data = "\n".join(r for r in ind["regions"] if r not in known)
         price = ind["max_price"]
         self.max_price.data = f"{parsing.decimal_yuan(price['amount']):.2f}" if price else ""
 

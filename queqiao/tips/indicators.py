@@ -10,6 +10,7 @@ from portal.accounts.groups import group_by_slug
 from portal.api.helpers import parse_money
 from portal.errors import InvalidInput
 from portal.parsing import collect
+from queqiao.listings.gazetteer import resolve_region
 
 from .models import SHARING_LEVELS
 
@@ -44,6 +45,15 @@ def _terms(value: Any, field: str, errors: dict, *, required: bool = False) -> l
     return terms
 
 
+def _regions(values: list[str]) -> list[str]:
+    regions: list[str] = []
+    for value in values:
+        region = resolve_region(value) or value
+        if region not in regions:
+            regions.append(region)
+    return regions
+
+
 def parse_indicators(value: Any, errors: dict) -> dict:
     """Indicators {keywords, exclude, max_price, regions}, errors under `indicators.<name>`."""
     if value is None:
@@ -55,7 +65,9 @@ def parse_indicators(value: Any, errors: dict) -> dict:
     parsed = {
         "keywords": _terms(value.get("keywords"), "indicators.keywords", errors, required=True),
         "exclude": _terms(value.get("exclude"), "indicators.exclude", errors),
-        "regions": _terms(value.get("regions"), "indicators.regions", errors),
+        # Regions the gazetteer knows are kept as its codes (shown by name in the reader's
+        # language); anything else ("overseas warehouse") stays as written.
+        "regions": _regions(_terms(value.get("regions"), "indicators.regions", errors)),
         "max_price": None,
     }
     try:

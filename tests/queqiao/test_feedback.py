@@ -35,7 +35,8 @@ def test_feedback_counts_the_events_of_this_tip_only(people, api):
                                  "inconclusive")} == {
         "rules": 2, "hits": 4, "taken_down": 2, "false_positives": 1, "test_purchases": 3,
         "confirmed_counterfeit": 3, "confirmed_genuine": 1, "inconclusive": 1}
-    assert body["precision"] == pytest.approx(0.75)
+    # (3 counterfeit + 2 taken down) ÷ (those + 1 genuine + 1 false positive)
+    assert body["precision"] == pytest.approx(5 / 7)
     assert sum(w["hits"] for w in body["weekly"]) == 4
 
 

@@ -20,7 +20,7 @@ def test_member_shares_a_tip_with_chinese_keywords(people, api):
     assert body["indicators"] == {"keywords": ["高仿", "原单", "lumiere outlet"],
                                   "exclude": ["正品保证"],
                                   "max_price": {"amount": 150000, "currency": "CNY"},
-                                  "regions": ["Guangdong"]}
+                                  "regions": ["CN-GD"]}
     assert body["author"]["id"] == people["member"].id
     assert body["organization"]["id"] == people["member"].organisation_id
     assert body["url"] == f"/queqiao/tips/{body['id']}"

@@ -10,7 +10,8 @@ def make_rule(staff, status="shadow", name="Gucci markers", **conditions):
     conditions = conditions or {"all": ["gucci"], "any": ["高仿", "1:1"]}
     rule = services.create_rule(staff, {"name": name, "conditions": conditions})
     if status in ("active", "retired"):
-        services.change_status(staff, rule, "active", override=True)
+        services.change_status(staff, rule, "active", override=True,
+                               reason="activated for the test")
     if status == "retired":
         services.change_status(staff, rule, "retired")
     return rule

@@ -25,6 +25,7 @@ API_CALLS = [
     ("get", "/api/v1/rules/{rule}", None),
     ("patch", "/api/v1/rules/{rule}", {"version": 1, "conditions": {"all": ["y"]}}),
     ("post", "/api/v1/rules/{rule}/status", {"status": "shadow"}),
+    ("post", "/api/v1/rules/{rule}/explain", {"listing": {"title": "gucci 高仿"}}),
     ("get", "/api/v1/rules/{rule}/hits", None),
     ("post", "/api/v1/scans", {"listings": [listing("L9")]}),
     ("get", "/api/v1/hits", None),

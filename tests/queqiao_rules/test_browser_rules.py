@@ -46,6 +46,10 @@ def test_tip_to_rule_to_feed_to_feedback(browser, live_server, page, make, tmp_p
     assert "no rule" in results.nth(2).inner_text()
 
     page.goto(rule_url)
+    # No known counterfeits of the brand yet: the page says so and takes an override.
+    assert "known counterfeits of Maison Lumière" in page.locator("#proof-refusal").inner_text()
+    page.check("#override")
+    page.fill("#reason", "Fresh tip from the brand; corpus to follow")
     asked = []
     page.once("dialog", lambda d: (asked.append(d.message), d.accept()))
     page.click("#status-activate button")

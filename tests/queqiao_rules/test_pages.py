@@ -20,7 +20,7 @@ def csrf_client(app, user):
 
 
 RULE_FORM = {"name": "Gucci 1:1", "all_terms": "GUCCI\n马蒙", "any_terms": "", "none_terms": "专柜正品",
-             "max_price": "500.00", "regions": "广东\n浙江", "level": "high",
+             "max_price": "500.00", "regions": ["CN-GD", "CN-ZJ"], "level": "high",
              "known_false_positives": "", "notes": "from the luxury group"}
 
 
@@ -31,7 +31,7 @@ def test_staff_make_a_rule_through_the_form(app, people):
     rule = app.extensions["sqlalchemy"].session.query(Rule).one()
     assert rule.conditions == {"all": ["gucci", "马蒙"], "any": [], "none": ["专柜正品"],
                                "max_price": {"amount": 50000, "currency": "CNY"},
-                               "regions": ["广东", "浙江"]}
+                               "regions": ["CN-GD", "CN-ZJ"]}
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Gucci 1:1" in page and "¥500.00" in page
 
@@ -65,7 +65,8 @@ def test_activation_from_the_page_needs_the_override_when_genuine_listings_hit(a
     assert 'id="override"' in page
     client.post(f"/queqiao/rules/{rule.id}/status", data={"status": "active"})
     assert app.extensions["sqlalchemy"].session.get(Rule, rule.id).status == "shadow"
-    client.post(f"/queqiao/rules/{rule.id}/status", data={"status": "active", "override": "y"})
+    client.post(f"/queqiao/rules/{rule.id}/status", data={"status": "active", "override": "y",
+                                                          "reason": "the box is a fake"})
     assert app.extensions["sqlalchemy"].session.get(Rule, rule.id).status == "active"
 
 

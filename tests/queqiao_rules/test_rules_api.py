@@ -72,8 +72,12 @@ def test_an_edit_needs_a_version(people, api):
 
 
 def test_lifecycle_shadow_active_back_to_shadow_and_retired(people, api):
+    from queqiao.listings.corpus import add_corpus_listing
+
+    # Proven: it catches its brand's one known counterfeit and no genuine listing.
+    add_corpus_listing(people["staff"], "counterfeit", "LV 高仿 老花", 30000, "广东", brand="LV")
     staff = api(people["staff"])
-    rule_id = staff.post("/api/v1/rules", json=GOOD).get_json()["id"]
+    rule_id = staff.post("/api/v1/rules", json={**GOOD, "brand": "LV"}).get_json()["id"]
     path = f"/api/v1/rules/{rule_id}/status"
     assert staff.post(path, json={"status": "active"}).get_json()["status"] == "active"
     assert staff.post(path, json={"status": "shadow"}).get_json()["status"] == "shadow"
@@ -96,10 +100,13 @@ def test_activating_over_genuine_corpus_hits_needs_an_override(people, api, make
     rule_id = staff.post("/api/v1/rules", json=GOOD).get_json()["id"]
     refused = staff.post(f"/api/v1/rules/{rule_id}/status", json={"status": "active"})
     assert refused.status_code == 409
-    assert refused.get_json()["error"] == {
-        "code": "genuine_hits", "genuine_hits": 1, "message": refused.get_json()["error"]["message"]}
+    error = refused.get_json()["error"]
+    assert error["code"] == "genuine_hits" and error["genuine_hits"] == 1
+    unexplained = staff.post(f"/api/v1/rules/{rule_id}/status",
+                             json={"status": "active", "override": True})
+    assert unexplained.status_code == 422 and "reason" in unexplained.get_json()["error"]["fields"]
     forced = staff.post(f"/api/v1/rules/{rule_id}/status",
-                        json={"status": "active", "override": True})
+                        json={"status": "active", "override": True, "reason": "checked"})
     assert forced.get_json()["status"] == "active"
 
 

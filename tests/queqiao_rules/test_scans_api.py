@@ -48,7 +48,8 @@ def test_the_engine_follows_status_changes_between_scans(people, api):
     staff = api(people["staff"])
     first = staff.post("/api/v1/scans", json={"listings": [listing("L1")]}).get_json()
     assert first["hits"][0]["mode"] == "shadow"
-    staff.post(f"/api/v1/rules/{rule.id}/status", json={"status": "active", "override": True})
+    staff.post(f"/api/v1/rules/{rule.id}/status", json={"status": "active", "override": True,
+                                                           "reason": "trial"})
     second = staff.post("/api/v1/scans", json={"listings": [listing("L2")]}).get_json()
     assert second["hits"][0]["mode"] == "active"
     staff.post(f"/api/v1/rules/{rule.id}/status", json={"status": "retired"})

@@ -47,7 +47,8 @@ def test_verdicts_of_purchases_from_rule_hits_reach_the_tip_feedback(people, api
                                           "conditions": {"all": ["lumiere"], "any": ["高仿"]}})
     assert r.status_code == 201, r.get_json()
     rule_id = r.get_json()["id"]
-    r = staff.post(f"/api/v1/rules/{rule_id}/status", json={"status": "active"})
+    r = staff.post(f"/api/v1/rules/{rule_id}/status",
+                   json={"status": "active", "override": True, "reason": "no corpus yet"})
     assert r.get_json()["status"] == "active"
     r = staff.post("/api/v1/scans", json={"listings": [
         listing(f"L{n}", title="Lumiere 高仿 手提包", seller=f"shop-{n}") for n in range(1, 4)]})

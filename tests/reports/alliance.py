@@ -70,7 +70,7 @@ def build(app) -> dict:
     for tip, word in ((t1, "alpha"), (t3, "bravo"), (t5, "charlie")):
         rule = rules.create_rule(staff, {"name": f"{word} rule", "tip_id": tip.id,
                                          "conditions": {"all": [word]}})
-        rules.change_status(staff, rule, "active", override=True)
+        rules.change_status(staff, rule, "active", override=True, reason="report figures")
         made.append(rule)
     rules.create_rule(staff, {"name": "echo shadow", "conditions": {"all": ["echo"]}})
     scan(staff, [_listing("L1", "alpha bag"), _listing("L2", "alpha shoe"),
