@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from portal import parsing
 from portal.api.helpers import api_blueprint, json_body, paginated
-from portal.api.openapi import PAGING, op, path_param, register_paths
+from portal.api.openapi import MONEY_IN, PAGING, nullable, op, path_param, register_paths
 from portal.authz import access
 from portal.errors import InvalidInput
 from portal.extensions import db
@@ -14,7 +14,7 @@ from queqiao.engine import export_rules
 
 from . import services
 from .conditions import spec_for
-from .models import Rule
+from .models import STATUSES, Rule
 from .serialize import rule_json
 
 bp = api_blueprint("queqiao_rules_api", __name__)
@@ -37,7 +37,10 @@ def index():
         tip = parsing.identifier(request.args.get("tip_id"))
         if tip is None:
             raise InvalidInput({"tip_id": _("Give the number of a tip.")})
-    return jsonify(paginated(services.rules_query(request.args.get("status"), tip), rule_json))
+    status = request.args.get("status") or None
+    if status is not None and status not in STATUSES:
+        raise InvalidInput({"status": _("Choose one of: %(choices)s.", choices=", ".join(STATUSES))})
+    return jsonify(paginated(services.rules_query(status, tip), rule_json))
 
 
 @bp.get("/rules/export")
@@ -79,12 +82,11 @@ def _user():
     return current_user._get_current_object()
 
 
-MONEY = {"$ref": "#/components/schemas/Money"}
 CONDITIONS = {"type": "object", "properties": {
     "all": {"type": "array", "items": {"type": "string"}},
     "any": {"type": "array", "items": {"type": "string"}},
     "none": {"type": "array", "items": {"type": "string"}},
-    "max_price": {"oneOf": [MONEY], "nullable": True},
+    "max_price": nullable(MONEY_IN),
     "regions": {"type": "array", "items": {"type": "string"}}}}
 RULE_BODY = {"type": "object", "required": ["name", "conditions"], "properties": {
     "name": {"type": "string"}, "tip_id": {"type": "integer", "nullable": True},
@@ -101,8 +103,10 @@ register_paths({
         "post": op("Make a rule (shadow, version 1)", tag="rules", body=RULE_BODY, ok=201,
                    response=RULE, errors=(400, 401, 403, 422)),
         "get": op("List rules", tag="rules", params=[
-            {"name": "status", "in": "query", "schema": {"type": "string"}},
-            {"name": "tip_id", "in": "query", "schema": {"type": "integer"}}, *PAGING],
+            {"name": "status", "in": "query", "allowEmptyValue": True,
+             "schema": {"type": "string", "enum": list(STATUSES)}},
+            {"name": "tip_id", "in": "query", "allowEmptyValue": True,
+             "schema": {"type": "integer", "minimum": 1, "maximum": parsing.MAX_ID}}, *PAGING],
             errors=(401, 403, 422)),
     },
     "/rules/export": {"get": op(

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from portal import parsing
 from portal.api.helpers import api_blueprint, iso, json_body, paginated, parse_datetime
-from portal.api.openapi import PAGING, op, path_param, register_paths
+from portal.api.openapi import PAGING, TIME, op, path_param, register_paths, text
 from portal.authz import access
 from portal.errors import InvalidInput, NotFound
 from portal.extensions import db
@@ -62,6 +62,9 @@ def _filter(rule_id: int | None = None) -> services.HitFilter:
             numbers[name] = parsing.identifier(value)
             if numbers[name] is None:
                 errors[name] = _("Give a whole number.")
+    for name, allowed in (("mode", services.MODES), ("outcome", (*services.OUTCOMES, "none"))):
+        if args.get(name) and args[name] not in allowed:
+            errors[name] = _("Choose one of: %(choices)s.", choices=", ".join(allowed))
     if errors:
         raise InvalidInput(errors)
     return services.HitFilter(
@@ -138,12 +141,28 @@ def feed(feed_id: int):
     return jsonify(feeds.feed_json(item))
 
 
+IDENT = {"oneOf": [text(200), {"type": "integer"}]}
+WEB_ADDRESS = text(1000, required=False, pattern=r"^\s*https?://[^/\s?#]+",
+                   description="http(s) address with a host", nullable=True)
 LISTING = {"type": "object", "required": ["id", "title"], "properties": {
-    "id": {"type": "string"}, "title": {"type": "string"},
-    "price": {"description": "Money in CNY, or an integer amount of fen", "nullable": True},
-    "seller_id": {"type": "string"}, "region": {"type": "string"}, "url": {"type": "string"}}}
-HIT_FILTERS = [{"name": n, "in": "query", "schema": {"type": "string"}}
-               for n in ("rule_id", "tip_id", "seller_id", "mode", "outcome", "since", "until")]
+    "id": IDENT, "title": text(500),
+    "price": {"nullable": True, "oneOf": [
+        {"type": "integer", "minimum": 0, "maximum": parsing.MAX_AMOUNT},
+        {"type": "object", "required": ["amount"], "properties": {
+            "amount": {"type": "integer", "minimum": 0, "maximum": parsing.MAX_AMOUNT},
+            "currency": {"type": "string", "enum": ["CNY"]}}}],
+        "description": "Money in CNY, or an integer amount of fen"},
+    "seller_id": {**text(200, required=False), "nullable": True},
+    "region": {**text(80, required=False), "nullable": True}, "url": WEB_ADDRESS}}
+HIT_FILTERS = [
+    *({"name": n, "in": "query", "allowEmptyValue": True,
+       "schema": {"type": "integer", "minimum": 1, "maximum": parsing.MAX_ID}}
+      for n in ("rule_id", "tip_id")),
+    {"name": "seller_id", "in": "query", "schema": text(200, required=False)},
+    {"name": "mode", "in": "query", "schema": {"type": "string", "enum": ["active", "shadow"]}},
+    {"name": "outcome", "in": "query", "schema": {"type": "string", "enum": [
+        "taken_down", "false_positive", "none"]}, "description": "none: no outcome yet"},
+    *({"name": n, "in": "query", "schema": TIME} for n in ("since", "until"))]
 
 FEED = {"type": "object", "properties": {
     "id": {"type": "integer"}, "url": {"type": "string"}, "filename": {"type": "string"},
