@@ -70,9 +70,19 @@ def _complete(operation: dict) -> dict:
     return {**operation, "responses": responses}
 
 
+def page_of(item: dict) -> dict:
+    """A list answer: {items, page, per_page, total} (API.md, Lists)."""
+    return {"type": "object", "required": ["items", "page", "per_page", "total"], "properties": {
+        "items": {"type": "array", "items": item}, "page": {"type": "integer", "minimum": 1},
+        "per_page": {"type": "integer", "minimum": 0}, "total": {"type": "integer",
+                                                               "minimum": 0}}}
+
+
 def op(summary: str, *, tag: str, body: dict | None = None, ok: int = 200,
        response: dict | None = None, errors=(401, 404), params: list | None = None) -> dict:
-    """One operation object, with the usual shape."""
+    """One operation object, with the usual shape (a paged list when it takes ?page=)."""
+    if response is None and any(p is PAGING[0] for p in params or ()):
+        response = page_of({"type": "object"})
     operation: dict[str, Any] = {
         "summary": summary, "tags": [tag],
         "responses": {str(ok): {"description": "OK", "content": {"application/json": {

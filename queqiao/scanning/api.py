@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from portal import parsing
 from portal.api.helpers import api_blueprint, iso, json_body, paginated, parse_datetime
-from portal.api.openapi import PAGING, TIME, op, path_param, register_paths, text
+from portal.api.openapi import PAGING, TIME, op, page_of, path_param, register_paths, text
 from portal.authz import access
 from portal.errors import InvalidInput, NotFound
 from portal.extensions import db
@@ -164,6 +164,19 @@ HIT_FILTERS = [
         "taken_down", "false_positive", "none"]}, "description": "none: no outcome yet"},
     *({"name": n, "in": "query", "schema": TIME} for n in ("since", "until"))]
 
+HIT = {"type": "object", "required": ["id", "url", "rule_id", "rule_version", "mode",
+                                      "listing_id", "listing", "outcome", "created_at"],
+       "properties": {
+           "id": {"type": "integer"}, "url": {"type": "string"},
+           "rule_id": {"type": "integer"}, "rule_version": {"type": "integer"},
+           "tip_id": {"type": "integer", "nullable": True},
+           "mode": {"type": "string", "enum": ["active", "shadow"]},
+           "listing_id": {"type": "string"}, "seller_id": {"type": "string", "nullable": True},
+           "listing": {"type": "object"},
+           "outcome": {"type": "string", "enum": ["taken_down", "false_positive"],
+                       "nullable": True},
+           "outcome_at": {"type": "string", "format": "date-time", "nullable": True},
+           "created_at": {"type": "string", "format": "date-time"}}}
 FEED = {"type": "object", "properties": {
     "id": {"type": "integer"}, "url": {"type": "string"}, "filename": {"type": "string"},
     "status": {"type": "string", "enum": ["queued", "running", "done", "failed"]},
@@ -204,16 +217,17 @@ register_paths({
                 "mode": {"type": "string", "enum": ["active", "shadow"]}}}}}},
         errors=(400, 401, 403, 413, 422))},
     "/hits": {"get": op("List hits", tag="scanning", params=[*HIT_FILTERS, *PAGING],
-                        errors=(401, 403, 422))},
+                        response=page_of(HIT), errors=(401, 403, 422))},
     "/hits/{hit_id}": {"get": op("One hit with its listing snapshot", tag="scanning",
-                                 params=[path_param("hit_id")], errors=(401, 403, 404))},
+                                 params=[path_param("hit_id")], response=HIT,
+                                 errors=(401, 403, 404))},
     "/hits/{hit_id}/outcome": {"post": op(
         "Record a hit's outcome", tag="scanning", params=[path_param("hit_id")],
         body={"type": "object", "required": ["outcome"], "properties": {
             "outcome": {"type": "string", "enum": ["taken_down", "false_positive"]}}},
-        errors=(400, 401, 403, 404, 409, 422))},
+        response=HIT, errors=(400, 401, 403, 404, 409, 422))},
     "/rules/{rule_id}/hits": {"get": op(
         "The hits of one rule", tag="scanning", params=[path_param("rule_id"), *HIT_FILTERS,
-                                                          *PAGING],
+                                                          *PAGING], response=page_of(HIT),
         errors=(401, 403, 404, 422))},
 })
