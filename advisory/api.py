@@ -3,6 +3,7 @@
 from flask import jsonify, request
 from flask_login import current_user
 
+from portal.accounts.groups import TWELVE_GROUPS
 from portal.api.helpers import api_blueprint, iso, json_body, paginated
 from portal.api.openapi import PAGING, op, path_param, register_paths
 from portal.authz import access, require_visible
@@ -10,6 +11,7 @@ from portal.errors import NotFound
 from portal.urls import page_url
 
 from . import board, links, services
+from .lifecycle import STATUSES
 from .models import CATEGORIES, DECISIONS, RESPONSES, VOTE_POSITIONS, Recommendation
 from .tracker import parse_filters, tracker_query
 
@@ -231,8 +233,13 @@ def _openapi() -> None:
         "/recommendations": {
             "get": op("The tracker (filters: status, working_group, category, year)", tag=tag,
                       errors=(401, 422), params=PAGING + [
-                          {"name": n, "in": "query", "schema": text}
-                          for n in ("status", "working_group", "category", "year")]),
+                          {"name": n, "in": "query", "allowEmptyValue": True, "schema": schema}
+                          for n, schema in (
+                              ("status", {"type": "string", "enum": list(STATUSES)}),
+                              ("working_group", {"type": "string",
+                                                 "enum": [g[0] for g in TWELVE_GROUPS]}),
+                              ("category", {"type": "string", "enum": list(CATEGORIES)}),
+                              ("year", {"type": "integer", "minimum": 2000, "maximum": 2100}))]),
             "post": op("Draft a recommendation (the group's chair)", tag=tag, ok=201,
                        response=rec_schema, errors=(400, 401, 403, 422), body={
                            "type": "object",

@@ -79,13 +79,16 @@ def require_visible(action: str, obj: Any, *, user: Any = None) -> Any:
     return obj
 
 
-def access(action: str, *, absent: bool = False) -> Callable:
+def access(action: str) -> Callable:
     """Declare and enforce the page-level rule of a view.
 
     Every endpoint carries one (a test walks the URL map). Signed-out visitors are
-    sent to sign in (401 under /api); signed-in users without the right get 403, or 404
-    with `absent=True`: a page of a tool the person's role never uses (staff's rules,
-    hits, vetting queue) is not there for them, like the objects it shows.
+    sent to sign in (401 under /api). A page-level rule names the roles a page is for, so
+    a signed-in person outside them gets 404: the page of a tool their role never uses
+    (the secretariat's admin pages, staff's rules and vetting queue) is not there for
+    them, like the objects it shows. 403 is for an object the person can see but may not
+    act on; views raise it with `require(action, obj)`. The API keeps its documented 403
+    for an operation the caller's role may not call.
     """
 
     def decorate(view: Callable) -> Callable:
@@ -96,8 +99,7 @@ def access(action: str, *, absent: bool = False) -> Callable:
 
                 return login_manager.unauthorized()
             if not can(current_user, action):
-                raise NotFound() if absent and not request.path.startswith("/api/") \
-                    else Forbidden()
+                raise Forbidden() if request.path.startswith("/api/") else NotFound()
             return view(*args, **kwargs)
 
         guarded.access_rule = action  # type: ignore[attr-defined]

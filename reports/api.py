@@ -4,10 +4,10 @@ from flask import jsonify, request
 from flask_login import current_user
 
 from portal.api.helpers import api_blueprint
-from portal.api.openapi import op, register_paths
+from portal.api.openapi import op, register_dynamic_paths, register_paths
 from portal.authz import access
 
-from . import figures, services
+from . import annual, figures, services
 
 bp = api_blueprint("reports_api", __name__)
 
@@ -35,8 +35,13 @@ MONEY = {"$ref": "#/components/schemas/Money"}
 NULLABLE_MONEY = {"allOf": [MONEY], "nullable": True}
 COUNT = {"type": "integer", "nullable": True}
 NUMBER = {"type": "number", "nullable": True}
-YEAR = [{"name": "year", "in": "query", "schema": {"type": "integer", "minimum": 2000},
-         "description": "The calendar year (UTC); the current year when absent."}]
+
+
+def _year_param() -> list[dict]:
+    return [{"name": "year", "in": "query", "allowEmptyValue": True,
+             "schema": {"type": "integer", "minimum": annual.first_year(),
+                        "maximum": annual.latest_year()},
+             "description": "The calendar year (UTC); the current year when absent or empty."}]
 FIGURES = {
     "type": "object",
     "description": "A figure drawn from at least one but fewer than REPORTS_MIN_ORGANISATIONS "
@@ -72,12 +77,14 @@ FIGURES = {
     },
 }
 
-register_paths({
-    "/reports/alliance": {"get": op("The alliance's figures for a year", tag=TAG, params=YEAR,
+register_paths({}, {"ReportFigures": FIGURES})
+register_dynamic_paths(lambda: {
+    "/reports/alliance": {"get": op("The alliance's figures for a year", tag=TAG,
+                                    params=_year_param(),
                                     response={"$ref": "#/components/schemas/ReportFigures"},
                                     errors=(401, 422))},
     "/reports/organization": {"get": op("The same figures for your own organisation", tag=TAG,
-                                        params=YEAR,
+                                        params=_year_param(),
                                         response={"$ref": "#/components/schemas/ReportFigures"},
                                         errors=(401, 422))},
-}, {"ReportFigures": FIGURES})
+})

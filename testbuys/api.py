@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from portal.api.helpers import api_blueprint, json_body, paginated, parse_datetime, parse_money
-from portal.api.openapi import PAGING, op, path_param, register_paths
+from portal.api.openapi import MONEY, MONEY_IN, PAGING, TIME, nullable, op, path_param, register_paths
 from portal.authz import access, can, visible
 from portal.errors import InvalidInput
 from portal.extensions import db
@@ -256,7 +256,6 @@ def record_settlement():
 TAG = "test purchases"
 ID = [path_param("purchase_id")]
 REF = {"$ref": "#/components/schemas/TestPurchase"}
-MONEY = {"$ref": "#/components/schemas/Money"}
 
 
 def _obj(required=(), **props) -> dict:
@@ -298,8 +297,8 @@ SCHEMAS = {
             "cancelled"]},
         platform=STR, seller_id=STR, listing_url=STR, working_group={"type": "string",
                                                                      "nullable": True},
-        source=_obj(kind=STR, ref=STR), budget={**MONEY, "nullable": True},
-        cost={**MONEY, "nullable": True}, paid_by={"type": "object", "nullable": True},
+        source=_obj(kind=STR, ref=STR), budget=nullable(MONEY),
+        cost=nullable(MONEY), paid_by={"type": "object", "nullable": True},
         shares={"type": "array", "items": _obj(organization={"type": "object"}, amount=MONEY)},
         participants={"type": "array", "items": {"type": "object"}},
         verdict={"type": "string", "nullable": True, "description": "counterfeit if any "
@@ -312,7 +311,7 @@ SCHEMAS = {
         join_requests={"type": "array", "description": "lead organisation and staff only",
                        "items": _obj(organization={"type": "object"}, weight={"type": "integer"},
                                      requested_at={"type": "string", "format": "date-time"})},
-        would_pay={**MONEY, "nullable": True, "description": "your share at weight 1 if you "
+        would_pay={**nullable(MONEY), "description": "your share at weight 1 if you "
                    "joined (member organisations of the working group)"},
         custody={"type": "array", "items": CUSTODY_ENTRY},
         custody_check=_obj(ok={"type": "boolean"}, first_broken={"type": "integer",
@@ -328,12 +327,13 @@ LEDGER = _obj(
 register_paths({
     "/test-purchases": {
         "get": op("Test purchases you may see", tag=TAG, errors=(401, 422), params=PAGING + [
-            {"name": n, "in": "query", "schema": STR} for n in ("status", "platform",
-                                                               "seller_id")]),
+            {"name": "status", "in": "query", "allowEmptyValue": True,
+             "schema": {"type": "string", "enum": list(STATUSES)}},
+            *({"name": n, "in": "query", "schema": STR} for n in ("platform", "seller_id"))]),
         "post": op("Propose a target (409 duplicate_target with existing_id)", tag=TAG, ok=201,
                    response=REF, errors=(400, 401, 403, 409, 422), body=_obj(
                        ["platform", "seller_id"], platform=STR, seller_id=STR, listing_url=STR,
-                       working_group=STR, reason=STR, budget=MONEY,
+                       working_group=STR, reason=STR, budget=nullable(MONEY_IN),
                        weight={"type": "integer", "minimum": 1, "maximum": 1000},
                        source=_obj(kind={"type": "string",
                                          "enum": ["member", "rule_hit", "analytics"],
@@ -342,7 +342,8 @@ register_paths({
     },
     "/test-purchases/targets": {"get": op(
         "Whether an open purchase targets a seller", tag=TAG, errors=(401, 403, 422),
-        params=[{"name": n, "in": "query", "required": True, "schema": STR}
+        params=[{"name": n, "in": "query", "required": True,
+                 "schema": {"type": "string", "pattern": r"\S"}}
                 for n in ("platform", "seller_id")],
         response=_obj(open={"type": "boolean"}, existing_id={"type": "integer",
                                                              "nullable": True}))},
@@ -362,15 +363,14 @@ register_paths({
     "/test-purchases/{purchase_id}/schedule": _step(
         "Schedule (409 schedule_clash within the clash window; names the other purchase "
         "only to those who may see it)",
-        _obj(["scheduled_for", "purchaser_id"], scheduled_for={"type": "string",
-                                                               "format": "date-time"},
+        _obj(["scheduled_for", "purchaser_id"], scheduled_for=TIME,
              purchaser_id={"type": "integer"})),
     "/test-purchases/{purchase_id}/order": _step("Order placed", _obj(
-        ["order_number", "cost"], order_number=STR, cost=MONEY,
+        ["order_number", "cost"], order_number=STR, cost=MONEY_IN,
         paid_by={"type": "integer", "description": "organisation id; named by the purchaser, "
                  "staff or admins (default: the purchaser's organisation)"})),
     "/test-purchases/{purchase_id}/receipt": _step("Goods received", _obj(
-        received_at={"type": "string", "format": "date-time"}, notes=STR)),
+        received_at=nullable(TIME), notes=STR)),
     "/test-purchases/{purchase_id}/authentication": _step("Verdict of the brand owner", _obj(
         ["verdict", "method"], verdict={"type": "string",
                                         "enum": ["counterfeit", "genuine", "inconclusive"]},
@@ -379,10 +379,10 @@ register_paths({
     "/test-purchases/{purchase_id}/cancel": _step("Cancel with a reason", _obj(["reason"], reason=STR)),
     "/test-purchases/{purchase_id}/outcome": _step("Takedown, penalty, value involved", _obj(
         taken_down={"type": "boolean"}, seller_penalised={"type": "boolean"},
-        value_involved=MONEY)),
+        value_involved=nullable(MONEY_IN))),
     "/test-purchases/{purchase_id}/evidence": {"post": {
-        **op("Upload a photo or document (hashed, logged)", tag=TAG, ok=201, params=ID,
-             errors=(401, 403, 404, 413, 422)),
+        **op("Upload a photo or document (hashed, logged; 409 once the purchase is closed)",
+             tag=TAG, ok=201, params=ID, errors=(401, 403, 404, 409, 413, 422)),
         "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": _obj(
             ["file"], file={"type": "string", "format": "binary"}, description=STR)}}}}},
     "/test-purchases/{purchase_id}/custody": {"get": op("Re-check the custody chain and files", tag=TAG,
@@ -393,5 +393,5 @@ register_paths({
         "Record a settlement payment (a member company: one it received)", tag=TAG, ok=201,
         errors=(400, 401, 403, 422),
         body=_obj(["from", "to", "amount"], **{"from": {"type": "integer"}},
-                  to={"type": "integer"}, amount=MONEY, note=STR))},
+                  to={"type": "integer"}, amount=MONEY_IN, note=STR))},
 }, SCHEMAS)

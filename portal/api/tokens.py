@@ -44,7 +44,10 @@ def create_token():
             return error_response(401, "otp_required",
                                   _("Send otp: a current code from your authenticator app or "
                                     "an unused recovery code."))
-    name = data.get("name") if isinstance(data.get("name"), str) and data.get("name") else "API"
+    name = data.get("name", "")
+    if not isinstance(name, str):
+        raise InvalidInput({"name": _("This field must be text.")})
+    name = name.strip() or "API"
     token, secret = issue_token(user, name, days=data.get("days"), alert=True)
     return jsonify(token=secret, expires_at=iso(token.expires_at), name=token.name), 201
 
@@ -52,15 +55,18 @@ def create_token():
 register_paths({"/auth/tokens": {"post": {
     **op("Trade e-mail and password for a bearer token", tag="auth", ok=201,
          body={"type": "object", "required": ["email", "password"], "properties": {
-             "email": {"type": "string"}, "password": {"type": "string"},
+             "email": {"type": "string", "minLength": 1},
+             "password": {"type": "string", "minLength": 1},
              "otp": {"type": "string", "maxLength": 40,
                      "description": "a current TOTP code or an unused recovery code; "
                                     "required once two-factor sign-in is on"},
-             "name": {"type": "string"}, "days": {"type": "integer", "minimum": 1,
-                                                  "maximum": 366}}},
-         response={"type": "object", "properties": {"token": {"type": "string"},
-                                                    "expires_at": {"type": "string",
-                                                                   "format": "date-time"}}},
+             "name": {"type": "string", "maxLength": 80,
+                      "description": "blank or absent: API"},
+             "days": {"type": "integer", "minimum": 1, "maximum": 366}}},
+         response={"type": "object", "required": ["token", "expires_at", "name"],
+                   "properties": {"token": {"type": "string"},
+                                  "expires_at": {"type": "string", "format": "date-time"},
+                                  "name": {"type": "string"}}},
          errors=(400, 401, 422, 429)),
     "description": "401 with code `otp_required` when two-factor sign-in is on and `otp` is "
                    "missing or wrong; 429 after too many wrong codes or passwords.",

@@ -6,7 +6,7 @@ from ..accounts.groups import all_groups
 from ..authz import access
 from ..i18n import current_locale
 from . import bp
-from .openapi import op, register_paths
+from .openapi import op, page_of, register_paths
 
 
 def group_summary(group) -> dict:
@@ -34,5 +34,16 @@ def working_groups():
     return jsonify(items=items, page=1, per_page=len(items), total=len(items))
 
 
+_NAMED = {"type": "object", "required": ["id", "name"], "properties": {
+    "id": {"type": "integer"}, "name": {"type": "string"}}}
+GROUP = {"type": "object", "required": ["id", "slug", "name", "name_zh", "url", "chair",
+                                        "member_organizations"], "properties": {
+    "id": {"type": "integer"}, "slug": {"type": "string"}, "name": {"type": "string"},
+    "name_zh": {"type": "string"}, "url": {"type": "string"},
+    "chair": {**_NAMED, "nullable": True, "properties": {
+        **_NAMED["properties"], "organization": {"type": "string"}}},
+    "member_organizations": {"type": "array", "items": {**_NAMED, "properties": {
+        **_NAMED["properties"], "country": {"type": "string", "nullable": True}}}}}}
+
 register_paths({"/working-groups": {"get": op("The twelve working groups", tag="working groups",
-                                              errors=(401,))}})
+                                              response=page_of(GROUP), errors=(401,))}})

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from portal import parsing
 from portal.api.helpers import api_blueprint, iso, json_body, paginated
-from portal.api.openapi import PAGING, op, path_param, register_paths
+from portal.api.openapi import MONEY_IN, PAGING, nullable, op, path_param, register_paths
 from portal.authz import access
 from portal.errors import InvalidInput, NotFound
 from portal.extensions import db
@@ -18,7 +18,7 @@ from queqiao.listings.models import CORPUS_KINDS, CorpusListing
 from . import services
 from .conditions import spec_for
 from .explain import explain_listing, read_explained_listing
-from .models import Rule
+from .models import STATUSES, Rule
 from .serialize import rule_json
 
 bp = api_blueprint("queqiao_rules_api", __name__)
@@ -41,7 +41,10 @@ def index():
         tip = parsing.identifier(request.args.get("tip_id"))
         if tip is None:
             raise InvalidInput({"tip_id": _("Give the number of a tip.")})
-    return jsonify(paginated(services.rules_query(request.args.get("status"), tip), rule_json))
+    status = request.args.get("status") or None
+    if status is not None and status not in STATUSES:
+        raise InvalidInput({"status": _("Choose one of: %(choices)s.", choices=", ".join(STATUSES))})
+    return jsonify(paginated(services.rules_query(status, tip), rule_json))
 
 
 @bp.get("/rules/export")
@@ -93,12 +96,11 @@ def _user():
     return current_user._get_current_object()
 
 
-MONEY = {"$ref": "#/components/schemas/Money"}
 CONDITIONS = {"type": "object", "properties": {
     "all": {"type": "array", "items": {"type": "string"}},
     "any": {"type": "array", "items": {"type": "string"}},
     "none": {"type": "array", "items": {"type": "string"}},
-    "max_price": {"oneOf": [MONEY], "nullable": True},
+    "max_price": nullable(MONEY_IN),
     "regions": {"type": "array", "items": {"type": "string"},
                 "description": "region codes or names (Chinese, pinyin, English), stored as "
                                "codes: ISO 3166-2 (CN-GD), CN-<GB/T 2260> for cities, "
@@ -119,8 +121,9 @@ RULE = {"type": "object", "properties": {"id": {"type": "integer"}, "url": {"typ
                                          "conditions": CONDITIONS}}
 STAFF_ERRORS = (401, 403, 404)
 LISTING = {"type": "object", "required": ["title"], "properties": {
-    "id": {"type": "string"}, "title": {"type": "string"}, "price": MONEY,
+    "id": {"type": "string"}, "title": {"type": "string"}, "price": nullable(MONEY_IN),
     "seller_id": {"type": "string"}, "region": {"type": "string"}, "url": {"type": "string"}}}
+MONEY = {"$ref": "#/components/schemas/Money"}
 EXPLANATION = {"type": "object", "required": ["matched", "reasons"], "properties": {
     "matched": {"type": "boolean", "description": "what the engine decides for this listing"},
     "reasons": {"type": "array", "items": {
@@ -223,8 +226,10 @@ register_paths({
         "post": op("Make a rule (shadow, version 1)", tag="rules", body=RULE_BODY, ok=201,
                    response=RULE, errors=(400, 401, 403, 422)),
         "get": op("List rules", tag="rules", params=[
-            {"name": "status", "in": "query", "schema": {"type": "string"}},
-            {"name": "tip_id", "in": "query", "schema": {"type": "integer"}}, *PAGING],
+            {"name": "status", "in": "query", "allowEmptyValue": True,
+             "schema": {"type": "string", "enum": list(STATUSES)}},
+            {"name": "tip_id", "in": "query", "allowEmptyValue": True,
+             "schema": {"type": "integer", "minimum": 1, "maximum": parsing.MAX_ID}}, *PAGING],
             errors=(401, 403, 422)),
     },
     "/rules/export": {"get": op(

@@ -20,7 +20,7 @@ from .models import STATUSES
 
 
 @bp.get("")
-@access("staff", absent=True)
+@access("staff")
 def index():
     """Rules by status, newest first."""
     status = request.args.get("status")
@@ -31,7 +31,7 @@ def index():
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@access("staff", absent=True)
+@access("staff")
 def new():
     """Make a rule; ?tip_id= pre-fills the conditions from an accepted tip."""
     form = RuleForm()
@@ -58,7 +58,7 @@ def new():
 
 
 @bp.get("/<int:rule_id>")
-@access("staff", absent=True)
+@access("staff")
 def detail(rule_id: int):
     """A rule, its versions, what it does on the corpus, its recent hits."""
     from queqiao.scanning.models import Hit
@@ -75,7 +75,7 @@ def detail(rule_id: int):
 
 
 @bp.route("/<int:rule_id>/edit", methods=["GET", "POST"])
-@access("staff", absent=True)
+@access("staff")
 def edit(rule_id: int):
     """Edit a rule: saving makes its next version."""
     rule = services.get_rule(rule_id)
@@ -107,7 +107,7 @@ def edit(rule_id: int):
 
 
 @bp.post("/<int:rule_id>/status")
-@access("staff", absent=True)
+@access("staff")
 def status(rule_id: int):
     """Activate, return to shadow or retire a rule."""
     rule = services.get_rule(rule_id)
@@ -150,7 +150,7 @@ def _form_fields(error: InvalidInput) -> InvalidInput:
 
 
 @bp.route("/corpus", methods=["GET", "POST"])
-@access("staff", absent=True)
+@access("staff")
 def corpus():
     """Known-genuine and known-counterfeit listings that rules are proven on."""
     form = CorpusForm()
@@ -177,7 +177,7 @@ def corpus():
 
 
 @bp.post("/corpus/upload")
-@access("staff", absent=True)
+@access("staff")
 def corpus_upload():
     """Add many listings to the corpus from a file; bad rows are reported by line."""
     form = CorpusUploadForm()
@@ -196,7 +196,7 @@ def corpus_upload():
 
 
 @bp.post("/corpus/<int:item_id>/remove")
-@access("staff", absent=True)
+@access("staff")
 def corpus_remove(item_id: int):
     """Take one listing out of the corpus."""
     item = db.session.get(CorpusListing, item_id)

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from portal import parsing
 from portal.api.helpers import api_blueprint, iso, json_body, paginated, parse_datetime
-from portal.api.openapi import PAGING, op, path_param, register_paths
+from portal.api.openapi import PAGING, TIME, op, page_of, path_param, register_paths, text
 from portal.authz import access
 from portal.errors import InvalidInput, NotFound
 from portal.extensions import db
@@ -16,7 +16,7 @@ from queqiao.rules.services import get_rule
 
 from . import feed as feeds
 from . import services
-from .models import MODES, OUTCOMES, FeedUpload, Hit
+from .models import FeedUpload, Hit
 
 bp = api_blueprint("queqiao_scanning_api", __name__)
 
@@ -62,10 +62,9 @@ def _filter(rule_id: int | None = None) -> services.HitFilter:
             numbers[name] = parsing.identifier(value)
             if numbers[name] is None:
                 errors[name] = _("Give a whole number.")
-    if args.get("mode") and args["mode"] not in MODES:
-        errors["mode"] = _("Choose active or shadow.")
-    if args.get("outcome") and args["outcome"] not in (*OUTCOMES, "none"):
-        errors["outcome"] = _("Choose taken_down, false_positive or none.")
+    for name, allowed in (("mode", services.MODES), ("outcome", (*services.OUTCOMES, "none"))):
+        if args.get(name) and args[name] not in allowed:
+            errors[name] = _("Choose one of: %(choices)s.", choices=", ".join(allowed))
     if errors:
         raise InvalidInput(errors)
     return services.HitFilter(
@@ -142,33 +141,42 @@ def feed(feed_id: int):
     return jsonify(feeds.feed_json(item))
 
 
+IDENT = {"oneOf": [text(200), {"type": "integer"}]}
+WEB_ADDRESS = text(1000, required=False, pattern=r"^\s*https?://[^/\s?#]+",
+                   description="http(s) address with a host", nullable=True)
 LISTING = {"type": "object", "required": ["id", "title"], "properties": {
-    "id": {"type": "string"}, "title": {"type": "string"},
-    "price": {"description": "Money in CNY, or an integer amount of fen", "nullable": True},
-    "seller_id": {"type": "string"}, "region": {"type": "string"}, "url": {"type": "string"}}}
-HIT_FILTERS = [{"name": n, "in": "query", "schema": schema, "description": d} for n, schema, d in (
-    ("rule_id", {"type": "integer"}, "hits of this rule"),
-    ("tip_id", {"type": "integer"}, "hits of rules made from this tip"),
-    ("seller_id", {"type": "string"}, ""),
-    ("mode", {"type": "string", "enum": ["active", "shadow"]}, ""),
-    ("outcome", {"type": "string", "enum": ["taken_down", "false_positive", "none"]},
-     "none: no outcome recorded yet"),
-    ("since", {"type": "string", "format": "date-time"}, "found at or after (ISO 8601)"),
-    ("until", {"type": "string", "format": "date-time"}, "found before (ISO 8601)"))]
-HIT = {"type": "object", "required": ["id", "rule_id", "mode"], "properties": {
-    "id": {"type": "integer"}, "url": {"type": "string"}, "rule_id": {"type": "integer"},
-    "rule_version": {"type": "integer"}, "tip_id": {"type": "integer", "nullable": True},
-    "mode": {"type": "string", "enum": ["active", "shadow"]},
-    "listing_id": {"type": "string"}, "seller_id": {"type": "string", "nullable": True},
-    "listing": {"type": "object", "description": "the listing as it was when it matched"},
-    "outcome": {"type": "string", "enum": ["taken_down", "false_positive"], "nullable": True},
-    "outcome_at": {"type": "string", "format": "date-time", "nullable": True},
-    "created_at": {"type": "string", "format": "date-time"}}}
-_HIT_REF = {"$ref": "#/components/schemas/Hit"}
-HIT_LIST = {"type": "object", "properties": {
-    "items": {"type": "array", "items": _HIT_REF}, "page": {"type": "integer"},
-    "per_page": {"type": "integer"}, "total": {"type": "integer"}}}
+    "id": IDENT, "title": text(500),
+    "price": {"nullable": True, "oneOf": [
+        {"type": "integer", "minimum": 0, "maximum": parsing.MAX_AMOUNT},
+        {"type": "object", "required": ["amount"], "properties": {
+            "amount": {"type": "integer", "minimum": 0, "maximum": parsing.MAX_AMOUNT},
+            "currency": {"type": "string", "enum": ["CNY"]}}}],
+        "description": "Money in CNY, or an integer amount of fen"},
+    "seller_id": {**text(200, required=False), "nullable": True},
+    "region": {**text(80, required=False), "nullable": True}, "url": WEB_ADDRESS}}
+HIT_FILTERS = [
+    *({"name": n, "in": "query", "allowEmptyValue": True,
+       "schema": {"type": "integer", "minimum": 1, "maximum": parsing.MAX_ID}}
+      for n in ("rule_id", "tip_id")),
+    {"name": "seller_id", "in": "query", "schema": text(200, required=False)},
+    {"name": "mode", "in": "query", "schema": {"type": "string", "enum": ["active", "shadow"]}},
+    {"name": "outcome", "in": "query", "schema": {"type": "string", "enum": [
+        "taken_down", "false_positive", "none"]}, "description": "none: no outcome yet"},
+    *({"name": n, "in": "query", "schema": TIME} for n in ("since", "until"))]
 
+HIT = {"type": "object", "required": ["id", "url", "rule_id", "rule_version", "mode",
+                                      "listing_id", "listing", "outcome", "created_at"],
+       "properties": {
+           "id": {"type": "integer"}, "url": {"type": "string"},
+           "rule_id": {"type": "integer"}, "rule_version": {"type": "integer"},
+           "tip_id": {"type": "integer", "nullable": True},
+           "mode": {"type": "string", "enum": ["active", "shadow"]},
+           "listing_id": {"type": "string"}, "seller_id": {"type": "string", "nullable": True},
+           "listing": {"type": "object"},
+           "outcome": {"type": "string", "enum": ["taken_down", "false_positive"],
+                       "nullable": True},
+           "outcome_at": {"type": "string", "format": "date-time", "nullable": True},
+           "created_at": {"type": "string", "format": "date-time"}}}
 FEED = {"type": "object", "properties": {
     "id": {"type": "integer"}, "url": {"type": "string"}, "filename": {"type": "string"},
     "status": {"type": "string", "enum": ["queued", "running", "done", "failed"]},
@@ -210,19 +218,18 @@ register_paths({
                 "listing_id": {"type": "string"}, "rule_id": {"type": "integer"},
                 "mode": {"type": "string", "enum": ["active", "shadow"]}}}}}},
         errors=(400, 401, 403, 413, 422))},
-    "/hits": {"get": op("List hits, newest first (staff)", tag="scanning",
-                        params=[*HIT_FILTERS, *PAGING], response=HIT_LIST,
-                        errors=(401, 403, 422))},
+    "/hits": {"get": op("List hits", tag="scanning", params=[*HIT_FILTERS, *PAGING],
+                        response=page_of(HIT), errors=(401, 403, 422))},
     "/hits/{hit_id}": {"get": op("One hit with its listing snapshot", tag="scanning",
-                                 params=[path_param("hit_id")], response=_HIT_REF,
+                                 params=[path_param("hit_id")], response=HIT,
                                  errors=(401, 403, 404))},
     "/hits/{hit_id}/outcome": {"post": op(
         "Record a hit's outcome", tag="scanning", params=[path_param("hit_id")],
         body={"type": "object", "required": ["outcome"], "properties": {
             "outcome": {"type": "string", "enum": ["taken_down", "false_positive"]}}},
-        response=_HIT_REF, errors=(400, 401, 403, 404, 409, 422))},
+        response=HIT, errors=(400, 401, 403, 404, 409, 422))},
     "/rules/{rule_id}/hits": {"get": op(
         "The hits of one rule", tag="scanning", params=[path_param("rule_id"), *HIT_FILTERS,
-                                                          *PAGING],
-        response=HIT_LIST, errors=(401, 403, 404, 422))},
-}, {"Hit": HIT})
+                                                          *PAGING], response=page_of(HIT),
+        errors=(401, 403, 404, 422))},
+})

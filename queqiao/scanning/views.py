@@ -22,7 +22,7 @@ from .models import FeedUpload
 
 
 @bp.get("/hits")
-@access("staff", absent=True)
+@access("staff")
 def hits():
     """Hits, filtered by rule, tip, seller, date, mode and outcome; new ones arrive live."""
     form = HitFilterForm(request.args)
@@ -49,7 +49,7 @@ def _day(value, days: int = 0):
 
 
 @bp.get("/hits/<int:hit_id>")
-@access("staff", absent=True)
+@access("staff")
 def hit(hit_id: int):
     """A hit with its listing snapshot, outcome actions and a test purchase proposal."""
     item = services.get_hit(hit_id)
@@ -64,7 +64,7 @@ def hit(hit_id: int):
 
 
 @bp.post("/hits/<int:hit_id>/outcome")
-@access("staff", absent=True)
+@access("staff")
 def outcome(hit_id: int):
     """Mark a hit taken down or a false positive."""
     item = services.get_hit(hit_id)
@@ -87,7 +87,7 @@ def outcome(hit_id: int):
 
 
 @bp.get("/feeds")
-@access("staff", absent=True)
+@access("staff")
 def feeds():
     """Feed files scanned so far, and the upload form."""
     items = db.session.scalars(select(FeedUpload).order_by(FeedUpload.id.desc()).limit(100)).all()
@@ -96,7 +96,7 @@ def feeds():
 
 @bp.post("/feeds")
 @csrf.exempt  # the form below checks the token, after the size limit is raised for feeds
-@access("staff", absent=True)
+@access("staff")
 def upload_feed():
     """Keep a feed file and scan it in the background; its page shows the progress."""
     request.max_content_length = current_app.config["QUEQIAO_FEED_MAX_BYTES"]
@@ -114,7 +114,7 @@ def upload_feed():
 
 
 @bp.get("/feeds/<int:feed_id>")
-@access("staff", absent=True)
+@access("staff")
 def feed_page(feed_id: int):
     """One feed's progress (live) and, when done, its summary and bad rows."""
     item = db.session.get(FeedUpload, feed_id)
@@ -127,7 +127,7 @@ def feed_page(feed_id: int):
 
 
 @bp.route("/dry-run", methods=["GET", "POST"])
-@access("staff", absent=True)
+@access("staff")
 def dry_run():
     """Try every shadow and active rule on pasted or uploaded listings; nothing is stored."""
     form = DryRunForm()
@@ -184,7 +184,7 @@ def _dry_run_listings(form: DryRunForm) -> tuple[list[ScannedListing], list[dict
 
 
 @bp.get("/feeds/<int:feed_id>/progress")
-@access("staff", absent=True)
+@access("staff")
 def feed_progress(feed_id: int):
     """A feed's counters as JSON: the page polls this when live events are missed."""
     item = db.session.get(FeedUpload, feed_id)

@@ -3,9 +3,10 @@
 from flask import current_app, jsonify, request, url_for
 from flask_login import current_user
 
+from portal.accounts.groups import TWELVE_GROUPS
 from portal.accounts.models import Organisation
 from portal.api.helpers import api_blueprint, iso, json_body, paginated
-from portal.api.openapi import PAGING, op, path_param, register_paths
+from portal.api.openapi import MONEY_IN, PAGING, nullable, op, path_param, register_paths
 from portal.authz import access, can, require, require_visible
 from portal.extensions import db
 from portal.richtext import render_markdown
@@ -13,7 +14,8 @@ from portal.uploads import send_stored
 
 from . import bulk, services
 from .feedback import feedback_for
-from .models import Tip
+from .lifecycle import STATUS_LABELS
+from .models import SHARING_LEVELS, Tip
 from .queries import own_tips, parse_filters, similar_tips, tips_query, vetting_queue
 from .track_record import track_record
 
@@ -260,7 +262,7 @@ TIP_SCHEMA = {"type": "object", "properties": {
 INDICATORS = {"type": "object", "required": ["keywords"], "properties": {
     "keywords": {"type": "array", "items": {"type": "string"}, "minItems": 1},
     "exclude": {"type": "array", "items": {"type": "string"}},
-    "max_price": {"oneOf": [{"$ref": "#/components/schemas/Money"}], "nullable": True},
+    "max_price": nullable(MONEY_IN),
     "regions": {"type": "array", "items": {"type": "string"}}}}
 NEW_TIP = {"type": "object", "required": ["title", "description", "brand", "working_group",
                                           "indicators"], "properties": {
@@ -269,8 +271,9 @@ NEW_TIP = {"type": "object", "required": ["title", "description", "brand", "work
     "sharing": {"type": "string", "enum": ["platform", "working_group", "alliance"],
                 "default": "platform"},
     "indicators": {"$ref": "#/components/schemas/TipIndicators"}}}
-EDIT_TIP = {**NEW_TIP, "required": [], "properties": {**NEW_TIP["properties"],
-                                                      "version": {"type": "integer"}}}
+# Every field of an edit is optional (OpenAPI 3.0 wants no empty `required` list).
+EDIT_TIP = {**{k: v for k, v in NEW_TIP.items() if k != "required"},
+            "properties": {**NEW_TIP["properties"], "version": {"type": "integer"}}}
 FEEDBACK = {"type": "object", "properties": {
     **{k: {"type": "integer"} for k in ("rules", "hits", "taken_down", "false_positives",
                                         "test_purchases", "confirmed_counterfeit",
@@ -284,13 +287,20 @@ LIST = {"type": "object", "properties": {"items": {"type": "array", "items": TIP
                                          "page": {"type": "integer"},
                                          "per_page": {"type": "integer"},
                                          "total": {"type": "integer"}}}
-FILTERS = [{"name": n, "in": "query", "schema": {"type": "string"}, "description": d}
-           for n, d in (("q", "full text over title, description and keywords"),
-                        ("group", "working group slug"), ("brand", "brand"),
-                        ("status", "status"), ("sharing", "sharing level"),
-                        ("since", "created on or after (YYYY-MM-DD)"),
-                        ("until", "created on or before (YYYY-MM-DD)"),
-                        ("mine", "1: only my organisation's tips"))]
+STR = {"type": "string"}
+DATE = {"type": "string", "format": "date"}
+FILTERS = [{"name": n, "in": "query", "schema": schema, "description": d,
+            **({"allowEmptyValue": True} if n != "q" else {})}
+           for n, schema, d in (
+               ("q", STR, "full text over title, description and keywords"),
+               ("group", {"type": "string", "enum": [g[0] for g in TWELVE_GROUPS]},
+                "working group slug (working_group works too)"),
+               ("brand", STR, "brand"),
+               ("status", {"type": "string", "enum": list(STATUS_LABELS)}, "status"),
+               ("sharing", {"type": "string", "enum": list(SHARING_LEVELS)}, "sharing level"),
+               ("since", DATE, "created on or after (YYYY-MM-DD)"),
+               ("until", DATE, "created on or before (YYYY-MM-DD)"),
+               ("mine", STR, "1, true or on: only my organisation's tips"))]
 TIP_ID = [path_param("tip_id")]
 TEXT_BODY = {"type": "object", "properties": {"note": {"type": "string"},
                                               "reason": {"type": "string"}}}

@@ -52,10 +52,6 @@ def _date(value: str, field: str, errors: dict) -> date | None:
     except ValueError:
         errors[field] = _("Give a date as YYYY-MM-DD.")
         return None
-    if day.year > 9998:
-        # 9999-12-31 would overflow the day arithmetic of "until the end of that day".
-        errors[field] = _("Give a date before the year 9999.")
-        return None
     return day
 
 
@@ -118,7 +114,7 @@ def tips_query(user: User, filters: TipFilters | None = None):
         query = query.where(Tip.sharing == f.sharing)
     if f.since:
         query = query.where(Tip.created_at >= _day_start(f.since))
-    if f.until:
+    if f.until and f.until < date.max:  # until the last day there is: no upper bound
         query = query.where(Tip.created_at < _day_start(f.until + timedelta(days=1)))
     if f.mine:
         query = query.where(Tip.organisation_id == user.organisation_id)

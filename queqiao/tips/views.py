@@ -305,7 +305,7 @@ def feedback(tip_id: int):
 
 
 @bp.get("/vetting")
-@access("tip.review", absent=True)
+@access("tip.review")
 def vetting():
     """The queue: trusted contributors first, then the longest waiting."""
     return render_template("queqiao/vetting.html", entries=vetting_queue(current_user),

@@ -222,7 +222,11 @@ def test_named_hostile_inputs_get_their_4xx(api, people, walk):
     r = member.post("/api/v1/tips", json=tip_data(indicators=price))
     assert r.status_code == 422
     assert member.get("/api/v1/tips?q=a%00b").status_code == 200
-    assert member.get("/api/v1/tips?since=9999-12-31").status_code == 422
+    # The last day there is is a date like any other: nothing was shared since, and
+    # everything until then.
+    assert member.get("/api/v1/tips?since=9999-12-31").get_json()["total"] == 0
+    assert member.get("/api/v1/tips?until=9999-12-31").status_code == 200
+    assert member.get("/api/v1/tips?since=2026-02-30").status_code == 422
     raw = {"Content-Type": "application/json"}
     bearer = {"Authorization": f"Bearer {member.token}", **raw}
     r = member.client.post(f"/api/v1/threads/{walk['thread_id']}/posts",

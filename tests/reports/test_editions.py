@@ -71,9 +71,9 @@ def test_a_stale_draft_is_refused_and_long_text_is_422(app, as_user):
 def test_only_the_secretariat_edits_and_publishes(people, as_user):
     for role in ("member", "outsider", "chair", "staff"):
         client = as_user(people[role])
-        assert client.get(f"/reports/annual/{YEAR}/edit").status_code == 403, role
-        assert client.post(f"/reports/annual/{YEAR}/edit", data={"foreword_en": "x"}).status_code == 403
-        assert client.post(f"/reports/annual/{YEAR}/publish").status_code == 403, role
+        assert client.get(f"/reports/annual/{YEAR}/edit").status_code == 404, role
+        assert client.post(f"/reports/annual/{YEAR}/edit", data={"foreword_en": "x"}).status_code == 404
+        assert client.post(f"/reports/annual/{YEAR}/publish").status_code == 404, role
     assert as_user(people["admin"]).get(f"/reports/annual/{YEAR}/edit").status_code == 200
     assert db.session.query(AnnualEdition).count() == 0
 

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.api.helpers import iso, json_body, paginated, parse_datetime, text_field
-from portal.api.openapi import PAGING, op, path_param, register_paths
+from portal.api.openapi import PAGING, TIME, op, path_param, register_paths
 from portal.authz import access, require, require_visible
 from portal.errors import InvalidInput
 from portal.extensions import db
@@ -134,8 +134,7 @@ def minutes(meeting_id: int):
 
 _MEETING_BODY = {"type": "object", "required": ["title", "starts_at", "ends_at"], "properties": {
     "title": {"type": "string", "maxLength": 200},
-    "starts_at": {"type": "string", "format": "date-time"},
-    "ends_at": {"type": "string", "format": "date-time"},
+    "starts_at": TIME, "ends_at": TIME,
     "timezone": {"type": "string", "description": "IANA zone where it is held; default UTC"},
     "mode": {"type": "string", "enum": ["in_person", "online", "hybrid"]},
     "location": {"type": "string"}, "link": {"type": "string"},
@@ -161,6 +160,7 @@ register_paths({
     "/meetings/{meeting_id}/minutes": {"post": op(
         "Record minutes (chair)", tag="meetings", params=_ID,
         errors=(400, 401, 403, 404, 409, 422),
-        body={"type": "object", "required": ["minutes"], "properties": {
-            "minutes": {"type": "string"}}})},
+        body={"type": "object", "properties": {
+            "minutes": {"type": "string", "nullable": True,
+                        "description": "Markdown; absent or null clears them"}}})},
 })
