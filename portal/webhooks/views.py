@@ -19,14 +19,14 @@ def _index(form: WebhookForm | None = None, secret: str | None = None, new_id: i
 
 
 @bp.get("/")
-@access("webhook.manage", absent=True)
+@access("webhook.manage")
 def index():
     """The organisation's webhooks and the form to register one."""
     return _index()
 
 
 @bp.post("/")
-@access("webhook.manage", absent=True)
+@access("webhook.manage")
 def create():
     """Register a webhook and show its secret once."""
     form = WebhookForm()
@@ -44,7 +44,7 @@ def create():
 
 
 @bp.get("/<int:webhook_id>")
-@access("webhook.manage", absent=True)
+@access("webhook.manage")
 def show(webhook_id: int):
     """One webhook and its delivery log."""
     webhook = services.get_webhook(current_user, webhook_id)
@@ -56,7 +56,7 @@ def show(webhook_id: int):
 
 
 @bp.post("/<int:webhook_id>/delete")
-@access("webhook.manage", absent=True)
+@access("webhook.manage")
 def delete(webhook_id: int):
     """Delete a webhook (after the page asked to confirm)."""
     return button_step(lambda: services.delete_webhook(current_user, webhook_id),
@@ -65,7 +65,7 @@ def delete(webhook_id: int):
 
 
 @bp.post("/<int:webhook_id>/enable")
-@access("webhook.manage", absent=True)
+@access("webhook.manage")
 def enable(webhook_id: int):
     """Switch a webhook that was switched off back on."""
     return button_step(lambda: services.enable_webhook(current_user, webhook_id),
@@ -74,7 +74,7 @@ def enable(webhook_id: int):
 
 
 @bp.post("/<int:webhook_id>/deliveries/<int:delivery_id>/redeliver")
-@access("webhook.manage", absent=True)
+@access("webhook.manage")
 def redeliver(webhook_id: int, delivery_id: int):
     """Send one delivery again."""
     return button_step(lambda: services.redeliver(current_user, webhook_id, delivery_id),
