@@ -10,6 +10,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.config import SchemathesisConfig
@@ -131,6 +132,11 @@ def test_every_operation_keeps_its_documented_contract(demo, role):
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)[:2 if sends else 1]:
             try:
                 _exercise(operation, mode, headers)
+            except Unsatisfiable:
+                # Negative cases need something that can be invalid; a path of plain text
+                # (a group's slug) alone cannot be: there is no invalid request to send.
+                if mode is not GenerationMode.NEGATIVE:
+                    raise
             except (Exception, BaseExceptionGroup) as error:  # judge every operation, report all
                 failures.append(f"{operation.method.upper()} {operation.path} [{mode.value}]: "
                                 f"{type(error).__name__}: {str(error)[:1500]}")
