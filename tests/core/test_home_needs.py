@@ -1,6 +1,8 @@
 """The home page starts with what needs the person: each role's to-dos appear while they
 wait and go when done, and nobody sees another organisation's."""
 
+import html
+import re
 from datetime import timedelta
 
 from advisory import services as advisory
@@ -14,6 +16,7 @@ from tests.advisory.helpers import DRAFT
 from tests.queqiao.tipkit import make_tip
 from tests.support import factories
 from tests.support.home import needs_section
+from tests.support.queries import query_cost
 from tests.testbuys import helpers as buys
 from tests.workinggroups.helpers import make_meeting
 from workinggroups.meetings import services as meetings
@@ -166,3 +169,52 @@ def test_failed_feed_shows_to_staff_until_it_is_scanned_again(as_user, people):
         assert "taobao-week48" not in _needs(as_user, people[role])
     _feed(people["staff"], "taobao-week48.csv", "done")
     assert "taobao-week48" not in _needs(as_user, people["staff"])
+
+
+def _waiting(people, partner, n: int, start: int) -> None:
+    """n more to-dos of every kind for the member, chair, staff and secretariat."""
+    for k in range(start, start + n):
+        make_tip(people["member"], title=f"Submitted {k}")
+        make_tip(people["member"], status="needs_info", staff=people["staff"],
+                 title=f"Sent back {k}")
+        make_meeting(people["chair"], title=f"Session {k}", days=-3 - k, hours=1)
+        newcomer = factories.make_user("member", groups=("pharmaceutical",))
+        membership.request_to_join(newcomer, group_by_slug("luxury-goods"))
+        buys.propose(people["member"], f"proposed-{k}")
+        buys.received(people["member"], partner, f"received-{k}")
+        buys.scheduled(people["member"], None, f"scheduled-{k}")
+        _feed(people["staff"], f"feed-{k}.csv", "failed")
+        for voted in (False, True):
+            rec = advisory.submit(people["chair"], advisory.create(
+                people["chair"], {**DRAFT, "title": f"Recommendation {k} {voted}"}))
+            if voted:
+                advisory.vote(people["chair"], rec, "support")
+
+
+def _cost(as_user, user) -> int:
+    client = as_user(user)
+    return query_cost(lambda: client.get("/home"))
+
+
+def test_home_costs_the_same_statements_with_one_or_many_things_waiting(as_user, people):
+    partner = factories.make_user("member", groups=("luxury-goods",))
+    roles = ("member", "chair", "staff", "admin")
+    _waiting(people, partner, 1, 0)
+    few = {role: _cost(as_user, people[role]) for role in roles}
+    _waiting(people, partner, 7, 1)
+    many = {role: _cost(as_user, people[role]) for role in roles}
+    assert many == few, (few, many)
+    staff = _needs(as_user, people["staff"])
+    assert "and 3 more" in staff  # 8 feeds that failed, 5 listed
+    assert "and 3 more" in _needs(as_user, people["member"])
+
+
+def test_every_link_of_the_section_opens_for_its_reader(as_user, people):
+    partner = factories.make_user("member", groups=("luxury-goods",))
+    _waiting(people, partner, 6, 0)
+    for role in ("member", "chair", "staff", "admin"):
+        client = as_user(people[role])
+        links = set(re.findall(r'href="([^"]+)"', needs_section(client.get("/home"))))
+        assert len(links) >= 6, role
+        for link in links:
+            assert client.get(html.unescape(link)).status_code == 200, (role, link)
