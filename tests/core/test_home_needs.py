@@ -43,6 +43,13 @@ def test_empty_state_in_chinese(as_user):
     assert "目前没有需要您处理的事项。" in needs_section(page) and "需要您处理" in page
 
 
+def test_to_dos_speak_chinese(as_user, people):
+    make_tip(people["member"], title="Misspelt logo bags")
+    staff = factories.make_user("staff", people["staff"].organisation, locale="zh")
+    mine = _needs(as_user, staff)
+    assert "待审核的线索" in mine and "Misspelt logo bags" in mine and "需要您处理" in mine
+
+
 def test_chair_is_asked_to_vote_until_voting_then_secretariat_to_record_the_decision(
         as_user, people):
     rec = advisory.submit(people["chair"], advisory.create(people["chair"], dict(DRAFT)))
