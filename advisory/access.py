@@ -82,6 +82,12 @@ def can_vote_anywhere(user: Any, obj: Any = None) -> bool:
     return user.is_board_member
 
 
+@rule("recommendation.decide_anywhere")
+def can_decide_anywhere(user: Any, obj: Any = None) -> bool:
+    """The secretariat records the board's decisions on every group's recommendations."""
+    return user.is_admin
+
+
 @rule("recommendation.link")
 def can_link(user: Any, rec: Any) -> bool:
     """Linking meetings, tips and purchases: the group's chairs and the secretariat."""

@@ -9,9 +9,9 @@ from datetime import date
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
-from portal.accounts.models import ChairPosition, User
+from portal.accounts.models import ChairPosition, Organisation, User
 from portal.authz import can
 from portal.extensions import db
 from portal.models import utcnow
@@ -29,6 +29,16 @@ def board_members(today: date | None = None) -> list[User]:
         or_(ChairPosition.ends_on.is_(None), ChairPosition.ends_on > today))
     query = select(User).where(User.id.in_(chairs))
     return sorted((u for u in db.session.scalars(query) if u.is_active), key=lambda u: u.name)
+
+
+def board_size(today: date | None = None) -> int:
+    """How many people board_members() lists, counted in one statement."""
+    today = today or utcnow().date()
+    chairs = select(ChairPosition.user_id).where(
+        ChairPosition.title == "chair", ChairPosition.starts_on <= today,
+        or_(ChairPosition.ends_on.is_(None), ChairPosition.ends_on > today))
+    return db.session.scalar(select(func.count(User.id)).join(User.organisation).where(
+        User.id.in_(chairs), User.is_active_flag, Organisation.is_active))
 
 
 def quorum(board_size: int) -> int:

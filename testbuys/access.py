@@ -141,6 +141,12 @@ def can_take_part(user: Any, obj: Any = None) -> bool:
     return user.is_member_side
 
 
+@rule("test_purchase.order_any")
+def can_order_any(user: Any, obj: Any = None) -> bool:
+    """Platform staff place the orders of scheduled purchases across the alliance."""
+    return user.is_staff
+
+
 @rule("test_purchase.propose_from_hit")
 def can_propose_from_hit(user: Any, obj: Any = None) -> bool:
     """A rule hit's verdict feeds another company's tip and the rule corpus: only platform

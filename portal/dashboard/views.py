@@ -10,8 +10,10 @@ from ..accounts.models import Organisation
 from ..authz import access
 from ..extensions import db
 from . import bp
+from .needs import needs_of, needs_you  # noqa: F401  (packages register through here too)
 
-# Feature packages add cards ("what needs you") to the home page.
+# Feature packages add cards (activity: latest and upcoming) to the home page; their
+# to-dos go to the "Needs you" section above them (see needs.py).
 _panels: list[Callable] = []
 
 
@@ -50,4 +52,5 @@ bp.add_url_rule("/", "index", index)
 def home():
     """The signed-in home page."""
     panels = [p for p in (panel(current_user) for panel in _panels) if p]
-    return render_template("dashboard/home.html", figures=alliance_figures(), panels=panels)
+    return render_template("dashboard/home.html", needs=needs_of(current_user), panels=panels,
+                           figures=alliance_figures())
