@@ -65,3 +65,12 @@ def test_every_role_may_guess_only_for_itself(as_user, make):
                                headers=JSON)
         assert r.status_code == 200
         assert reload(user).timezone == "Asia/Tokyo" and reload(other).timezone is None
+
+
+def test_without_the_csrf_token_the_guess_is_refused(app, as_user, make):
+    user = make.make_user("member")
+    client = as_user(user)
+    app.config["WTF_CSRF_ENABLED"] = True
+    r = client.post(URL, json={"timezone": "Asia/Shanghai"}, headers=JSON)
+    assert r.status_code == 400 and r.get_json()["error"]["code"] == "csrf"
+    assert reload(user).timezone is None
