@@ -1,9 +1,15 @@
-"""What every page needs: navigation, language, the bell, filters for user text and money."""
+"""What every page needs: navigation, language, the bell, filters for user text, money and
+moments (relative, with the exact time in the reader's zone on hover)."""
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flask import Flask, request
+from babel.dates import format_date, format_datetime, format_timedelta
+from flask import Flask, current_app, has_request_context, request
+from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from .authz import can
 from .i18n import current_locale
@@ -74,6 +80,7 @@ def format_money(amount: int | None, currency: str = "CNY") -> str:
 
 def register(app: Flask) -> None:
     """Context processors and template filters."""
+    from .accounts.services import wants_timezone_guess
     from .notifications.services import unread_count
 
     @app.context_processor
@@ -91,3 +98,85 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["money"] = format_money
     app.jinja_env.filters["localname"] = lambda obj: obj.name(current_locale())
+    app.jinja_env.filters["moment"] = render_moment
+    app.jinja_env.globals.update(reader_zone=reader_zone, exact_time=exact_time,
+                                 wants_timezone_guess=wants_timezone_guess)
+
+
+def reader_zone() -> ZoneInfo:
+    """The reader's time zone if their profile has one, else the portal's default (UTC)."""
+    name = None
+    if has_request_context():
+        name = getattr(current_user, "timezone", None)
+    name = name or current_app.config.get("BABEL_DEFAULT_TIMEZONE", "UTC")
+    try:
+        return ZoneInfo(str(name))
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def zone_offset_label(moment: datetime) -> str:
+    """'UTC', or 'UTC+08:00': the offset of an aware moment, as people compare zones."""
+    offset = moment.utcoffset() or timedelta(0)
+    if not offset:
+        return "UTC"
+    sign = "+" if offset >= timedelta(0) else "-"
+    minutes = abs(int(offset.total_seconds())) // 60
+    return f"UTC{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def exact_time(moment: datetime, zone: ZoneInfo | None = None) -> str:
+    """'2026-12-01 17:05 Asia/Shanghai (UTC+08:00)': to the minute in the reader's zone, named."""
+    zone = zone or reader_zone()
+    local = _aware(moment).astimezone(zone)
+    text = format_datetime(local, "yyyy-MM-dd HH:mm", tzinfo=zone, locale=current_locale())
+    label = zone_offset_label(local)
+    return f"{text} {label}" if zone.key == "UTC" else f"{text} {zone.key} ({label})"
+
+
+def relative_time(moment: datetime, now: datetime | None = None,
+                  zone: ZoneInfo | None = None) -> str:
+    """'3 minutes ago', 'in 2 days', 'yesterday' in the reader's language; beyond a week the
+    day itself in the reader's zone ('2026-11-20')."""
+    zone = zone or reader_zone()
+    locale = current_locale()
+    moment = _aware(moment)
+    now = _aware(now or datetime.now(UTC))
+    delta = moment - now
+    if abs(delta) < timedelta(seconds=45):
+        return _("just now")
+    days = (moment.astimezone(zone).date() - now.astimezone(zone).date()).days
+    if abs(delta) < timedelta(hours=6) or days == 0:
+        return format_timedelta(delta, add_direction=True, threshold=1, locale=locale)
+    if days == -1:
+        return _("yesterday")
+    if days == 1:
+        return _("tomorrow")
+    if abs(days) <= 7:
+        return format_timedelta(timedelta(days=days), granularity="day", add_direction=True,
+                                threshold=1, locale=locale)
+    return format_date(moment.astimezone(zone), "yyyy-MM-dd", locale=locale)
+
+
+def render_moment(value: datetime | None, exact: bool = False,
+                  now: datetime | None = None) -> Markup:
+    """A moment as `<time>`: the relative text (or, with `exact`, the date and time in the
+    reader's zone, then the relative text), the exact time with its zone on hover, and the
+    moment in UTC for machines and the refreshing script."""
+    if value is None or value == "":
+        return Markup("—")
+    zone = reader_zone()
+    moment = _aware(value)
+    iso = moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    title = exact_time(moment, zone)
+    relative = relative_time(moment, now, zone)
+    if exact:
+        return Markup('<time datetime="{0}" title="{1}" class="moment-exact">{1}</time> '
+                      '<span class="text-muted small moment-relative" data-relative="{0}">'
+                      '{2}</span>').format(iso, title, relative)
+    return Markup('<time datetime="{0}" title="{1}" data-relative="{0}">{2}</time>').format(
+        iso, title, relative)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

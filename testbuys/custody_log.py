@@ -11,41 +11,20 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.dates import format_datetime
 from babel.numbers import format_decimal
-from flask import current_app
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from portal.i18n import current_locale
-from portal.ui import format_money
+from portal.ui import format_money, reader_zone
+from portal.ui import zone_offset_label as _zone_label
 
 from .facts import Fact, parse
 from .lifecycle import STATUS_LABELS, VERDICT_LABELS
 from .models import CustodyEntry, TestPurchase
-
-
-def reader_zone() -> ZoneInfo:
-    """The reader's time zone if their profile has one, else the portal's default (UTC)."""
-    name = getattr(current_user, "timezone", None) or current_app.config.get(
-        "BABEL_DEFAULT_TIMEZONE", "UTC")
-    try:
-        return ZoneInfo(str(name))
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
-def _zone_label(moment: datetime) -> str:
-    offset = moment.utcoffset() or timedelta(0)
-    if not offset:
-        return "UTC"
-    sign = "+" if offset >= timedelta(0) else "-"
-    minutes = abs(int(offset.total_seconds())) // 60
-    return f"UTC{sign}{minutes // 60:02d}:{minutes % 60:02d}"
 
 
 def local_time(value: str | datetime | None) -> str:

@@ -1,6 +1,6 @@
 """The profile page: name, language, password, API tokens, calendar link."""
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -72,6 +72,16 @@ def update():
             flash(_("Your profile is saved."), "success")
             return redirect(url_for("profile.show"))
     return _page(profile_form=form), 422
+
+
+@bp.post("/timezone")
+@access("signed_in")
+def guess_timezone():
+    """The browser's time zone, sent once after sign-in: stored only while none is set."""
+    data = request.get_json(silent=True) if request.is_json else request.form
+    zone = data.get("timezone") if hasattr(data, "get") else None
+    stored = services.guess_timezone(current_user, zone if isinstance(zone, str) else None)
+    return jsonify({"timezone": current_user.timezone or "UTC", "stored": stored})
 
 
 @bp.post("/password")

@@ -7,12 +7,13 @@ from functools import cache
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from ..audit.services import record
 from ..errors import Conflict, InvalidInput
 from ..extensions import db
 from ..models import utcnow
+from ..transaction import atomic
 from .groups import group_by_slug
 from .models import (
     LOCALES,
@@ -273,9 +274,11 @@ def update_profile(user: User, *, name: str, locale: str, email_notifications: b
     if errors:
         raise InvalidInput(errors)
     user.name, user.locale = name, locale
+    settings = {**(user.settings or {}), "email_notifications": bool(email_notifications)}
     if timezone is not None:
         user.timezone = None if timezone in ("", "UTC") else timezone
-    user.settings = {**(user.settings or {}), "email_notifications": bool(email_notifications)}
+        settings["timezone_chosen"] = True  # UTC chosen on purpose is not replaced by a guess
+    user.settings = settings
     record(user, "user.profile", user, "Profile updated")
     db.session.commit()
 
@@ -325,3 +328,30 @@ def authenticate(email: str, password: str):
         db.session.commit()
         return None
     return user
+
+
+def wants_timezone_guess(user: User) -> bool:
+    """Whether the person has neither a zone nor chose UTC on purpose, so that the browser's
+    zone may be taken as a first guess."""
+    return not user.timezone and not (user.settings or {}).get("timezone_chosen")
+
+
+@atomic
+def guess_timezone(user: User, timezone: str | None) -> bool:
+    """Store the browser's zone as the person's if they have none yet; True if stored. An
+    IANA name the profile would not offer is a 422; a zone already set stays as it is (one
+    conditional write, so two tabs guessing at once store it once)."""
+    timezone = (timezone or "").strip()
+    if timezone != "UTC" and timezone not in time_zones():
+        raise InvalidInput({"timezone": _("Choose a time zone from the list.")})
+    if not wants_timezone_guess(user) or timezone == "UTC":
+        return False
+    settings = {**(user.settings or {}), "timezone_chosen": True}
+    stored = db.session.execute(
+        update(User).where(User.id == user.id, User.timezone.is_(None))
+        .values(timezone=timezone, settings=settings)).rowcount == 1
+    if stored:
+        record(user, "user.timezone_guessed", user, f"Time zone guessed as {timezone}")
+    db.session.commit()
+    db.session.refresh(user)
+    return stored

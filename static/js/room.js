@@ -20,7 +20,9 @@
     who.textContent = msg.user.name;
     var when = document.createElement("span");
     when.className = "text-muted small";
-    when.textContent = " " + (msg.at || "").substring(11, 16) + " ";
+    when.appendChild(document.createTextNode(" "));
+    if (msg.at && window.portalMoment) { when.appendChild(window.portalMoment(msg.at)); }
+    when.appendChild(document.createTextNode(" "));
     var text = document.createElement("span");
     text.className = "chat-text";
     text.textContent = msg.text;

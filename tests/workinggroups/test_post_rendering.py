@@ -1,6 +1,11 @@
 """A post reads the same on load and live: organisation, time, edit link for its author, and
 @mentions of members and groups highlighted and linked (never inside code)."""
 
+import re
+from datetime import UTC
+from zoneinfo import ZoneInfo
+
+from portal.extensions import db
 from workinggroups.discussions import services as discussions
 
 from .helpers import make_thread
@@ -29,10 +34,18 @@ def test_a_post_fragment_reads_like_the_page_for_each_reader(people, make, as_us
     mine = as_user(author).get(url)
     assert mine.status_code == 200
     html = mine.get_data(as_text=True)
-    assert author.organisation.name in html and " UTC" in html and "Seen in Putian" in html
+    assert author.organisation.name in html and "Seen in Putian" in html
+    stamp = post.created_at.astimezone(UTC)
+    assert re.search(rf'<time datetime="{stamp:%Y-%m-%dT%H:%M:%S}Z" title="{stamp:%Y-%m-%d %H:%M}'
+                     r' UTC" data-relative="[^"]+">just now</time>', html)
     assert f"/posts/{post.id}/edit" in html
-    other = as_user(people["member"]).get(url).get_data(as_text=True)
+    reader = people["member"]
+    reader.timezone = "Asia/Shanghai"
+    db.session.commit()
+    other = as_user(reader).get(url).get_data(as_text=True)
     assert author.organisation.name in other and "/edit" not in other
+    local = stamp.astimezone(ZoneInfo("Asia/Shanghai"))
+    assert f'title="{local:%Y-%m-%d %H:%M} Asia/Shanghai (UTC+08:00)"' in other
 
 
 def test_the_fragment_answers_each_role_as_the_thread_page_does(people, as_user):

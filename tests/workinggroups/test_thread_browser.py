@@ -43,7 +43,8 @@ def test_live_reply_reads_like_a_reloaded_one_with_linked_mentions(browser, live
             page.wait_for_selector(".live-post:has-text('telling')")
         live_a = page_a.locator(".live-post").last
         header = live_a.locator(".card-header").inner_text()
-        assert "Rita Reply" in header and rita_org in header and "UTC" in header
+        assert "Rita Reply" in header and rita_org in header and "just now" in header
+        assert live_a.locator(".card-header time").get_attribute("title").endswith(" UTC")
         assert live_a.locator("a:has-text('Edit')").count() == 0
         # The author's own open page offers the edit link at once.
         assert page_r.locator(".live-post").last.locator("a:has-text('Edit')").count() == 1
