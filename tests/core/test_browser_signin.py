@@ -31,7 +31,7 @@ def _new_page(browser, url):
 
 
 def _sign_out(page):
-    page.click(".dropdown-toggle:has(.bi-person-circle)")
+    page.click("button.user-menu")
     page.click("form[action='/logout'] button")
     page.wait_for_url("**/login")
 
