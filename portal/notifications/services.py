@@ -22,13 +22,15 @@ def as_message(text: Any) -> dict | None:
         return None
     args, params = text._args, {}
     for key, value in (text._kwargs or {}).items():
-        nested = as_message(value)
-        if nested is not None:
+        if isinstance(value, LazyString):
+            nested = as_message(value)
+            if nested is None:  # not a catalog message: keep the text made for the reader
+                return None
             params[key] = {"_msg": nested}
-        elif isinstance(value, bool) or not isinstance(value, int | float):
-            params[key] = str(value)
-        else:
+        elif isinstance(value, str | int | float) and not isinstance(value, bool):
             params[key] = value
+        else:  # an object that words itself (in whatever language is current): keep the text
+            return None
     if len(args) == 1 and isinstance(args[0], str):
         return {"id": args[0], "params": params}
     if len(args) == 3 and isinstance(args[0], str) and isinstance(args[1], str):
