@@ -166,7 +166,7 @@ def corpus():
             return redirect(url_for(".corpus", kind=form.kind.data))
     kind = request.args.get("kind")
     query = known_listings.corpus_query(kind)
-    brand = (request.args.get("brand") or "").strip()[:120]
+    brand = parsing.text(request.args.get("brand"), "brand", max_length=120)  # 422 on a NUL
     if brand:
         query = query.where(func.lower(CorpusListing.brand) == brand.lower())
     items = db.session.scalars(query.limit(500)).all()
