@@ -5,23 +5,19 @@ import io
 from collections.abc import Iterable
 from typing import Any
 
+from portal.spreadsheets import safe_cell
+
 COLUMNS = ("id", "title", "working_group", "category", "status", "submitted_at", "decided_at",
            "decision", "answered_at", "response", "progress", "url")
 DECIDING = {"endorse": "endorsed", "return": "returned", "decline": "declined"}
 
-
-def _safe(value: Any) -> Any:
-    """Keep spreadsheets from running text as a formula."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 def row(rec: Any, base_url: str) -> list:
     """One recommendation's line."""
     decided = next((e for e in reversed(rec.events) if e.action in DECIDING), None)
     answered = next((e for e in rec.events if e.action == "respond"), None)
-    return [rec.id, _safe(rec.title), rec.working_group.slug, rec.category, rec.status,
+    return [rec.id, safe_cell(rec.title), rec.working_group.slug, rec.category, rec.status,
             rec.first_submitted_at.isoformat() if rec.first_submitted_at else "",
             decided.at.isoformat() if decided else "",
             DECIDING[decided.action] if decided else "",

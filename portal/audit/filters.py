@@ -7,6 +7,8 @@ from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 
+from portal.spreadsheets import safe_cell
+
 from .. import parsing
 from ..errors import InvalidInput
 from .models import AuditEvent
@@ -61,11 +63,8 @@ def events_csv(events: Iterable[AuditEvent]) -> str:
     writer.writerow(CSV_COLUMNS)
     for e in events:
         writer.writerow([e.id, e.at.isoformat(), e.actor_id or "",
-                         _safe(e.actor.name) if e.actor else "", e.action,
-                         e.object_type or "", e.object_id or "", _safe(e.summary), e.ip or "",
+                         safe_cell(e.actor.name) if e.actor else "", e.action,
+                         e.object_type or "", e.object_id or "", safe_cell(e.summary), e.ip or "",
                          e.request_id or ""])
     return out.getvalue()
 
-
-def _safe(text: str) -> str:
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text

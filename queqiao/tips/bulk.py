@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from portal import parsing
 from portal.api.helpers import json_depth_ok
 from portal.errors import InvalidInput
+from portal.spreadsheets import FORMULA_START, safe_cell
 
 from .models import Tip
 
@@ -28,7 +29,6 @@ LIST_SEPARATOR = " | "
 CSV_FIELDS = {"indicators.keywords": "keywords", "indicators.exclude": "exclude",
               "indicators.regions": "regions", "indicators.max_price": "max_price",
               "indicators": "keywords"}
-_FORMULA_START = ("=", "+", "-", "@")
 
 
 class BatchTooLarge(InvalidInput):
@@ -117,7 +117,7 @@ def _csv_rows(raw: bytes) -> list[dict]:
 def _cell(row: dict, name: str) -> str:
     value = (row.get(name) or "").strip()
     # The export guards formulas with a leading apostrophe; take it off again.
-    if value[:1] == "'" and value[1:2] in _FORMULA_START:
+    if value[:1] == "'" and value[1:2] in FORMULA_START:
         value = value[1:]
     return value
 
@@ -158,13 +158,13 @@ def importable_csv(tips: Iterable[Tip]) -> str:
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
     for t in tips:
-        writer.writerow([_safe(t.title), _safe(t.description), _safe(t.brand),
+        writer.writerow([safe_cell(t.title), safe_cell(t.description), safe_cell(t.brand),
                          t.working_group.slug, t.sharing,
-                         _safe(LIST_SEPARATOR.join(t.keywords)),
-                         _safe(LIST_SEPARATOR.join(t.exclusions)),
+                         safe_cell(LIST_SEPARATOR.join(t.keywords)),
+                         safe_cell(LIST_SEPARATOR.join(t.exclusions)),
                          "" if t.max_price_amount is None else t.max_price_amount,
                          t.max_price_currency if t.max_price_amount is not None else "",
-                         _safe(LIST_SEPARATOR.join(t.regions))])
+                         safe_cell(LIST_SEPARATOR.join(t.regions))])
     return out.getvalue()
 
 
@@ -173,7 +173,3 @@ def csv_download(tips: Iterable[Tip]) -> Response:
     return Response(importable_csv(tips), mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": "attachment; filename=our-tips.csv"})
 
-
-def _safe(text: str) -> str:
-    """Neutralise spreadsheet formulas in user text (the import takes the mark off)."""
-    return "'" + text if text[:1] in _FORMULA_START else text

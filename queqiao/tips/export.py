@@ -4,6 +4,8 @@ import csv
 import io
 from collections.abc import Iterable
 
+from portal.spreadsheets import safe_cell
+
 from .models import Tip
 
 COLUMNS = ("id", "title", "brand", "working_group", "organisation", "status", "sharing",
@@ -17,15 +19,11 @@ def tips_csv(tips: Iterable[Tip]) -> str:
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
     for t in tips:
-        writer.writerow([t.id, _safe(t.title), _safe(t.brand), t.working_group.slug,
-                         _safe(t.organisation.name), t.status, t.sharing,
-                         _safe(" | ".join(t.keywords)), _safe(" | ".join(t.exclusions)),
+        writer.writerow([t.id, safe_cell(t.title), safe_cell(t.brand), t.working_group.slug,
+                         safe_cell(t.organisation.name), t.status, t.sharing,
+                         safe_cell(" | ".join(t.keywords)), safe_cell(" | ".join(t.exclusions)),
                          t.max_price_amount if t.max_price_amount is not None else "",
-                         t.max_price_currency, _safe(" | ".join(t.regions)),
+                         t.max_price_currency, safe_cell(" | ".join(t.regions)),
                          t.created_at.isoformat()])
     return out.getvalue()
 
-
-def _safe(text: str) -> str:
-    """Neutralise spreadsheet formulas in user text."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
