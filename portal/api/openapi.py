@@ -106,6 +106,8 @@ def text(max_length: int = 200, *, required: bool = True, **extra: Any) -> dict:
 
 
 MONEY = {"$ref": "#/components/schemas/Money"}
+# A person or an organisation as another object names it: {"id", "name"}.
+NAMED = {"$ref": "#/components/schemas/Named"}
 MONEY_IN = {"$ref": "#/components/schemas/MoneyInput"}
 
 
@@ -130,6 +132,8 @@ PAGING = [{"name": "page", "in": "query", "allowEmptyValue": True,
            "schema": {"type": "integer", "minimum": 1, "maximum": 200}}]
 
 BASE_SCHEMAS = {
+    "Named": {"type": "object", "required": ["id", "name"], "properties": {
+        "id": {"type": "integer"}, "name": {"type": "string"}}},
     "Error": {"type": "object", "required": ["error"], "properties": {"error": {
         "type": "object", "required": ["code", "message"], "properties": {
             "code": {"type": "string"}, "message": {"type": "string"},

@@ -39,6 +39,8 @@ def _sign_out(page):
 def _enrol(page) -> tuple[str, list[str]]:
     page.goto("/profile/two-factor")
     page.click("#two-factor-begin button")
+    page.wait_for_url("**/profile/two-factor/begin")
+    page.locator("#two-factor-qr svg").wait_for()
     assert page.locator("#two-factor-qr svg").count() == 1
     secret = page.inner_text("#two-factor-secret").strip()
     codes = [c.strip() for c in page.locator("#recovery-codes li").all_inner_texts()]
@@ -111,6 +113,7 @@ def test_two_factor_enrolment_and_sign_in_with_a_code_and_a_recovery_code(browse
         _password_step(page, user.email)
         page.fill("input[name=code]", "000000")
         page.click("#code-form [type=submit]")
+        page.locator("text=This code is not right.").wait_for()
         assert page.locator("text=This code is not right.").count() == 1
         page.fill("input[name=code]", _fresh_code(user))
         page.click("#code-form [type=submit]")
@@ -128,6 +131,7 @@ def test_two_factor_enrolment_and_sign_in_with_a_code_and_a_recovery_code(browse
         _password_step(page, user.email)
         page.fill("input[name=code]", codes[0])
         page.click("#code-form [type=submit]")
+        page.locator("text=This code is not right.").wait_for()
         assert page.locator("text=This code is not right.").count() == 1
         assert page.url.endswith("/login/code")
     finally:
