@@ -24,8 +24,8 @@
         credentials: "same-origin",
         headers: {"Content-Type": "application/json", "Accept": "application/json",
                   "X-CSRFToken": token},
-        body: JSON.stringify({scheduled_for: cell.dataset.day + "T" + item.dataset.time +
-                                             ":00+00:00"})
+        // The day only: the buy keeps its time of day on the reader's clock.
+        body: JSON.stringify({date: cell.dataset.day})
       }).then(function (response) {
         if (response.ok) { window.location.reload(); return null; }
         return response.json().then(function (body) {

@@ -120,7 +120,8 @@ def test_dragging_a_buy_to_another_day_reschedules_it(page, make):
                        f"td[data-day='{target.isoformat()}']")
     page.wait_for_selector(f"td[data-day='{target.isoformat()}'] .tp-item")
     db.session.expire_all()
-    assert db.session.get(TestPurchase, p.id).scheduled_for.date() == target
+    moved = db.session.get(TestPurchase, p.id).scheduled_for
+    assert moved.date() == target and moved.time() == p.scheduled_for.time()
 
 
 def test_rescheduling_only_the_day_keeps_the_saved_buyer(page, make):

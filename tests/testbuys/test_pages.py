@@ -4,6 +4,7 @@ import io
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy import update as sa_update
 
 from portal.extensions import db
 from testbuys import services
@@ -262,3 +263,35 @@ def test_the_calendar_lists_purchasers_in_a_fixed_number_of_queries(people, make
     choices = page[start:page.index("</select>", start)]
     assert choices.count('<option value="') == 1 + 8  # "any purchaser" and each visible one
     assert f'<option value="{people["outsider"].id}"' not in choices
+
+
+def test_the_calendar_reads_days_and_times_on_the_readers_clock(people, partner, as_user):
+    """A buy at 20:30 UTC falls on the next day at 04:30 for a reader in Shanghai; dropped on
+    another day it keeps 04:30 there."""
+    from datetime import UTC, datetime, timedelta
+
+    p = scheduled(people["member"], partner)
+    evening = datetime.combine(p.scheduled_for.date(), datetime.min.time(), UTC) + timedelta(
+        hours=20, minutes=30)
+    db.session.execute(sa_update(TestPurchase).where(TestPurchase.id == p.id)
+                       .values(scheduled_for=evening))
+    people["member"].timezone = "Asia/Shanghai"
+    db.session.commit()
+    c = as_user(people["member"])
+    utc_day, local_day = evening.date(), (evening + timedelta(hours=8)).date()
+    page = c.get(f"/test-purchases/calendar?view=week&date={local_day}").get_data(as_text=True)
+    cell = page[page.index(f'data-day="{local_day}"'):]
+    cell = cell[:cell.index("</td>")]
+    assert f"/test-purchases/{p.id}" in cell and "04:30" in cell
+    assert "Asia/Shanghai" in page[page.index('id="calendar-zone"'):][:200]
+    utc_cell = page[page.index(f'data-day="{utc_day}"'):] if f'data-day="{utc_day}"' in page else ""
+    assert f"/test-purchases/{p.id}" not in utc_cell[:utc_cell.find("</td>")]
+
+    target = local_day + timedelta(days=3)
+    r = c.post(f"/test-purchases/{p.id}/reschedule", json={"date": target.isoformat()},
+               headers={"Accept": "application/json"})
+    assert r.status_code == 200, r.get_json()
+    moved = db.session.get(TestPurchase, p.id).scheduled_for
+    assert moved == evening + timedelta(days=3)
+    assert c.post(f"/test-purchases/{p.id}/reschedule", json={"date": "friday"},
+                  headers={"Accept": "application/json"}).status_code == 422
