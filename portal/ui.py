@@ -99,6 +99,8 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["money"] = format_money
     app.jinja_env.filters["localname"] = lambda obj: obj.name(current_locale())
     app.jinja_env.filters["moment"] = render_moment
+    # Figures kept as JSON carry their moments as ISO 8601 text.
+    app.jinja_env.filters["fromiso"] = datetime.fromisoformat
     app.jinja_env.globals.update(reader_zone=reader_zone, exact_time=exact_time,
                                  wants_timezone_guess=wants_timezone_guess)
 

@@ -20,6 +20,17 @@ def test_the_dashboard_reuses_its_sums_briefly_then_adds_up_again(app, as_user, 
     assert query_cost(lambda: reader.get("/reports")) == first
 
 
+def test_the_dashboard_says_when_it_added_up_on_the_readers_clock(as_user):
+    reader = factories.make_user("member", locale="zh")
+    reader.timezone = "Asia/Shanghai"
+    from portal.extensions import db
+
+    db.session.commit()
+    html = as_user(reader).get("/reports").get_data(as_text=True)
+    stamp = html[html.index('id="dashboard-computed"'):][:400]
+    assert "统计于" in stamp and "UTC+08:00" in stamp and "UTC." not in stamp
+
+
 def test_the_api_always_adds_up_afresh(app, api, monkeypatch):
     app.config["REPORTS_DASHBOARD_SECONDS"] = 60
     client = api(factories.make_user("member"))
