@@ -110,13 +110,13 @@ DETAIL = {
     "awaiting_verdicts": listing(NAMED, "participants yet to give their verdict, while the "
                                  "purchase is received; empty otherwise"),
     "outcome": fields(taken_down=BOOL, seller_penalised=BOOL, value_involved=maybe(MONEY),
-                      value_counted={**MONEY, "description": "as entered, else the seller's "
+                      value_counted={"allOf": [MONEY], "description": "as entered, else the seller's "
                                      "known counterfeit sales"},
                       referral_due=BOOL),
     "summary": STR, "closed_at": MAYBE_WHEN, "cancel_reason": STR, "cancelled_at": MAYBE_WHEN,
     "evidence": listing(fields(
         id=INT, filename=STR, sha256=STR, size={"type": "integer", "minimum": 0}, mime=STR,
-        stage={**STATUS, "description": "the purchase's status at upload"}, uploaded_at=WHEN,
+        stage={"allOf": [STATUS], "description": "the purchase's status at upload"}, uploaded_at=WHEN,
         url={"type": "string", "description": "download (signed-in participants)"})),
     "custody": listing(ref("CustodyEntry")),
     "custody_check": ref("CustodyCheck"),
