@@ -8,20 +8,15 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from portal.api.helpers import api_blueprint, json_body, paginated, parse_datetime, parse_money
-from portal.api.openapi import MONEY, MONEY_IN, PAGING, TIME, nullable, op, path_param, register_paths
+from portal.api.openapi import MONEY_IN, PAGING, TIME, nullable, op, page_of, path_param, register_paths
 from portal.authz import access, can, visible
 from portal.errors import InvalidInput
 from portal.extensions import db
 
 from . import evidence, ledger, reports, services
 from .models import STATUSES, TestPurchase
-from .serializers import (
-    CUSTODY_ENTRY,
-    custody_check,
-    ledger_json,
-    purchase_detail,
-    purchase_summary,
-)
+from .schemas import EVIDENCE, LEDGER, LEFT, REPORT, SCHEMAS, SETTLEMENT, ref
+from .serializers import custody_check, ledger_json, purchase_detail, purchase_summary
 
 api = api_blueprint("testbuys_api", __name__)
 
@@ -255,7 +250,7 @@ def record_settlement():
 
 TAG = "test purchases"
 ID = [path_param("purchase_id")]
-REF = {"$ref": "#/components/schemas/TestPurchase"}
+REF = ref("TestPurchase")
 
 
 def _obj(required=(), **props) -> dict:
@@ -277,7 +272,7 @@ def _join_op() -> dict:
                    errors=(400, 401, 403, 404, 409, 422),
                    body=_obj(weight={"type": "integer", "minimum": 1, "maximum": 1000}))
     operation["responses"]["202"] = {"description": "Asked to join", "content": {
-        "application/json": {"schema": _obj(["id", "status"], id={"type": "integer"},
+        "application/json": {"schema": _obj(["id", "status", "weight"], id={"type": "integer"},
                                             status={"type": "string", "enum": ["requested"]},
                                             weight={"type": "integer"})}}}
     return operation
@@ -290,43 +285,11 @@ def _decision(summary: str) -> dict:
 
 
 STR = {"type": "string"}
-SCHEMAS = {
-    "TestPurchase": _obj(
-        id={"type": "integer"}, url=STR, status={"type": "string", "enum": [
-            "proposed", "scheduled", "ordered", "received", "authenticated", "closed",
-            "cancelled"]},
-        platform=STR, seller_id=STR, listing_url=STR, working_group={"type": "string",
-                                                                     "nullable": True},
-        source=_obj(kind=STR, ref=STR), budget=nullable(MONEY),
-        cost=nullable(MONEY), paid_by={"type": "object", "nullable": True},
-        shares={"type": "array", "items": _obj(organization={"type": "object"}, amount=MONEY)},
-        participants={"type": "array", "items": {"type": "object"}},
-        verdict={"type": "string", "nullable": True, "description": "counterfeit if any "
-                 "brand's item was, genuine if every one was, else inconclusive"},
-        authentications={"type": "array", "items": _obj(
-            organization={"type": "object"}, verdict=STR, method=STR, notes=STR,
-            at={"type": "string", "format": "date-time"})},
-        awaiting_verdicts={"type": "array", "items": {"type": "object"}},
-        may_steer={"type": "boolean"},
-        join_requests={"type": "array", "description": "lead organisation and staff only",
-                       "items": _obj(organization={"type": "object"}, weight={"type": "integer"},
-                                     requested_at={"type": "string", "format": "date-time"})},
-        would_pay={**nullable(MONEY), "description": "your share at weight 1 if you "
-                   "joined (member organisations of the working group)"},
-        custody={"type": "array", "items": CUSTODY_ENTRY},
-        custody_check=_obj(ok={"type": "boolean"}, first_broken={"type": "integer",
-                                                                  "nullable": True},
-                           problems={"type": "array", "items": {"type": "object"}})),
-}
-
-LEDGER = _obj(
-    balances={"type": "array", "items": _obj(organization={"type": "object"}, amount=MONEY)},
-    settlements={"type": "array", "items": _obj(**{"from": {"type": "object"}},
-                                                to={"type": "object"}, amount=MONEY)})
 
 register_paths({
     "/test-purchases": {
-        "get": op("Test purchases you may see", tag=TAG, errors=(401, 422), params=PAGING + [
+        "get": op("Test purchases you may see", tag=TAG, errors=(401, 422),
+                  response=page_of(ref("TestPurchaseSummary")), params=PAGING + [
             {"name": "status", "in": "query", "allowEmptyValue": True,
              "schema": {"type": "string", "enum": list(STATUSES)}},
             *({"name": n, "in": "query", "schema": STR} for n in ("platform", "seller_id"))]),
@@ -345,15 +308,17 @@ register_paths({
         params=[{"name": n, "in": "query", "required": True,
                  "schema": {"type": "string", "pattern": r"\S"}}
                 for n in ("platform", "seller_id")],
-        response=_obj(open={"type": "boolean"}, existing_id={"type": "integer",
-                                                             "nullable": True}))},
+        response=_obj(["open", "existing_id"], open={"type": "boolean"},
+                      existing_id={"type": "integer", "nullable": True}))},
     "/test-purchases/reports": {"get": op("Spend, verdicts, counterfeit rate, days to verdict",
-                                          tag=TAG, errors=(401,))},
+                                          tag=TAG, errors=(401,), response=REPORT)},
     "/test-purchases/{purchase_id}": {"get": op("One test purchase with shares and custody log", tag=TAG,
                                        response=REF, params=ID)},
     "/test-purchases/{purchase_id}/participants": {
         "post": _join_op(),
-        "delete": op("Your organisation leaves before the order", tag=TAG, response=REF,
+        "delete": op("Your organisation leaves before the order (the purchase, or only "
+                     "{id, left} once the caller may no longer see it)", tag=TAG,
+                     response={"oneOf": [REF, LEFT]},
                      params=ID, errors=(401, 403, 404, 409)),
     },
     "/test-purchases/{purchase_id}/participants/{organization_id}/approve": _decision(
@@ -382,16 +347,17 @@ register_paths({
         value_involved=nullable(MONEY_IN))),
     "/test-purchases/{purchase_id}/evidence": {"post": {
         **op("Upload a photo or document (hashed, logged; 409 once the purchase is closed)",
-             tag=TAG, ok=201, params=ID, errors=(401, 403, 404, 409, 413, 422)),
+             tag=TAG, ok=201, params=ID, errors=(401, 403, 404, 409, 413, 422),
+             response=EVIDENCE),
         "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": _obj(
             ["file"], file={"type": "string", "format": "binary"}, description=STR)}}}}},
     "/test-purchases/{purchase_id}/custody": {"get": op("Re-check the custody chain and files", tag=TAG,
-                                               params=ID)},
+                                               params=ID, response=ref("CustodyCheck"))},
     "/ledger": {"get": op("Balances and suggested settlements", tag=TAG, errors=(401, 403),
                           response=LEDGER)},
     "/ledger/settlements": {"post": op(
         "Record a settlement payment (a member company: one it received)", tag=TAG, ok=201,
-        errors=(400, 401, 403, 422),
+        errors=(400, 401, 403, 422), response=SETTLEMENT,
         body=_obj(["from", "to", "amount"], **{"from": {"type": "integer"}},
                   to={"type": "integer"}, amount=MONEY_IN, note=STR))},
 }, SCHEMAS)

@@ -96,22 +96,6 @@ def purchase_detail(p: TestPurchase, custody_report=None, viewer=None) -> dict[s
     return data
 
 
-_STR = {"type": "string"}
-_NULLABLE_STR = {"type": "string", "nullable": True}
-CUSTODY_ENTRY = {"type": "object", "properties": {
-    "seq": {"type": "integer"}, "at": _STR, "actor": _STR, "action": _STR,
-    "facts": {"type": "array", "nullable": True, "description": (
-        "What the step changed, as structured facts such as {\"fact\": \"cost\", \"amount\": "
-        "135000, \"currency\": \"CNY\"}; a fact that stopped holding has \"removed\": true. "
-        "Null on entries from before structured facts."),
-        "items": {"type": "object", "required": ["fact"], "properties": {"fact": _STR}}},
-    "what": {"type": "string", "description": "Free text of entries from before facts; empty since"},
-    "why": _STR, "evidence_sha256": _NULLABLE_STR,
-    "version": {"type": "integer", "enum": [1, 2], "description": (
-        "1: hash is the plain SHA-256 of the entry; 2: HMAC-SHA256 under the custody key")},
-    "previous_hash": _STR, "hash": _STR}}
-
-
 def custody_entry(c) -> dict[str, Any]:
     """One entry as stored: its facts (structured, null on entries from before them), its
     version (1 plain SHA-256, 2 HMAC-SHA256 under the custody key) and its hashes."""
