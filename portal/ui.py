@@ -105,10 +105,13 @@ def register(app: Flask) -> None:
                                  wants_timezone_guess=wants_timezone_guess)
 
 
-def reader_zone() -> ZoneInfo:
-    """The reader's time zone if their profile has one, else the portal's default (UTC)."""
+def reader_zone(reader=None) -> ZoneInfo:
+    """The reader's time zone (the signed-in person's unless another is named) if their
+    profile has one, else the portal's default (UTC)."""
     name = None
-    if has_request_context():
+    if reader is not None:
+        name = getattr(reader, "timezone", None)
+    elif has_request_context():
         name = getattr(current_user, "timezone", None)
     name = name or current_app.config.get("BABEL_DEFAULT_TIMEZONE", "UTC")
     try:

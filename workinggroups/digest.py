@@ -1,6 +1,7 @@
 """The daily e-mail digest: what happened in each group a person asked a digest of."""
 
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -12,6 +13,7 @@ from portal.authz import can
 from portal.extensions import db
 from portal.mail import send_mail
 from portal.models import utcnow
+from portal.ui import exact_time, reader_zone
 from portal.urls import page_url
 
 from .discussions.models import Post, Thread
@@ -25,8 +27,8 @@ PERIOD = timedelta(days=1)
 MIN_GAP = timedelta(hours=20)
 
 
-def _activity(group_id: int, since: datetime) -> dict[str, list[str]]:
-    """Lines of news of a group since a moment, by kind."""
+def _activity(group_id: int, since: datetime, zone: ZoneInfo) -> dict[str, list[str]]:
+    """Lines of news of a group since a moment, by kind; times on the reader's clock."""
     meetings = db.session.scalars(select(Meeting).where(
         Meeting.group_id == group_id, Meeting.created_at > since).order_by(Meeting.starts_at))
     threads = db.session.scalars(select(Thread).where(
@@ -42,7 +44,7 @@ def _activity(group_id: int, since: datetime) -> dict[str, list[str]]:
     chat = db.session.scalar(select(func.count(RoomMessage.id)).where(
         RoomMessage.group_id == group_id, RoomMessage.created_at > since)) or 0
     return {
-        "meetings": [f"{m.title} ({m.starts_at:%Y-%m-%d %H:%M} UTC)" for m in meetings],
+        "meetings": [f"{m.title} ({exact_time(m.starts_at, zone)})" for m in meetings],
         "threads": [t.title for t in threads],
         "replies": [f"{title} (+{n})" for title, n in replies],
         "documents": [f"{title} v{n}" for title, n in documents],
@@ -77,11 +79,12 @@ def send_digests(now: datetime | None = None) -> int:
         group = db.session.get(WorkingGroup, setting.group_id)
         if user is None or not user.is_active or not can(user, "group.view_private", group):
             continue
-        news = _activity(group.id, setting.digest_sent_at or now - PERIOD)
-        setting.digest_sent_at = now
-        if not any(news.values()):
-            continue
         with force_locale(user.locale):
+            news = _activity(group.id, setting.digest_sent_at or now - PERIOD,
+                             reader_zone(user))
+            setting.digest_sent_at = now
+            if not any(news.values()):
+                continue
             subject, body = _compose(user, group, news)
         address = user.email
         after_commit(db.session(), lambda a=address, s=subject, b=body: send_mail(a, s, b))

@@ -87,7 +87,7 @@ def test_retries_follow_the_backoff_on_redis_and_survive_the_worker(tmp_path, re
         time.sleep(BASE)  # a fourth attempt, if one were planned, would come by now
         arrivals = [r.at for r in receiver.received]
         assert len(arrivals) == 3, (tmp_path / "worker-b.log").read_text()
-        gaps = [later - earlier for earlier, later in zip(arrivals, arrivals[1:])]
+        gaps = [later - earlier for earlier, later in zip(arrivals, arrivals[1:], strict=False)]
         assert gaps[0] >= BASE * 0.95, gaps
         assert gaps[1] >= 2 * BASE * 0.95 and gaps[1] > gaps[0], gaps
         assert gaps[1] < 2 * BASE + 10, gaps  # on time, not left for a sweep

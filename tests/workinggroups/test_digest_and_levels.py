@@ -1,6 +1,7 @@
 """Notification levels per group, the daily digest and its command, the home-page cards."""
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -38,15 +39,18 @@ def test_muted_group_tells_nothing_of_meetings(people):
 
 def test_digest_sums_up_the_day_once_in_the_readers_language(app, people, make):
     reader = make.make_user("member", org=people["member"].organisation, locale="zh")
+    reader.timezone = "Asia/Shanghai"
     save_setting(reader, group(SLUG), "mute", True)
     save_setting(people["outsider"], group("pharmaceutical"), "all", True)
-    make_meeting(people["chair"], title="Spring session")
+    meeting = make_meeting(people["chair"], title="Spring session")
     make_thread(people["member"], title="Refill scams")
     assert send_digests() == 1  # nothing happened in pharmaceutical
     mail = _sent(app)[-1]
     assert mail["To"] == reader.email
     body = mail.get_content()
     assert "Spring session" in body and "Refill scams" in body
+    local = meeting.starts_at.astimezone(ZoneInfo("Asia/Shanghai"))
+    assert f"{local:%Y-%m-%d %H:%M} Asia/Shanghai (UTC+08:00)" in body and " UTC)" not in body
     assert "奢侈品" in mail["Subject"]
     assert send_digests() == 0  # not twice the same day
     later = utcnow() + timedelta(days=1)
