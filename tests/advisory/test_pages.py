@@ -226,3 +226,23 @@ def test_a_member_without_a_role_gets_403_on_every_step(as_user, board, action):
             "milestone-title": "x", "link-kind": "x", "link-ref": "1"}
     r = as_user(board["member"]).post(f"/recommendations/{rec.id}/{action}", data=data)
     assert r.status_code == 403, r.status_code
+
+
+def test_each_state_has_its_own_badge_colour(app):
+    """Where a recommendation stands reads at a glance: refused in red, done in green,
+    turned back in amber, and every state of the machine has a colour of its own group."""
+    from flask import render_template_string
+
+    from advisory.lifecycle import MACHINE
+
+    template = ('{% from "advisory/_status.html" import rec_status_badge %}'
+                '{{ rec_status_badge(status, labels) }}')
+    labels = {"status": {s: s for s in MACHINE.states}}
+    with app.test_request_context():
+        shown = {s: render_template_string(template, status=s, labels=labels)
+                 for s in MACHINE.states}
+    colour = {s: html.split("text-bg-", 1)[1].split(" ", 1)[0] for s, html in shown.items()}
+    assert (colour["declined"], colour["implemented"], colour["returned"]) == (
+        "danger", "success", "warning")
+    assert all('data-status="%s"' % s in html for s, html in shown.items())
+    assert len(set(colour.values())) >= 6
