@@ -5,13 +5,14 @@ from flask_login import current_user
 
 from portal.accounts.groups import TWELVE_GROUPS
 from portal.api.helpers import api_blueprint, iso, json_body, paginated
-from portal.api.openapi import PAGING, op, path_param, register_paths
+from portal.api.openapi import PAGING, TIME, op, page_of, path_param, register_paths
 from portal.authz import access, require_visible
 from portal.errors import NotFound
 from portal.urls import page_url
+from workinggroups.api import PERSON
 
 from . import board, links, services
-from .lifecycle import STATUSES
+from .lifecycle import ACTION_LABELS, STATUSES
 from .models import CATEGORIES, DECISIONS, RESPONSES, VOTE_POSITIONS, Recommendation
 from .tracker import parse_filters, tracker_query
 
@@ -223,6 +224,73 @@ def link_recommendation(rec_id: int):
     return _answer(rec, 201)
 
 
+_DATE = {"type": "string", "format": "date"}
+# What summary() gives: every key, always.
+_SUMMARY = {
+    "id": {"type": "integer"}, "url": {"type": "string", "description": "its page"},
+    "working_group": {"type": "string", "description": "the proposing group's slug"},
+    "title": {"type": "string"}, "summary": {"type": "string"},
+    "category": {"type": "string", "enum": list(CATEGORIES)},
+    "status": {"type": "string", "enum": list(STATUSES)},
+    "version": {"type": "integer", "minimum": 1, "description": "send it back when editing"},
+    "created_at": TIME,
+    "submitted_at": {**TIME, "nullable": True, "description": "first put to the board; null "
+                                                               "while a draft"},
+    "progress": {"type": "integer", "minimum": 0, "maximum": 100,
+                 "description": "implementation: the mean of its milestones' progress"}}
+# board.Tally: the split is null while the reader may not see it (`hidden`).
+_SPLIT = {"type": "integer", "minimum": 0, "nullable": True,
+          "description": "null while the tally is hidden"}
+TALLY = {"type": "object", "required": ["voted", "board", "quorum", "quorum_reached", "hidden",
+                                        "support", "object", "abstain", "mine"], "properties": {
+    "voted": {"type": "integer", "minimum": 0}, "board": {"type": "integer", "minimum": 0,
+                                                         "description": "board members today"},
+    "quorum": {"type": "integer", "minimum": 0, "description": "votes the board needs to decide"},
+    "quorum_reached": {"type": "boolean"},
+    "hidden": {"type": "boolean", "description": "the split is kept back until the decision"},
+    "support": _SPLIT, "object": _SPLIT, "abstain": _SPLIT,
+    "mine": {"type": "string", "enum": [*VOTE_POSITIONS, None], "nullable": True,
+             "description": "the caller's own vote; null when they have not voted"}}}
+_NULLABLE_PERSON = {"allOf": [PERSON], "nullable": True}
+# What detail() adds to the summary: every key, always.
+_DETAIL = {
+    "body": {"type": "string"}, "hide_tally": {"type": "boolean"}, "author": PERSON,
+    "review_deadline": {**_DATE, "nullable": True, "description": "while under board review"},
+    "decision_note": {"type": "string"},
+    "response": {"type": "object", "nullable": True, "required": ["outcome", "rationale"],
+                 "description": "the platform's response; null until it answers",
+                 "properties": {"outcome": {"type": "string", "enum": list(RESPONSES)},
+                                "rationale": {"type": "string"}}},
+    "votes": {"$ref": "#/components/schemas/VoteTally"},
+    "history": {"type": "array", "description": "oldest first", "items": {
+        "type": "object", "required": ["status", "action", "at", "by", "note"], "properties": {
+            "status": {"type": "string", "enum": list(STATUSES),
+                       "description": "the state it was left in"},
+            "action": {"type": "string", "enum": list(ACTION_LABELS)}, "at": TIME,
+            "by": _NULLABLE_PERSON, "note": {"type": "string"}}}},
+    "cosigned_by": {"type": "array", "items": {"type": "string"},
+                    "description": "slugs of the groups that co-signed"},
+    "comments": {"type": "array", "items": {
+        "type": "object", "required": ["id", "body", "at", "author"], "properties": {
+            "id": {"type": "integer"}, "body": {"type": "string"}, "at": TIME,
+            "author": PERSON}}},
+    "milestones": {"type": "array", "items": {
+        "type": "object", "required": ["id", "title", "progress", "target_date"], "properties": {
+            "id": {"type": "integer"}, "title": {"type": "string"},
+            "progress": {"type": "integer", "minimum": 0, "maximum": 100},
+            "target_date": {**_DATE, "nullable": True}}}},
+    "links": {"type": "array", "description": "those the caller may see", "items": {
+        "type": "object", "required": ["id", "kind", "ref", "label", "url"], "properties": {
+            "id": {"type": "integer"},
+            "kind": {"type": "string", "description": "meeting, tip, test_purchase..."},
+            "ref": {"type": "string"}, "label": {"type": "string"},
+            "url": {"type": "string", "description": "the linked page"}}}},
+    "following": {"type": "boolean", "description": "whether the caller follows it"}}
+SUMMARY = {"type": "object", "required": list(_SUMMARY), "properties": _SUMMARY}
+RECOMMENDATION = {"type": "object", "required": [*_SUMMARY, *_DETAIL],
+                  "properties": {**_SUMMARY, **_DETAIL}}
+
+
 def _openapi() -> None:
     tag = "recommendations"
     rid = [path_param("rec_id")]
@@ -232,7 +300,9 @@ def _openapi() -> None:
     register_paths({
         "/recommendations": {
             "get": op("The tracker (filters: status, working_group, category, year)", tag=tag,
-                      errors=(401, 422), params=PAGING + [
+                      errors=(401, 422),
+                      response=page_of({"$ref": "#/components/schemas/RecommendationSummary"}),
+                      params=PAGING + [
                           {"name": n, "in": "query", "allowEmptyValue": True, "schema": schema}
                           for n, schema in (
                               ("status", {"type": "string", "enum": list(STATUSES)}),
@@ -312,10 +382,8 @@ def _openapi() -> None:
             response=rec_schema, errors=(400, 401, 403, 404, 409, 422), body={
                 "type": "object", "required": ["kind", "ref"],
                 "properties": {"kind": text, "ref": text}})},
-    }, schemas={"Recommendation": {"type": "object", "required": ["id", "url", "status"],
-                                   "properties": {"id": {"type": "integer"}, "url": text,
-                                                  "status": text, "votes": {"type": "object"},
-                                                  "history": {"type": "array"}}}})
+    }, schemas={"Recommendation": RECOMMENDATION, "RecommendationSummary": SUMMARY,
+                "VoteTally": TALLY})
 
 
 _openapi()

@@ -43,6 +43,11 @@ def set_notification_level(slug: str):
     return jsonify(_setting_json(group, setting))
 
 
+# A person as posts, the live room and the tracker name them: who, and for which organisation.
+PERSON = {"$ref": "#/components/schemas/Person"}
+_PERSON = {"type": "object", "required": ["id", "name", "organization"], "properties": {
+    "id": {"type": "integer"}, "name": {"type": "string"},
+    "organization": {"type": "string", "description": "the name of the person's organisation"}}}
 _LEVEL = {"type": "object", "required": ["level", "digest"], "properties": {
     "working_group": {"type": "string"},
     "level": {"type": "string", "enum": list(LEVELS)},
@@ -58,4 +63,4 @@ register_paths({"/working-groups/{slug}/notifications": {
                   "digest": {"type": "boolean", "default": False}}},
               response={"$ref": "#/components/schemas/GroupNotifications"},
               errors=(400, 401, 404, 422))},
-}, {"GroupNotifications": _LEVEL})
+}, {"GroupNotifications": _LEVEL, "Person": _PERSON})

@@ -4,14 +4,14 @@ from flask import jsonify
 from flask_login import current_user
 
 from portal.api.helpers import iso, json_body, paginated
-from portal.api.openapi import PAGING, op, path_param, register_paths
+from portal.api.openapi import NAMED, PAGING, TIME, op, page_of, path_param, register_paths
 from portal.authz import access, require, require_visible
 from portal.extensions import db
 from portal.richtext import render_markdown
 from portal.urls import page_url
 
 from ..access import private_group_or_404
-from ..api import api_bp
+from ..api import PERSON, api_bp
 from . import services
 from .models import Post, Thread
 
@@ -91,25 +91,53 @@ def patch_post(post_id: int):
     return jsonify(post_json(post))
 
 
+# What post_json() gives: every key, always.
+POST = {"type": "object", "required": [
+    "id", "thread_id", "url", "author", "body", "html", "version", "created_at", "edited_at"],
+    "properties": {
+        "id": {"type": "integer"}, "thread_id": {"type": "integer"},
+        "url": {"type": "string", "description": "the post on its thread's page"},
+        "author": PERSON, "body": {"type": "string", "description": "Markdown"},
+        "html": {"type": "string", "description": "the body rendered to safe HTML"},
+        "version": {"type": "integer", "minimum": 1,
+                    "description": "send it back when editing; it grows with each edit"},
+        "created_at": TIME, "edited_at": {**TIME, "nullable": True,
+                                          "description": "null until it is edited"}}}
+# What thread_json() gives; answers about one thread add its posts.
+THREAD = {"type": "object", "required": [
+    "id", "url", "working_group", "title", "author", "created_at", "last_post_at", "replies"],
+    "properties": {
+        "id": {"type": "integer"}, "url": {"type": "string", "description": "the thread's page"},
+        "working_group": {"type": "string", "description": "the group's slug"},
+        "title": {"type": "string"}, "author": NAMED, "created_at": TIME, "last_post_at": TIME,
+        "replies": {"type": "integer", "minimum": 0,
+                    "description": "posts after the opening one"}}}
+THREAD_WITH_POSTS = {"allOf": [{"$ref": "#/components/schemas/Thread"}, {
+    "type": "object", "required": ["posts"], "properties": {"posts": {
+        "type": "array", "items": {"$ref": "#/components/schemas/Post"},
+        "description": "oldest first; the first is the opening message"}}}]}
+_POST = {"$ref": "#/components/schemas/Post"}
+_FULL = {"$ref": "#/components/schemas/ThreadWithPosts"}
 _SLUG = [path_param("slug", "string")]
 _BODY = {"type": "object", "required": ["body"], "properties": {"body": {"type": "string"}}}
 register_paths({
     "/working-groups/{slug}/threads": {
         "get": op("Threads of a group", tag="discussions", params=_SLUG + PAGING,
+                  response=page_of({"$ref": "#/components/schemas/Thread"}),
                   errors=(401, 404, 422)),
         "post": op("Start a thread (Markdown body)", tag="discussions", ok=201, params=_SLUG,
-                   errors=(400, 401, 404, 422),
+                   response=_FULL, errors=(400, 401, 404, 422),
                    body={"type": "object", "required": ["title", "body"], "properties": {
                        "title": {"type": "string", "maxLength": 200},
                        "body": {"type": "string"}}})},
     "/threads/{thread_id}": {"get": op("A thread with its posts", tag="discussions",
-                                       params=[path_param("thread_id")])},
+                                       params=[path_param("thread_id")], response=_FULL)},
     "/threads/{thread_id}/posts": {"post": op(
         "Reply to a thread", tag="discussions", ok=201, params=[path_param("thread_id")],
-        body=_BODY, errors=(400, 401, 403, 404, 422))},
+        response=_POST, body=_BODY, errors=(400, 401, 403, 404, 422))},
     "/posts/{post_id}": {"patch": op(
         "Edit one's own post; 409 when version is stale", tag="discussions",
-        params=[path_param("post_id")], errors=(400, 401, 403, 404, 409, 422),
+        params=[path_param("post_id")], response=_POST, errors=(400, 401, 403, 404, 409, 422),
         body={"type": "object", "required": ["body", "version"], "properties": {
             "body": {"type": "string"}, "version": {"type": "integer"}}})},
-})
+}, {"Post": POST, "Thread": THREAD, "ThreadWithPosts": THREAD_WITH_POSTS})

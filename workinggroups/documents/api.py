@@ -8,11 +8,11 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from portal.api.helpers import iso, paginated
-from portal.api.openapi import PAGING, op, path_param, register_paths
+from portal.api.openapi import NAMED, PAGING, TIME, nullable, op, page_of, path_param, register_paths
 from portal.authz import access
 from portal.errors import NotFound
 from portal.extensions import db
-from portal.uploads import send_stored
+from portal.uploads import DOCUMENTS, OFFICE, send_stored
 from portal.urls import page_url
 
 from ..access import private_group_or_404
@@ -93,20 +93,27 @@ def download_document(slug: str, document_id: int, number: int):
     return send_stored(version.sha256, version.mime, version.filename, inline=False)
 
 
-VERSION = {"type": "object", "properties": {
-    "number": {"type": "integer"}, "filename": {"type": "string"}, "mime": {"type": "string"},
-    "size": {"type": "integer"}, "sha256": {"type": "string"}, "note": {"type": "string"},
-    "uploaded_at": {"type": "string", "format": "date-time"},
-    "uploaded_by": {"type": "object", "properties": {"id": {"type": "integer"},
-                                                     "name": {"type": "string"}}},
-    "download_url": {"type": "string"}}}
-DOCUMENT = {"type": "object", "required": ["id", "title"], "properties": {
-    "id": {"type": "integer"}, "url": {"type": "string"}, "working_group": {"type": "string"},
-    "title": {"type": "string"}, "created_by": {"type": "object"},
-    "created_at": {"type": "string", "format": "date-time"},
-    "updated_at": {"type": "string", "format": "date-time"},
-    "latest": {"allOf": [{"$ref": "#/components/schemas/DocumentVersion"}], "nullable": True},
-    "versions": {"type": "array", "items": {"$ref": "#/components/schemas/DocumentVersion"}}}}
+# What version_json() gives: every key, always.
+VERSION = {"type": "object", "required": [
+    "number", "filename", "mime", "size", "sha256", "note", "uploaded_at", "uploaded_by",
+    "download_url"], "properties": {
+    "number": {"type": "integer", "minimum": 1}, "filename": {"type": "string"},
+    "mime": {"type": "string", "description": "the type its content was recognised as"},
+    "size": {"type": "integer", "minimum": 0, "description": "bytes"},
+    "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+    "note": {"type": "string", "description": "empty when none was given"},
+    "uploaded_at": TIME, "uploaded_by": NAMED,
+    "download_url": {"type": "string", "description": "where this API serves its bytes"}}}
+# What document_json() gives; answers about one document add every version.
+DOCUMENT = {"type": "object", "required": [
+    "id", "url", "working_group", "title", "created_by", "created_at", "updated_at", "latest"],
+    "properties": {
+        "id": {"type": "integer"}, "url": {"type": "string", "description": "the document's page"},
+        "working_group": {"type": "string", "description": "the group's slug"},
+        "title": {"type": "string"}, "created_by": NAMED, "created_at": TIME, "updated_at": TIME,
+        "latest": nullable({"$ref": "#/components/schemas/DocumentVersion"}),
+        "versions": {"type": "array", "items": {"$ref": "#/components/schemas/DocumentVersion"},
+                     "description": "oldest first; in answers about one document"}}}
 _DOC = {"$ref": "#/components/schemas/Document"}
 _SLUG = [path_param("slug", "string")]
 _IDS = _SLUG + [path_param("document_id")]
@@ -124,14 +131,16 @@ def _multipart(operation: dict, *, title: bool) -> dict:
 
 
 _DOWNLOAD = op("Download one version", tag="documents", params=_IDS + [path_param("number")])
-_DOWNLOAD["responses"]["200"] = {"description": "The file", "content": {
-    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}
+# Served as the type its content was recognised as; office files as octet-stream.
+_DOWNLOAD["responses"]["200"] = {"description": "The file, as the version's `mime` says",
+                                 "content": {mime: {"schema": {"type": "string",
+                                                               "format": "binary"}}
+                                             for mime in sorted((DOCUMENTS - OFFICE)
+                                                                | {"application/octet-stream"})}}
 register_paths({
     "/working-groups/{slug}/documents": {
         "get": op("A group's documents", tag="documents", params=_SLUG + PAGING,
-                  errors=(401, 404, 422), response={"type": "object", "properties": {
-                      "items": {"type": "array", "items": _DOC}, "page": {"type": "integer"},
-                      "per_page": {"type": "integer"}, "total": {"type": "integer"}}}),
+                  errors=(401, 404, 422), response=page_of(_DOC)),
         "post": _multipart(op("Upload a document (its first version)", tag="documents",
                               ok=201, params=_SLUG, response=_DOC, errors=(401, 404, 413, 422)),
                            title=True)},

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.api.helpers import iso, json_body, paginated, parse_datetime, text_field
-from portal.api.openapi import PAGING, TIME, op, path_param, register_paths
+from portal.api.openapi import NAMED, PAGING, TIME, op, page_of, path_param, register_paths
 from portal.authz import access, require, require_visible
 from portal.errors import InvalidInput
 from portal.extensions import db
@@ -15,7 +15,7 @@ from portal.urls import page_url
 from ..access import private_group_or_404
 from ..api import api_bp
 from . import services
-from .models import Meeting
+from .models import MODES, RSVP_ANSWERS, Meeting
 
 
 def meeting_json(m: Meeting) -> dict:
@@ -136,31 +136,63 @@ _MEETING_BODY = {"type": "object", "required": ["title", "starts_at", "ends_at"]
     "title": {"type": "string", "maxLength": 200},
     "starts_at": TIME, "ends_at": TIME,
     "timezone": {"type": "string", "description": "IANA zone where it is held; default UTC"},
-    "mode": {"type": "string", "enum": ["in_person", "online", "hybrid"]},
+    "mode": {"type": "string", "enum": list(MODES)},
     "location": {"type": "string"}, "link": {"type": "string"},
     "agenda": {"type": "array", "items": {"type": "string"}}}}
+# What meeting_json() gives: every key, always.
+MEETING = {"type": "object", "required": [
+    "id", "url", "working_group", "title", "starts_at", "ends_at", "timezone", "mode",
+    "location", "link", "agenda", "status", "rsvp", "my_rsvp", "attendees", "minutes",
+    "minutes_html", "minutes_overdue"], "properties": {
+    "id": {"type": "integer"}, "url": {"type": "string", "description": "the meeting's page"},
+    "working_group": {"type": "string", "description": "the group's slug"},
+    "title": {"type": "string"}, "starts_at": TIME, "ends_at": TIME,
+    "timezone": {"type": "string", "description": "IANA zone where it is held"},
+    "mode": {"type": "string", "enum": list(MODES)},
+    "location": {"type": "string", "description": "empty when none was given"},
+    "link": {"type": "string", "description": "empty when none was given"},
+    "agenda": {"type": "array", "items": {"type": "string"}},
+    "status": {"type": "string", "enum": ["scheduled", "held", "cancelled"],
+               "description": "held once it has ended"},
+    "rsvp": {"type": "object", "description": "how many answered each way",
+             "required": list(RSVP_ANSWERS),
+             "properties": {a: {"type": "integer", "minimum": 0} for a in RSVP_ANSWERS}},
+    "my_rsvp": {"type": "string", "enum": [*RSVP_ANSWERS, None], "nullable": True,
+                "description": "the caller's answer; null before they answer"},
+    "attendees": {"type": "array", "items": NAMED,
+                  "description": "who the chair recorded as present"},
+    "minutes": {"type": "string", "nullable": True, "description": "Markdown"},
+    "minutes_html": {"type": "string", "nullable": True,
+                     "description": "the minutes rendered to safe HTML"},
+    "minutes_overdue": {"type": "boolean",
+                        "description": "still without minutes a day after it ended"}}}
+_MEETING = {"$ref": "#/components/schemas/Meeting"}
 _SLUG = [path_param("slug", "string")]
 _ID = [path_param("meeting_id")]
 register_paths({
     "/working-groups/{slug}/meetings": {
         "get": op("Meetings of a group", tag="meetings", params=_SLUG + PAGING,
-                  errors=(401, 404, 422)),
+                  response=page_of(_MEETING), errors=(401, 404, 422)),
         "post": op("Schedule a meeting (the group's chair)", tag="meetings", body=_MEETING_BODY,
-                   ok=201, params=_SLUG, errors=(400, 401, 403, 404, 422))},
-    "/meetings/{meeting_id}": {"get": op("One meeting", tag="meetings", params=_ID)},
+                   ok=201, response=_MEETING, params=_SLUG,
+                   errors=(400, 401, 403, 404, 422))},
+    "/meetings/{meeting_id}": {"get": op("One meeting", tag="meetings", params=_ID,
+                                         response=_MEETING)},
     "/meetings/{meeting_id}/rsvp": {"post": op(
-        "Answer a meeting", tag="meetings", params=_ID, errors=(400, 401, 403, 404, 409, 422),
+        "Answer a meeting", tag="meetings", params=_ID, response=_MEETING,
+        errors=(400, 401, 403, 404, 409, 422),
         body={"type": "object", "required": ["answer"], "properties": {
-            "answer": {"type": "string", "enum": ["yes", "no", "maybe"]}}})},
+            "answer": {"type": "string", "enum": list(RSVP_ANSWERS)}}})},
     "/meetings/{meeting_id}/attendance": {"post": op(
-        "Record attendance (chair)", tag="meetings", params=_ID,
+        "Record attendance (chair)", tag="meetings", params=_ID, response=_MEETING,
         errors=(400, 401, 403, 404, 409, 422),
         body={"type": "object", "required": ["user_ids"], "properties": {
             "user_ids": {"type": "array", "items": {"type": "integer"}}}})},
     "/meetings/{meeting_id}/minutes": {"post": op(
-        "Record minutes (chair)", tag="meetings", params=_ID,
+        "Record minutes (chair)", tag="meetings", params=_ID, response=_MEETING,
         errors=(400, 401, 403, 404, 409, 422),
         body={"type": "object", "properties": {
             "minutes": {"type": "string", "nullable": True,
-                        "description": "Markdown; absent or null clears them"}}})},
-})
+                        "description": "Markdown, up to 50,000 characters; absent, null or blank "
+                                       "is refused with 422"}}})},
+}, {"Meeting": MEETING})
