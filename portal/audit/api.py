@@ -3,7 +3,7 @@
 from flask import request
 
 from ..api.helpers import api_blueprint, iso, paginated
-from ..api.openapi import PAGING, op, register_paths
+from ..api.openapi import NAMED, PAGING, TIME, nullable, op, page_of, register_paths
 from ..authz import access
 from ..extensions import db
 from ..urls import page_url
@@ -46,14 +46,26 @@ FILTERS = [{"name": n, "in": "query", "schema": {"type": "string", **extra}, "de
                ("actor", "user id of who acted", {"pattern": "^[0-9]+$"}),
                ("since", "from this day (YYYY-MM-DD)", {"format": "date"}),
                ("until", "to this day, included (YYYY-MM-DD)", {"format": "date"}))]
-EVENT = {"type": "object", "required": ["id", "at", "action"], "properties": {
-    "id": {"type": "integer"}, "url": {"type": "string"},
-    "at": {"type": "string", "format": "date-time"},
-    "actor": {"type": "object", "nullable": True, "properties": {
-        "id": {"type": "integer"}, "name": {"type": "string"}}},
-    "action": {"type": "string"}, "object_type": {"type": "string", "nullable": True},
+EVENT = {"type": "object", "required": ["id", "url", "at", "actor", "action", "object_type",
+                                        "object_id", "summary", "details", "ip", "request_id"],
+         "properties": {
+    "id": {"type": "integer"},
+    "url": {"type": "string", "description": "the log page narrowed to the event's object"},
+    "at": TIME,
+    "actor": {**nullable(NAMED), "description": "who acted; null for the system"},
+    "action": {"type": "string", "maxLength": 80, "description": "e.g. tip.review"},
+    "object_type": {"type": "string", "nullable": True, "description": "e.g. Tip"},
     "object_id": {"type": "string", "nullable": True}, "summary": {"type": "string"},
-    "details": {"type": "object"}, "ip": {"type": "string", "nullable": True},
+    "details": {"type": "object", "description": "what the action recorded beside the "
+                                                 "summary. A free-form map: its keys depend on "
+                                                 "the action, and every package records its "
+                                                 "own (e.g. tip.review: decision, from_status, "
+                                                 "to_status)",
+                "additionalProperties": {
+                    "nullable": True,
+                    "description": "any JSON value: text, a number, true or false, null, or a "
+                                   "list or object of these"}},
+    "ip": {"type": "string", "nullable": True},
     "request_id": {"type": "string", "nullable": True}}}
 _EXPORT = op(f"The audit log as CSV (admins; columns {', '.join(CSV_COLUMNS)}; at most "
              f"{MAX_CSV_ROWS} rows, newest first)", tag="audit", params=FILTERS,
@@ -62,10 +74,7 @@ _EXPORT["responses"]["200"] = {"description": "CSV", "content": {
     "text/csv": {"schema": {"type": "string"}}}}
 register_paths({
     "/audit": {"get": op("The audit log (admins)", tag="audit", params=FILTERS + PAGING,
-                         errors=(401, 403, 422), response={"type": "object", "properties": {
-                             "items": {"type": "array",
-                                       "items": {"$ref": "#/components/schemas/AuditEvent"}},
-                             "page": {"type": "integer"}, "per_page": {"type": "integer"},
-                             "total": {"type": "integer"}}})},
+                         errors=(401, 403, 422),
+                         response=page_of({"$ref": "#/components/schemas/AuditEvent"}))},
     "/audit/export": {"get": _EXPORT},
 }, {"AuditEvent": EVENT})

@@ -6,19 +6,33 @@ from sqlalchemy import select
 
 from portal import parsing
 from portal.api.helpers import api_blueprint, iso, json_body, paginated
-from portal.api.openapi import MONEY_IN, PAGING, nullable, op, path_param, register_paths
+from portal.api.openapi import (
+    MONEY_IN,
+    NAMED,
+    PAGING,
+    TIME,
+    nullable,
+    op,
+    page_of,
+    path_param,
+    register_paths,
+)
 from portal.authz import access
 from portal.errors import InvalidInput, NotFound
 from portal.extensions import db
 from portal.urls import page_url
 from queqiao.engine import export_rules
+from queqiao.engine.export import FORMAT
+from queqiao.engine.normalisation import NORMALISATION
+from queqiao.engine.rules import TERM_CONDITIONS
 from queqiao.listings import corpus as known_listings
 from queqiao.listings.models import CORPUS_KINDS, CorpusListing
+from queqiao.listings.schemas import PRICE_CNY_REF
 
 from . import services
 from .conditions import spec_for
 from .explain import explain_listing, read_explained_listing
-from .models import STATUSES, Rule
+from .models import LEVELS, STATUSES, Rule
 from .serialize import rule_json
 
 bp = api_blueprint("queqiao_rules_api", __name__)
@@ -114,11 +128,52 @@ RULE_BODY = {"type": "object", "required": ["name", "conditions"], "properties":
               "(default: the tip's brand)"},
     "conditions": CONDITIONS, "level": {"type": "string", "enum": ["low", "medium", "high"]},
     "known_false_positives": {"type": "string"}, "notes": {"type": "string"}}}
-RULE = {"type": "object", "properties": {"id": {"type": "integer"}, "url": {"type": "string"},
-                                         "status": {"type": "string"},
-                                         "version": {"type": "integer"},
-                                         "brand": {"type": "string", "nullable": True},
-                                         "conditions": CONDITIONS}}
+_TERMS = {"type": "array", "items": {"type": "string"}}
+_LITERAL = {"type": "array", "items": {"type": "string", "enum": list(TERM_CONDITIONS)},
+            "description": "present only when some condition's terms match in the literal "
+                           "form: those conditions"}
+# Conditions as a rule keeps them: parse_conditions writes every key, terms normalised.
+STORED_CONDITIONS = {
+    "type": "object", "required": ["all", "any", "none", "max_price", "regions"],
+    "properties": {"all": _TERMS, "any": _TERMS, "none": _TERMS,
+                   "max_price": nullable(PRICE_CNY_REF),
+                   "regions": {**_TERMS, "description": "gazetteer codes (CN-GD, CN-440300, "
+                                                        "FR...)"},
+                   "literal": _LITERAL}}
+RULE = {"type": "object", "required": [
+    "id", "url", "name", "tip_id", "brand", "status", "version", "conditions", "level",
+    "known_false_positives", "notes", "created_by", "created_at", "updated_at"], "properties": {
+    "id": {"type": "integer"}, "url": {"type": "string", "description": "the rule's page"},
+    "name": {"type": "string", "maxLength": 200},
+    "tip_id": {"type": "integer", "nullable": True,
+               "description": "the accepted tip the rule was made from, if any"},
+    "brand": {"type": "string", "nullable": True,
+              "description": "the brand whose counterfeits prove the rule"},
+    "status": {"type": "string", "enum": list(STATUSES)},
+    "version": {"type": "integer", "minimum": 1},
+    "conditions": {"$ref": "#/components/schemas/RuleConditions"},
+    "level": {"type": "string", "enum": list(LEVELS)},
+    "known_false_positives": {"type": "string"}, "notes": {"type": "string"},
+    "created_by": NAMED, "created_at": TIME, "updated_at": TIME}}
+_RULE_REF = {"$ref": "#/components/schemas/Rule"}
+# The queqiao.rules/1 document (queqiao/engine/export.py says what each field means).
+EXPORTED_RULE = {
+    "type": "object", "required": ["id", "version", "all", "any", "none", "max_price",
+                                   "regions"],
+    "properties": {"id": {"type": "integer"}, "version": {"type": "integer", "minimum": 1},
+                   "all": _TERMS, "any": _TERMS, "none": _TERMS,
+                   "max_price": nullable(PRICE_CNY_REF),
+                   "regions": {**_TERMS, "description": "normalised region names and codes, "
+                                                        "a province widened to its cities"},
+                   "literal": _LITERAL}}
+RULES_DOCUMENT = {
+    "type": "object", "required": ["format", "generated_at", "normalisation", "rules"],
+    "properties": {
+        "format": {"type": "string", "enum": [FORMAT]},
+        "generated_at": TIME,
+        "normalisation": {"type": "string", "enum": [NORMALISATION],
+                          "description": "the form every term and region is already in"},
+        "rules": {"type": "array", "items": EXPORTED_RULE}}}
 STAFF_ERRORS = (401, 403, 404)
 LISTING = {"type": "object", "required": ["title"], "properties": {
     "id": {"type": "string"}, "title": {"type": "string"}, "price": nullable(MONEY_IN),
@@ -224,25 +279,25 @@ register_paths({
     "/corpus/{item_id}": {"delete": _REMOVE},
     "/rules": {
         "post": op("Make a rule (shadow, version 1)", tag="rules", body=RULE_BODY, ok=201,
-                   response=RULE, errors=(400, 401, 403, 422)),
+                   response=_RULE_REF, errors=(400, 401, 403, 422)),
         "get": op("List rules", tag="rules", params=[
             {"name": "status", "in": "query", "allowEmptyValue": True,
              "schema": {"type": "string", "enum": list(STATUSES)}},
             {"name": "tip_id", "in": "query", "allowEmptyValue": True,
              "schema": {"type": "integer", "minimum": 1, "maximum": parsing.MAX_ID}}, *PAGING],
-            errors=(401, 403, 422)),
+            response=page_of(_RULE_REF), errors=(401, 403, 422)),
     },
     "/rules/export": {"get": op(
         "The active rules as a queqiao.rules/1 document (see queqiao/engine/export.py)",
-        tag="rules", errors=(401, 403))},
+        tag="rules", response=RULES_DOCUMENT, errors=(401, 403))},
     "/rules/{rule_id}": {
-        "get": op("One rule", tag="rules", response=RULE, params=[path_param("rule_id")],
+        "get": op("One rule", tag="rules", response=_RULE_REF, params=[path_param("rule_id")],
                   errors=STAFF_ERRORS),
         "patch": op("Edit a rule: the next version (409 when version is stale)", tag="rules",
                     body={"type": "object", "required": ["version"], "properties": {
                         "version": {"type": "integer"}, "conditions": CONDITIONS,
                         "name": {"type": "string"}, "brand": {"type": "string"}}},
-                    response=RULE, params=[path_param("rule_id")],
+                    response=_RULE_REF, params=[path_param("rule_id")],
                     errors=(400, 401, 403, 404, 409, 422)),
     },
     "/rules/{rule_id}/status": {"post": op(
@@ -254,10 +309,11 @@ register_paths({
         body={"type": "object", "required": ["status"], "properties": {
             "status": {"type": "string", "enum": ["shadow", "active", "retired"]},
             "override": {"type": "boolean"}, "reason": {"type": "string"}}},
-        response=RULE, params=[path_param("rule_id")], errors=(400, 401, 403, 404, 409, 422))},
+        response=_RULE_REF, params=[path_param("rule_id")],
+        errors=(400, 401, 403, 404, 409, 422))},
     "/rules/{rule_id}/explain": {"post": op(
         "Why a rule matches a listing or not: one reason per condition, its detail in the "
         "caller's language", tag="rules",
         body={"type": "object", "required": ["listing"], "properties": {"listing": LISTING}},
         response=EXPLANATION, params=[path_param("rule_id")], errors=(400, 401, 403, 404, 422))},
-}, {"CorpusListing": CORPUS_ITEM})
+}, {"CorpusListing": CORPUS_ITEM, "Rule": RULE, "RuleConditions": STORED_CONDITIONS})

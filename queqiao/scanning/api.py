@@ -12,6 +12,7 @@ from portal.authz import access
 from portal.errors import InvalidInput, NotFound
 from portal.extensions import db
 from portal.urls import page_url
+from queqiao.listings import schemas as listing_schemas
 from queqiao.rules.services import get_rule
 
 from . import feed as feeds
@@ -164,19 +165,24 @@ HIT_FILTERS = [
         "taken_down", "false_positive", "none"]}, "description": "none: no outcome yet"},
     *({"name": n, "in": "query", "schema": TIME} for n in ("since", "until"))]
 
-HIT = {"type": "object", "required": ["id", "url", "rule_id", "rule_version", "mode",
-                                      "listing_id", "listing", "outcome", "created_at"],
+HIT = {"type": "object", "required": ["id", "url", "rule_id", "rule_version", "tip_id", "mode",
+                                      "listing_id", "seller_id", "listing", "outcome",
+                                      "outcome_at", "created_at"],
        "properties": {
-           "id": {"type": "integer"}, "url": {"type": "string"},
-           "rule_id": {"type": "integer"}, "rule_version": {"type": "integer"},
-           "tip_id": {"type": "integer", "nullable": True},
-           "mode": {"type": "string", "enum": ["active", "shadow"]},
+           "id": {"type": "integer"}, "url": {"type": "string", "description": "the hit's page"},
+           "rule_id": {"type": "integer"},
+           "rule_version": {"type": "integer", "minimum": 1,
+                            "description": "the version of the rule that matched"},
+           "tip_id": {"type": "integer", "nullable": True,
+                      "description": "the tip the rule was made from, if any"},
+           "mode": {"type": "string", "enum": list(services.MODES)},
            "listing_id": {"type": "string"}, "seller_id": {"type": "string", "nullable": True},
-           "listing": {"type": "object"},
-           "outcome": {"type": "string", "enum": ["taken_down", "false_positive"],
-                       "nullable": True},
-           "outcome_at": {"type": "string", "format": "date-time", "nullable": True},
-           "created_at": {"type": "string", "format": "date-time"}}}
+           "listing": {"$ref": "#/components/schemas/ListingSnapshot"},
+           "outcome": {"type": "string", "enum": [*services.OUTCOMES, None], "nullable": True,
+                       "description": "null until staff record one"},
+           "outcome_at": {**TIME, "nullable": True},
+           "created_at": TIME}}
+_HIT_REF = {"$ref": "#/components/schemas/Hit"}
 FEED = {"type": "object", "properties": {
     "id": {"type": "integer"}, "url": {"type": "string"}, "filename": {"type": "string"},
     "status": {"type": "string", "enum": ["queued", "running", "done", "failed"]},
@@ -219,17 +225,17 @@ register_paths({
                 "mode": {"type": "string", "enum": ["active", "shadow"]}}}}}},
         errors=(400, 401, 403, 413, 422))},
     "/hits": {"get": op("List hits", tag="scanning", params=[*HIT_FILTERS, *PAGING],
-                        response=page_of(HIT), errors=(401, 403, 422))},
+                        response=page_of(_HIT_REF), errors=(401, 403, 422))},
     "/hits/{hit_id}": {"get": op("One hit with its listing snapshot", tag="scanning",
-                                 params=[path_param("hit_id")], response=HIT,
+                                 params=[path_param("hit_id")], response=_HIT_REF,
                                  errors=(401, 403, 404))},
     "/hits/{hit_id}/outcome": {"post": op(
         "Record a hit's outcome", tag="scanning", params=[path_param("hit_id")],
         body={"type": "object", "required": ["outcome"], "properties": {
             "outcome": {"type": "string", "enum": ["taken_down", "false_positive"]}}},
-        response=HIT, errors=(400, 401, 403, 404, 409, 422))},
+        response=_HIT_REF, errors=(400, 401, 403, 404, 409, 422))},
     "/rules/{rule_id}/hits": {"get": op(
         "The hits of one rule", tag="scanning", params=[path_param("rule_id"), *HIT_FILTERS,
-                                                          *PAGING], response=page_of(HIT),
+                                                          *PAGING], response=page_of(_HIT_REF),
         errors=(401, 403, 404, 422))},
-})
+}, {"Hit": HIT, **listing_schemas.SCHEMAS})

@@ -6,18 +6,28 @@ from flask_login import current_user
 from portal.accounts.groups import TWELVE_GROUPS
 from portal.accounts.models import Organisation
 from portal.api.helpers import api_blueprint, iso, json_body, paginated
-from portal.api.openapi import MONEY_IN, PAGING, nullable, op, path_param, register_paths
+from portal.api.openapi import (
+    MONEY_IN,
+    NAMED,
+    PAGING,
+    TIME,
+    nullable,
+    op,
+    page_of,
+    path_param,
+    register_paths,
+)
 from portal.authz import access, can, require, require_visible
 from portal.extensions import db
 from portal.richtext import render_markdown
-from portal.uploads import send_stored
+from portal.uploads import EVIDENCE, send_stored
 
 from . import bulk, services
 from .feedback import feedback_for
-from .lifecycle import STATUS_LABELS
-from .models import SHARING_LEVELS, Tip
+from .lifecycle import ACTION_LABELS, STATUS_LABELS
+from .models import SHARING_LEVELS, STATUSES, Tip
 from .queries import own_tips, parse_filters, similar_tips, tips_query, vetting_queue
-from .track_record import track_record
+from .track_record import WINDOWS_MONTHS, track_record
 
 bp = api_blueprint("queqiao_api", __name__)
 
@@ -247,18 +257,114 @@ def tip_record(org_id: int):
     return jsonify({"organization": {"id": org.id, "name": org.name}, **track_record(org.id)})
 
 
-TIP_SCHEMA = {"type": "object", "properties": {
-    "id": {"type": "integer"}, "url": {"type": "string"}, "title": {"type": "string"},
-    "description": {"type": "string"}, "brand": {"type": "string"},
-    "working_group": {"type": "string"}, "organization": {"type": "object"},
-    "author": {"type": "object"},
-    "status": {"type": "string", "enum": ["submitted", "needs_info", "accepted", "rejected",
-                                          "withdrawn"]},
-    "sharing": {"type": "string", "enum": ["platform", "working_group", "alliance"]},
+TIP_SCHEMA = {"type": "object", "required": [
+    "id", "url", "title", "description", "brand", "working_group", "organization", "author",
+    "status", "sharing", "indicators", "version", "created_at", "updated_at", "submitted_at",
+    "decided_at"], "properties": {
+    "id": {"type": "integer"}, "url": {"type": "string", "description": "the tip's page"},
+    "title": {"type": "string"}, "description": {"type": "string", "description": "Markdown"},
+    "brand": {"type": "string"},
+    "working_group": {"type": "string", "enum": [g[0] for g in TWELVE_GROUPS],
+                      "description": "slug"},
+    "organization": NAMED, "author": NAMED,
+    "status": {"type": "string", "enum": list(STATUSES)},
+    "sharing": {"type": "string", "enum": list(SHARING_LEVELS)},
     "indicators": {"$ref": "#/components/schemas/TipIndicators"},
-    "version": {"type": "integer"}, "created_at": {"type": "string", "format": "date-time"},
-    "updated_at": {"type": "string", "format": "date-time"},
-    "history": {"type": "array", "items": {"type": "object"}}}}
+    "version": {"type": "integer", "minimum": 1,
+                "description": "send it back with an edit (409 when stale)"},
+    "created_at": TIME, "updated_at": TIME,
+    "submitted_at": {**TIME, "description": "when the tip last entered the vetting queue"},
+    "decided_at": {**TIME, "nullable": True,
+                   "description": "when staff last decided (accepted, needs_info, rejected)"}}}
+# OpenAPI 3.0.3: a nullable enum lists null among its values.
+_STATUS = {"type": "string", "enum": [*STATUSES, None], "nullable": True}
+# One step of a tip's history (services._event); `details` holds what the step adds.
+TIP_EVENT = {"type": "object", "required": ["action", "status", "from_status", "reason", "at",
+                                            "by", "details"], "properties": {
+    "action": {"type": "string", "enum": list(ACTION_LABELS)},
+    "status": {**_STATUS, "description": "the status the step led to; null for the steps that "
+                                         "keep it (edits, sharing, evidence)"},
+    "from_status": {**_STATUS, "description": "the status before the step; null for the first "
+                                              "submission and the steps that keep it"},
+    "reason": {"type": "string", "description": "staff's reason, or the author's note; empty "
+                                                "when none was given"},
+    "at": TIME, "by": nullable(NAMED),
+    "details": {"type": "object", "description": "by action: submitted {sharing}; edited "
+                                                 "{fields}; sharing_widened and "
+                                                 "sharing_narrowed {before, after}; "
+                                                 "attachment_added {filename, attachment_id}; "
+                                                 "the others {}", "properties": {
+        "sharing": {"type": "string", "enum": list(SHARING_LEVELS)},
+        "fields": {"type": "array", "items": {"type": "string", "enum": [
+            "title", "description", "brand", "working_group", "indicators"]},
+            "description": "the content fields the edit changed"},
+        "before": {"type": "string", "enum": list(SHARING_LEVELS)},
+        "after": {"type": "string", "enum": list(SHARING_LEVELS)},
+        "filename": {"type": "string"}, "attachment_id": {"type": "integer"}}}}}
+ATTACHMENT = {"type": "object", "required": ["id", "filename", "mime", "size", "sha256",
+                                             "created_at", "url"], "properties": {
+    "id": {"type": "integer"}, "filename": {"type": "string"},
+    "mime": {"type": "string", "enum": sorted(EVIDENCE), "description": "read from the "
+                                                                        "content"},
+    "size": {"type": "integer", "minimum": 0, "description": "bytes"},
+    "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"}, "created_at": TIME,
+    "url": {"type": "string", "description": "where to fetch the file"}}}
+TIP_DETAIL = {"allOf": [{"$ref": "#/components/schemas/Tip"}, {
+    "type": "object", "required": ["description_html", "history", "attachments",
+                                   "comments_url", "can"], "properties": {
+        "description_html": {"type": "string", "description": "the description rendered "
+                                                              "(safe HTML)"},
+        "history": {"type": "array", "items": {"$ref": "#/components/schemas/TipEvent"},
+                    "description": "oldest first"},
+        "attachments": {"type": "array",
+                        "items": {"$ref": "#/components/schemas/TipAttachment"}},
+        "comments_url": {"type": "string"},
+        "can": {"type": "object", "description": "what the caller may do with the tip",
+                "required": ["edit", "review", "comment", "feedback"], "properties": {
+                    k: {"type": "boolean"} for k in ("edit", "review", "comment",
+                                                     "feedback")}}}}]}
+QUEUE_ENTRY = {"allOf": [{"$ref": "#/components/schemas/Tip"}, {
+    "type": "object", "required": ["waiting_seconds", "trusted_contributor"], "properties": {
+        "waiting_seconds": {"type": "integer", "description": "since it entered the queue"},
+        "trusted_contributor": {"type": "boolean", "description": "its organisation holds "
+                                                                  "the trusted-contributor "
+                                                                  "mark (listed first)"}}}]}
+SIMILAR_TIP = {"allOf": [{"$ref": "#/components/schemas/Tip"}, {
+    "type": "object", "required": ["shared_keywords"], "properties": {
+        "shared_keywords": {"type": "array", "items": {"type": "string"}, "minItems": 1,
+                            "description": "its keywords that the tip also has"}}}]}
+COMMENT = {"type": "object", "required": ["id", "body", "body_html", "author", "organization",
+                                          "created_at"], "properties": {
+    "id": {"type": "integer"}, "body": {"type": "string", "description": "Markdown"},
+    "body_html": {"type": "string", "description": "the body rendered (safe HTML)"},
+    "author": NAMED,
+    "organization": {"type": "string", "description": "the name of the author's organisation"},
+    "created_at": TIME}}
+_RATE = {"type": "number", "minimum": 0, "maximum": 1, "nullable": True}
+TRACK_RECORD = {"type": "object", "required": ["organization", "windows", "trusted",
+                                               "thresholds"], "properties": {
+    "organization": NAMED,
+    "windows": {"type": "array", "description": "the last 1, 2 and 3 months (30 days each)",
+                "items": {"type": "object", "required": [
+                    "months", "days", "submitted", "accepted", "rejected", "acceptance",
+                    "hits", "taken_down", "precision"], "properties": {
+                    "months": {"type": "integer", "enum": list(WINDOWS_MONTHS)},
+                    "days": {"type": "integer"},
+                    **{k: {"type": "integer", "minimum": 0} for k in (
+                        "submitted", "accepted", "rejected", "hits", "taken_down")},
+                    "acceptance": {**_RATE, "description": "accepted over decided; null when "
+                                                           "none was decided"},
+                    "precision": {**_RATE, "description": "confirmed counterfeit over "
+                                                          "authenticated test purchases; null "
+                                                          "when none was"}}}},
+    "trusted": {"type": "boolean", "description": "meets the thresholds over their window: "
+                                                  "its new tips go first in the queue"},
+    "thresholds": {"type": "object", "required": ["min_accepted", "min_acceptance",
+                                                  "min_precision", "window_days"],
+                   "properties": {"min_accepted": {"type": "integer"},
+                                  "min_acceptance": {"type": "number"},
+                                  "min_precision": {"type": "number"},
+                                  "window_days": {"type": "integer"}}}}}
 INDICATORS = {"type": "object", "required": ["keywords"], "properties": {
     "keywords": {"type": "array", "items": {"type": "string"}, "minItems": 1},
     "exclude": {"type": "array", "items": {"type": "string"}},
@@ -274,19 +380,28 @@ NEW_TIP = {"type": "object", "required": ["title", "description", "brand", "work
 # Every field of an edit is optional (OpenAPI 3.0 wants no empty `required` list).
 EDIT_TIP = {**{k: v for k, v in NEW_TIP.items() if k != "required"},
             "properties": {**NEW_TIP["properties"], "version": {"type": "integer"}}}
-FEEDBACK = {"type": "object", "properties": {
-    **{k: {"type": "integer"} for k in ("rules", "hits", "taken_down", "false_positives",
-                                        "test_purchases", "confirmed_counterfeit",
-                                        "confirmed_genuine", "inconclusive")},
+_COUNTS = ("rules", "hits", "taken_down", "false_positives", "test_purchases",
+           "confirmed_counterfeit", "confirmed_genuine", "inconclusive")
+FEEDBACK = {"type": "object", "required": ["tip_id", *_COUNTS, "precision", "weekly"],
+            "properties": {
+    "tip_id": {"type": "integer"},
+    **{k: {"type": "integer", "minimum": 0} for k in _COUNTS},
     "precision": {"type": "number", "nullable": True,
                   "description": "(confirmed_counterfeit + taken_down) / (confirmed_counterfeit "
                                  "+ taken_down + confirmed_genuine + false_positives)"},
-    "weekly": {"type": "array", "items": {"type": "object"}}}}
+    "weekly": {"type": "array", "description": "every week (Monday, UTC) since the tip was "
+                                              "made, at most the last 26, none left out",
+               "items": {"type": "object", "required": ["week", "hits", "taken_down",
+                                                        "confirmed_counterfeit"],
+                         "properties": {
+                             "week": {"type": "string", "format": "date",
+                                      "description": "the Monday that starts it"},
+                             **{k: {"type": "integer", "minimum": 0} for k in (
+                                 "hits", "taken_down", "confirmed_counterfeit")}}}}}}
 TIP_REF = {"$ref": "#/components/schemas/Tip"}
-LIST = {"type": "object", "properties": {"items": {"type": "array", "items": TIP_REF},
-                                         "page": {"type": "integer"},
-                                         "per_page": {"type": "integer"},
-                                         "total": {"type": "integer"}}}
+DETAIL_REF = {"$ref": "#/components/schemas/TipDetail"}
+COMMENT_REF = {"$ref": "#/components/schemas/TipComment"}
+LIST = page_of(TIP_REF)
 STR = {"type": "string"}
 DATE = {"type": "string", "format": "date"}
 FILTERS = [{"name": n, "in": "query", "schema": schema, "description": d,
@@ -345,42 +460,46 @@ register_paths({
     "/tips/export": {"get": EXPORT_OP},
     "/tips": {
         "post": op("Share a tip", tag="tips", body={"$ref": "#/components/schemas/NewTip"},
-                   ok=201, response=TIP_REF, errors=(400, 401, 403, 422)),
+                   ok=201, response=DETAIL_REF, errors=(400, 401, 403, 422)),
         "get": op("Tips you may see", tag="tips", response=LIST, errors=(401, 422),
                   params=PAGING + FILTERS)},
-    "/tips/queue": {"get": op("The vetting queue (staff)", tag="tips", response=LIST,
+    "/tips/queue": {"get": op("The vetting queue (staff)", tag="tips",
+                              response=page_of({"$ref": "#/components/schemas/TipQueueEntry"}),
                               errors=(401, 403))},
     "/tips/{tip_id}": {
-        "get": op("One tip with its history", tag="tips", response=TIP_REF, params=TIP_ID),
+        "get": op("One tip with its history", tag="tips", response=DETAIL_REF, params=TIP_ID),
         "patch": op("Edit a waiting or returned tip", tag="tips",
-                    body={"$ref": "#/components/schemas/EditTip"}, response=TIP_REF,
+                    body={"$ref": "#/components/schemas/EditTip"}, response=DETAIL_REF,
                     params=TIP_ID, errors=(400, 401, 403, 404, 409, 422))},
     "/tips/{tip_id}/review": {"post": op(
-        "Vet a tip (platform staff)", tag="tips", params=TIP_ID, response=TIP_REF,
+        "Vet a tip (platform staff)", tag="tips", params=TIP_ID, response=DETAIL_REF,
         body={"type": "object", "required": ["decision"], "properties": {
             "decision": {"type": "string", "enum": ["accept", "needs_info", "reject"]},
             "reason": {"type": "string", "description": "required unless accepting"}}},
         errors=(400, 401, 403, 404, 409, 422))},
     "/tips/{tip_id}/resubmit": {"post": op("Resubmit a tip sent back for information",
                                            tag="tips", params=TIP_ID, body=TEXT_BODY,
-                                           response=TIP_REF,
+                                           response=DETAIL_REF,
                                            errors=(400, 401, 403, 404, 409, 422))},
     "/tips/{tip_id}/withdraw": {"post": op("Withdraw an undecided tip", tag="tips",
-                                           params=TIP_ID, body=TEXT_BODY, response=TIP_REF,
+                                           params=TIP_ID, body=TEXT_BODY, response=DETAIL_REF,
                                            errors=(400, 401, 403, 404, 409, 422))},
     "/tips/{tip_id}/feedback": {"get": op(
         "What the tip achieved (author's organisation and staff)", tag="tips", params=TIP_ID,
         response={"$ref": "#/components/schemas/TipFeedback"})},
     "/tips/{tip_id}/comments": {
-        "get": op("The tip's conversation", tag="tips", params=TIP_ID),
-        "post": op("Comment on a tip", tag="tips", params=TIP_ID, ok=201,
+        "get": op("The tip's conversation, oldest first", tag="tips", params=TIP_ID,
+                  response=page_of(COMMENT_REF)),
+        "post": op("Comment on a tip", tag="tips", params=TIP_ID, ok=201, response=COMMENT_REF,
                    body={"type": "object", "required": ["body"],
                          "properties": {"body": {"type": "string"}}},
                    errors=(400, 401, 403, 404, 422))},
     "/tips/{tip_id}/similar": {"get": op("Tips sharing keywords, among those you may see",
-                                         tag="tips", params=TIP_ID, response=LIST)},
+                                         tag="tips", params=TIP_ID, response=page_of(
+                                             {"$ref": "#/components/schemas/SimilarTip"}))},
     "/tips/{tip_id}/attachments": {"post": {
         **op("Add evidence (image or PDF)", tag="tips", params=TIP_ID, ok=201,
+             response={"$ref": "#/components/schemas/TipAttachment"},
              errors=(401, 403, 404, 409, 422)),
         "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
             "type": "object", "required": ["file"],
@@ -393,6 +512,8 @@ register_paths({
             "404": {"description": "Absent or not visible to you"}}}},
     "/organizations/{org_id}/tip-record": {"get": op(
         "A contributor's track record (its own people and staff)", tag="tips",
-        params=[path_param("org_id")])},
+        params=[path_param("org_id")], response=TRACK_RECORD)},
 }, {"Tip": TIP_SCHEMA, "TipIndicators": INDICATORS, "NewTip": NEW_TIP, "EditTip": EDIT_TIP,
-    "TipFeedback": FEEDBACK, "TipImport": IMPORT_RESULT})
+    "TipFeedback": FEEDBACK, "TipImport": IMPORT_RESULT, "TipDetail": TIP_DETAIL,
+    "TipEvent": TIP_EVENT, "TipAttachment": ATTACHMENT, "TipComment": COMMENT,
+    "TipQueueEntry": QUEUE_ENTRY, "SimilarTip": SIMILAR_TIP})

@@ -140,3 +140,14 @@ def test_unknown_api_path_is_a_json_404(api, make):
 def test_chinese_text_round_trips(api, make):
     user = make.make_user("member", name="王芳")
     assert api(user).get("/api/v1/me").get_json()["name"] == "王芳"
+
+
+def test_me_is_as_documented(people, api, client):
+    """A chair's answer (groups chaired, an organisation without a country) as documented."""
+    from tests.support.documented import assert_documented
+
+    people["chair"].organisation.country = None
+    db.session.commit()
+    document = client.get("/api/v1/openapi.json").get_json()
+    me = assert_documented(document, "get", "/me", api(people["chair"]).get("/api/v1/me"), 200)
+    assert me["chair_of"] == ["luxury-goods"] and me["organization"]["country"] is None

@@ -68,3 +68,19 @@ def test_the_page_links_its_csv_with_the_same_filters(people, as_user):
 @pytest.mark.parametrize("role", ["staff", "member", "chair"])
 def test_others_cannot_download_the_page_csv(people, as_user, role):
     assert as_user(people[role]).get("/admin/audit/export.csv").status_code in (403, 404)
+
+
+def test_audit_events_are_as_documented(people, api, client):
+    """Admins alone read the log, so the contract run never sees an event: held to the
+    document here, with a system event and details of every JSON kind."""
+    from tests.support.documented import assert_documented
+
+    events(people)
+    record(None, "scan.run", None, "Scanned 2 listings", new_hits=2, feed_id=None,
+           fields=["title"], override=True, ratio=0.5, nested={"before": "a", "after": "b"})
+    db.session.commit()
+    document = client.get("/api/v1/openapi.json").get_json()
+    body = assert_documented(document, "get", "/audit", api(people["admin"]).get("/api/v1/audit"),
+                             200)
+    scan = next(e for e in body["items"] if e["action"] == "scan.run")
+    assert scan["actor"] is None and scan["details"]["feed_id"] is None
