@@ -14,6 +14,7 @@ from queqiao.listings.models import CorpusListing
 from queqiao.scanning.models import Hit
 from queqiao.tips.models import Tip
 
+from .conditions import parse_conditions
 from .models import Rule, RuleVersion
 
 DEMO_RULES = [
@@ -135,7 +136,9 @@ def _rule_rows(scale: Scale) -> list[dict]:
         status = _RULE_STATES[number % len(_RULE_STATES)]
         made_at = made_at or scale.ago(360)
         rows.append({"name": title[:200], "tip_id": tip_id, "status": status,
-                     "version": 1 + number % 2, "conditions": {"any": list(keywords)},
+                     "version": 1 + number % 2,
+                     # normalised and complete, as a rule made through the API stores them
+                     "conditions": parse_conditions({"any": list(keywords)}),
                      "level": ("low", "medium", "high")[number % 3],
                      "created_by_id": scale.rng.choice(scale.staff), "created_at": made_at,
                      "updated_at": made_at + timedelta(days=3),

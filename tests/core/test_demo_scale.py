@@ -18,6 +18,7 @@ from queqiao.tips.models import Tip, TipEvent
 from testbuys.evidence import verify_purchase
 from testbuys.models import STATUSES as PURCHASE_STATUSES
 from testbuys.models import Authentication, TestPurchase
+from tests.support.documented import assert_documented, served_document
 from workinggroups.discussions.models import Post, Thread
 from workinggroups.documents.models import Document, DocumentVersion
 from workinggroups.meetings.models import Meeting
@@ -27,12 +28,13 @@ def _count(model, *where) -> int:
     return db.session.scalar(select(func.count()).select_from(model).where(*where))
 
 
-def test_scale_one_builds_the_real_alliance_in_every_state_with_valid_custody(runner):
+def test_scale_one_builds_the_real_alliance_in_every_state_with_valid_custody(runner, api):
     # One seed for all checks: at the real size it takes a while on a busy machine.
     result = runner.invoke(args=["seed-demo", "--scale", "1"])
     assert result.exit_code == 0, result.output
     _has_the_alliance_shares()
     _fills_every_part_in_every_state()
+    _answers_as_the_api_documents(api)
     _custody_chains_verify_and_rescaling_adds_nothing(runner)
 
 
@@ -71,6 +73,17 @@ def _fills_every_part_in_every_state() -> None:
     assert verdicts == {"counterfeit", "genuine", "inconclusive"}
     assert _count(TestPurchase, TestPurchase.referral_prepared_at.is_not(None)) >= 1
     assert _count(Notification) > 1000 and _count(AuditEvent) > 1000
+
+
+def _answers_as_the_api_documents(api) -> None:
+    """Rows written in bulk read back exactly as rows made through the services do."""
+    staff = db.session.scalar(select(User).where(User.email == "staff@platform.example"))
+    client = api(staff)
+    document = served_document(client)
+    for path in ("/rules", "/tips", "/hits", "/test-purchases", "/recommendations"):
+        answer = client.get(f"/api/v1{path}?per_page=200")
+        assert_documented(document, "get", path, answer, status=200)
+        assert answer.get_json()["items"], path
 
 
 def _custody_chains_verify_and_rescaling_adds_nothing(runner) -> None:

@@ -58,6 +58,11 @@ def _json_schema(schema: Any, schemas: dict, seen: tuple = ()) -> Any:
     return schema
 
 
+def served_document(client) -> dict:
+    """The OpenAPI document the portal serves, as a test client reads it."""
+    return client.get("/api/v1/openapi.json").get_json()
+
+
 def answer_schema(document: dict, method: str, path: str, status: int) -> dict:
     """The JSON Schema of one documented answer (`path` as the document writes it)."""
     answer = document["paths"][path][method.lower()]["responses"][str(status)]

@@ -12,7 +12,6 @@ import io
 import re
 
 import pytest
-from jsonschema import Draft7Validator, FormatChecker
 from sqlalchemy import text
 
 from portal.extensions import db
@@ -20,33 +19,18 @@ from testbuys import services
 from testbuys.custody import ProblemKind
 from testbuys.lifecycle import LIFECYCLE
 from testbuys.models import VERDICTS
+from tests.support.documented import problems, served_document
 from tests.testbuys.helpers import PNG, later, propose
 
 BASE = "/api/v1/test-purchases"
-
-
-def as_json_schema(schema):
-    """An OpenAPI 3.0 schema as JSON Schema: `nullable` as a null alternative, and objects
-    closed to the fields they name unless they say otherwise."""
-    if isinstance(schema, list):
-        return [as_json_schema(s) for s in schema]
-    if not isinstance(schema, dict):
-        return schema
-    out = {k: as_json_schema(v) for k, v in schema.items() if k != "nullable"}
-    if "properties" in out and "additionalProperties" not in out:
-        out["additionalProperties"] = False
-    if schema.get("nullable"):
-        return {"anyOf": [out, {"type": "null"}]}
-    return out
 
 
 class Contract:
     """The served document, and a check of one answer against it."""
 
     def __init__(self, client):
-        document = client.get("/api/v1/openapi.json").get_json()
-        self.paths = document["paths"]
-        self.components = as_json_schema(document["components"])
+        self.document = served_document(client)
+        self.paths = self.document["paths"]
         self.seen: set[tuple[str, str, str]] = set()
 
     def _template(self, path: str, method: str) -> str:
@@ -64,16 +48,9 @@ class Contract:
         """The answer's body, once it is valid against its documented schema."""
         template = self._template(path, method)
         code = str(response.status_code)
-        answers = self.paths[template][method]["responses"]
-        assert code in answers, f"{method.upper()} {template} answered {code}: {response.data}"
-        schema = answers[code]["content"]["application/json"]["schema"]
-        validator = Draft7Validator({"allOf": [as_json_schema(schema)],
-                                     "components": self.components},
-                                    format_checker=FormatChecker())
+        found = problems(self.document, method, template, response)
+        assert not found, f"{method.upper()} {template} {code}: {found}"
         body = response.get_json()
-        errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
-                  for e in validator.iter_errors(body)]
-        assert not errors, f"{method.upper()} {template} {code}: {errors}"
         self.seen.add((method, template, code))
         return body
 

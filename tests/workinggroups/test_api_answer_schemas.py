@@ -4,7 +4,7 @@ edited posts, live-room history, documents with several versions."""
 
 import io
 
-from tests.support.answer_schema import assert_documented
+from tests.support.documented import assert_documented, served_document
 from workinggroups.meetings import services as meetings
 from workinggroups.room import services as room
 
@@ -21,23 +21,23 @@ def test_meeting_answers_follow_the_meeting_schema(api, people, client):
         "ends_at": "2030-03-02T11:00:00+08:00", "link": "https://meet.example/spring",
         "agenda": ["Welcome"], "timezone": "Asia/Shanghai"})
     assert r.status_code == 201
-    assert_documented(client, "post", "/working-groups/{slug}/meetings", r)
+    assert_documented(served_document(client), "post", "/working-groups/{slug}/meetings", r)
     upcoming = r.get_json()["id"]
     r = member.post(f"/api/v1/meetings/{upcoming}/rsvp", json={"answer": "maybe"})
     assert r.status_code == 200 and r.get_json()["my_rsvp"] == "maybe"
-    assert_documented(client, "post", "/meetings/{meeting_id}/rsvp", r)
+    assert_documented(served_document(client), "post", "/meetings/{meeting_id}/rsvp", r)
 
     past = make_meeting(people["chair"], days=-1)
     r = chair.post(f"/api/v1/meetings/{past.id}/attendance",
                    json={"user_ids": [people["member"].id, people["chair"].id]})
     assert r.status_code == 200 and len(r.get_json()["attendees"]) == 2
-    assert_documented(client, "post", "/meetings/{meeting_id}/attendance", r)
+    assert_documented(served_document(client), "post", "/meetings/{meeting_id}/attendance", r)
     r = chair.post(f"/api/v1/meetings/{past.id}/minutes", json={"minutes": "**Agreed**"})
     assert r.status_code == 200 and r.get_json()["minutes_html"]
-    assert_documented(client, "post", "/meetings/{meeting_id}/minutes", r)
+    assert_documented(served_document(client), "post", "/meetings/{meeting_id}/minutes", r)
     r = member.get(f"/api/v1/meetings/{past.id}")
     assert r.get_json()["status"] == "held" and r.get_json()["my_rsvp"] is None
-    assert_documented(client, "get", "/meetings/{meeting_id}", r)
+    assert_documented(served_document(client), "get", "/meetings/{meeting_id}", r)
 
     overdue = make_meeting(people["chair"], days=-3, hours=1)
     meetings.cancel(people["chair"], make_meeting(people["chair"], days=3))
@@ -45,7 +45,7 @@ def test_meeting_answers_follow_the_meeting_schema(api, people, client):
     statuses = {m["id"]: (m["status"], m["minutes_overdue"]) for m in r.get_json()["items"]}
     assert statuses[overdue.id] == ("held", True)
     assert "cancelled" in {s for s, _o in statuses.values()}
-    assert_documented(client, "get", "/working-groups/{slug}/meetings", r)
+    assert_documented(served_document(client), "get", "/working-groups/{slug}/meetings", r)
 
 
 def test_thread_and_post_answers_follow_their_schemas(api, people, client):
@@ -53,23 +53,23 @@ def test_thread_and_post_answers_follow_their_schemas(api, people, client):
     r = member.post(f"/api/v1/working-groups/{SLUG}/threads",
                     json={"title": "Livestream sellers", "body": "What are you *seeing*?"})
     assert r.status_code == 201
-    assert_documented(client, "post", "/working-groups/{slug}/threads", r)
+    assert_documented(served_document(client), "post", "/working-groups/{slug}/threads", r)
     thread = r.get_json()
     r = chair.post(f"/api/v1/threads/{thread['id']}/posts", json={"body": "Plenty."})
     assert r.status_code == 201
-    assert_documented(client, "post", "/threads/{thread_id}/posts", r)
+    assert_documented(served_document(client), "post", "/threads/{thread_id}/posts", r)
     post = r.get_json()
     r = chair.patch(f"/api/v1/posts/{post['id']}",
                     json={"body": "Plenty, mostly at night.", "version": post["version"]})
     assert r.status_code == 200 and r.get_json()["edited_at"] is not None
-    assert_documented(client, "patch", "/posts/{post_id}", r)
+    assert_documented(served_document(client), "patch", "/posts/{post_id}", r)
     r = member.get(f"/api/v1/threads/{thread['id']}")
     assert r.get_json()["replies"] == 1 and len(r.get_json()["posts"]) == 2
-    assert_documented(client, "get", "/threads/{thread_id}", r)
+    assert_documented(served_document(client), "get", "/threads/{thread_id}", r)
     make_thread(people["chair"])
     r = member.get(f"/api/v1/working-groups/{SLUG}/threads")
     assert r.get_json()["total"] == 2 and "posts" not in r.get_json()["items"][0]
-    assert_documented(client, "get", "/working-groups/{slug}/threads", r)
+    assert_documented(served_document(client), "get", "/working-groups/{slug}/threads", r)
 
 
 def test_room_history_follows_the_message_schema(api, people, client):
@@ -79,7 +79,7 @@ def test_room_history_follows_the_message_schema(api, people, client):
     room.say(people["chair"], group(SLUG), "Yes, hall 4.")
     r = api(people["member"]).get(f"/api/v1/working-groups/{SLUG}/messages")
     assert r.get_json()["total"] == 2
-    assert_documented(client, "get", "/working-groups/{slug}/messages", r)
+    assert_documented(served_document(client), "get", "/working-groups/{slug}/messages", r)
 
 
 def test_document_answers_follow_the_document_schemas(api, people, client):
@@ -93,16 +93,16 @@ def test_document_answers_follow_the_document_schemas(api, people, client):
 
     r = upload(f"/api/v1/working-groups/{SLUG}/documents", title="Minutes", note="")
     assert r.status_code == 201, r.get_json()
-    assert_documented(client, "post", "/working-groups/{slug}/documents", r)
+    assert_documented(served_document(client), "post", "/working-groups/{slug}/documents", r)
     document = r.get_json()["id"]
     r = upload(f"/api/v1/working-groups/{SLUG}/documents/{document}/versions",
                note="Corrected")
     assert r.status_code == 201, r.get_json()
-    assert_documented(client, "post", "/working-groups/{slug}/documents/{document_id}/versions",
+    assert_documented(served_document(client), "post", "/working-groups/{slug}/documents/{document_id}/versions",
                       r)
     r = caller.get(f"/api/v1/working-groups/{SLUG}/documents/{document}")
     assert [v["number"] for v in r.get_json()["versions"]] == [1, 2]
-    assert_documented(client, "get", "/working-groups/{slug}/documents/{document_id}", r)
+    assert_documented(served_document(client), "get", "/working-groups/{slug}/documents/{document_id}", r)
     r = caller.get(f"/api/v1/working-groups/{SLUG}/documents")
     assert r.get_json()["items"][0]["latest"]["number"] == 2
-    assert_documented(client, "get", "/working-groups/{slug}/documents", r)
+    assert_documented(served_document(client), "get", "/working-groups/{slug}/documents", r)
