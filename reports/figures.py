@@ -439,19 +439,29 @@ def alliance(year: int) -> dict:
 def alliance_recent(year: int) -> dict:
     """The alliance's figures as added up at most REPORTS_DASHBOARD_SECONDS ago in this
     process (the dashboard shows when: `computed_at`); the API and the annual report sum
-    afresh."""
+    afresh.
+
+    One request at a time adds them up again: while it does, the others are answered with
+    the sums it is replacing (a few seconds older), instead of all adding up the same
+    figures at once the moment the kept ones expire."""
     seconds = float(current_app.config.get("REPORTS_DASHBOARD_SECONDS", 0) or 0)
     if seconds <= 0:
         return alliance(year)
     kept = current_app.extensions.setdefault("reports.dashboard", {})
+    adding_up = current_app.extensions.setdefault("reports.dashboard_adding_up", set())
     now = monotonic()
     with _recent_lock:
         hit = kept.get(year)
-        if hit is not None and now - hit[0] < seconds:
+        if hit is not None and (now - hit[0] < seconds or year in adding_up):
             return hit[1]
-    figures = alliance(year)
-    with _recent_lock:
-        kept[year] = (now, figures)
+        adding_up.add(year)
+    try:
+        figures = alliance(year)
+        with _recent_lock:
+            kept[year] = (now, figures)
+    finally:
+        with _recent_lock:
+            adding_up.discard(year)
     return figures
 
 

@@ -4,10 +4,11 @@ publish steps) and a brand's own report with its CSV, XLSX and PDF."""
 import json
 from contextlib import nullcontext
 
-from flask import Response, redirect, render_template, request, url_for
+from flask import Response, current_app, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 
 from portal.accounts.models import Organisation
@@ -56,8 +57,23 @@ def dashboard():
     year = _year_arg()
     figs = figures.alliance_recent(year)
     return render_template("reports/dashboard.html", **_context(
-        year=year, figs=figs, chart=_chart(figs), nothing=_is_empty(figs),
+        year=year, figs=figs, figures_html=figures_html(year, figs),
         own_org=current_user.organisation))
+
+
+def figures_html(year: int, figs: dict) -> Markup:
+    """The dashboard's figures as HTML. They are alliance-wide, the same for every reader,
+    so while the sums are kept (`computed_at` unchanged) they are rendered once per
+    language and reused, not rendered again for each request."""
+    key = (year, str(current_locale()))
+    kept = current_app.extensions.setdefault("reports.dashboard_html", {})
+    hit = kept.get(key)
+    if hit is not None and hit[0] == figs["computed_at"]:
+        return hit[1]
+    html = Markup(render_template("reports/_dashboard_figures.html", **_context(
+        year=year, figs=figs, chart=_chart(figs), nothing=_is_empty(figs))))
+    kept[key] = (figs["computed_at"], html)
+    return html
 
 
 def _is_empty(figs: dict) -> bool:

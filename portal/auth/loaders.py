@@ -77,12 +77,14 @@ def init_login(app: Flask, login_manager: LoginManager) -> None:
 
     @app.teardown_request
     def forget_user(_exc=None):
-        # The signed-in user belongs to one request; never let it outlive it, even where
-        # requests share an application context (as they do in the test client).
+        # The signed-in user, and the language chosen for them, belong to one request;
+        # never let them outlive it, even where requests share an application context (as
+        # they do in the test client).
         from flask import g
 
         g.pop("_login_user", None)
         g.pop("request_id", None)
+        g.pop("_flask_babel", None)
 
     @login_manager.unauthorized_handler
     def unauthorized():

@@ -38,3 +38,73 @@ def test_the_api_always_adds_up_afresh(app, api, monkeypatch):
     first = query_cost(lambda: client.get("/api/v1/reports/alliance"))
     assert first > 20
     assert query_cost(lambda: client.get("/api/v1/reports/alliance")) == first
+
+
+def test_kept_figures_are_rendered_once_per_language_and_again_when_added_up(app, as_user,
+                                                                             monkeypatch):
+    """Rendering the figures for each request would cost more than reading them; they are
+    rendered once per sum and language. A Chinese reader after an English one still reads
+    Chinese, and new sums are shown as soon as they are added up."""
+    from reports import figures, views
+
+    app.config["REPORTS_DASHBOARD_SECONDS"] = 60
+    clock = [5000.0]
+    monkeypatch.setattr(figures, "monotonic", lambda: clock[0])
+    rendered = []
+    real = views.render_template
+    monkeypatch.setattr(views, "render_template", lambda name, **kw: (
+        rendered.append(name), real(name, **kw))[1])
+    english = as_user(factories.make_user("member"))
+    chinese = as_user(factories.make_user("member", locale="zh"))
+    first = english.get("/reports").get_data(as_text=True)
+    english.get("/reports")
+    assert rendered.count("reports/_dashboard_figures.html") == 1
+    page = chinese.get("/reports").get_data(as_text=True)
+    assert rendered.count("reports/_dashboard_figures.html") == 2
+    assert "按月" in page or "逐月" in page
+    assert 'id="trends"' in first and "Month by month" in first
+    clock[0] += 61
+    english.get("/reports")
+    assert rendered.count("reports/_dashboard_figures.html") == 3
+
+
+def test_while_one_request_adds_up_again_the_others_read_the_kept_sums(app, monkeypatch):
+    """Expired sums are replaced by one request; the rest are not made to add up too."""
+    import threading
+
+    from reports import figures
+
+    app.config["REPORTS_DASHBOARD_SECONDS"] = 60
+    clock = [9000.0]
+    monkeypatch.setattr(figures, "monotonic", lambda: clock[0])
+    calls, started, release = [], threading.Event(), threading.Event()
+
+    def slow_sum(year):
+        calls.append(year)
+        if len(calls) == 2:  # the second sum, after expiry, is slow
+            started.set()
+            release.wait(10)
+        return {"computed_at": f"sum-{len(calls)}"}
+
+    monkeypatch.setattr(figures, "alliance", slow_sum)
+    assert figures.alliance_recent(2026)["computed_at"] == "sum-1"
+    clock[0] += 61
+    answers = []
+
+    def read():
+        with app.app_context():
+            answers.append(figures.alliance_recent(2026)["computed_at"])
+
+    first = threading.Thread(target=read)
+    first.start()
+    assert started.wait(10)
+    others = [threading.Thread(target=read) for _ in range(5)]
+    for t in others:
+        t.start()
+    for t in others:
+        t.join(10)
+    assert answers == ["sum-1"] * 5 and calls == [2026, 2026]
+    release.set()
+    first.join(10)
+    assert answers[-1] == "sum-2"
+    assert figures.alliance_recent(2026)["computed_at"] == "sum-2" and len(calls) == 2
