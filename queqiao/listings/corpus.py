@@ -10,7 +10,7 @@ from portal.errors import InvalidInput
 from portal.extensions import db
 
 from .models import CORPUS_KINDS, CorpusListing
-from .readers import BadListing, read_listing, read_upload_rows
+from .readers import BadListing, read_listing, read_upload_rows, row_error
 
 
 def add_corpus_listing(actor, kind: Any, title: Any, price: int | None = None,
@@ -75,8 +75,8 @@ def import_corpus(actor, kind: str, upload, brand: str | None = None) -> tuple[i
         if isinstance(item, dict) and not item.get("id"):
             item = {**item, "id": f"line-{line}"}
         try:
-            if isinstance(item, str):
-                raise BadListing({"line": item})
+            if row_error(item):
+                raise BadListing({"line": str(item)})
             listing = read_listing(item)
         except BadListing as error:
             bad.append({"line": line, "error": str(error)})

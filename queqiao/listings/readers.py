@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from werkzeug.datastructures import FileStorage
 
 from portal import parsing
@@ -99,7 +101,7 @@ def read_listing(data: Any) -> ScannedListing:
 FORMATS = (".csv", ".jsonl", ".ndjson", ".json")
 
 
-def read_upload_rows(upload: FileStorage | None) -> Iterator[tuple[int, dict | str]]:
+def read_upload_rows(upload: FileStorage | None) -> Iterator[tuple[int, Any]]:
     """The rows of an uploaded CSV or JSON Lines file (read as it streams in)."""
     name = (upload.filename or "").lower() if upload is not None else ""
     if not name:
@@ -110,45 +112,53 @@ def read_upload_rows(upload: FileStorage | None) -> Iterator[tuple[int, dict | s
     return read_rows(text, name)
 
 
-def read_rows(text, path: str) -> Iterator[tuple[int, dict | str]]:
-    """Yield (line number, listing dict or error text) for every data row of a text stream."""
+def row_error(item: Any) -> bool:
+    """Whether an item `read_rows` yields is its error about the row (a lazy message), not
+    the row's value (which may itself be any JSON value, a bare string too)."""
+    return isinstance(item, LazyString)
+
+
+def read_rows(text, path: str) -> Iterator[tuple[int, Any]]:
+    """Yield (line number, listing dict or error) for every data row of a text stream; an
+    error is a lazy message, worded in whatever language it is shown in."""
     if path.endswith(".csv"):
         yield from _csv_rows(text)
     else:
         yield from _jsonl_rows(text)
 
 
-def _csv_rows(text) -> Iterator[tuple[int, dict | str]]:
+def _csv_rows(text) -> Iterator[tuple[int, Any]]:
     reader = csv.reader(text)
     header = next(reader, None)
     if header is None:
         return
     columns = [name.strip().lower() for name in header]
     if "title" not in columns or "id" not in columns:
-        yield 1, _("The header row must name at least the columns id and title.")
+        yield 1, _l("The header row must name at least the columns id and title.")
         return
     while True:
         try:
             row = next(reader)
         except StopIteration:
             return
-        except csv.Error as error:  # e.g. a NUL byte or an oversized field: skip the row
-            yield reader.line_num, str(error)
+        except csv.Error:  # e.g. a NUL byte or an oversized field: skip the row
+            yield reader.line_num, _l("This line cannot be read as CSV (a NUL byte or an "
+                                      "overlong field).")
             continue
         if not row:
             continue
         if len(row) != len(columns):
-            yield reader.line_num, _("Expected %(n)d columns, found %(m)d.",
-                                     n=len(columns), m=len(row))
+            yield reader.line_num, _l("Expected %(n)d columns, found %(m)d.",
+                                      n=len(columns), m=len(row))
             continue
         yield reader.line_num, dict(zip(columns, row, strict=True))
 
 
-def _jsonl_rows(text) -> Iterator[tuple[int, dict | str]]:
+def _jsonl_rows(text) -> Iterator[tuple[int, Any]]:
     for number, line in enumerate(text, start=1):
         if not line.strip():
             continue
         try:
             yield number, json.loads(line)
         except ValueError:
-            yield number, _("This line is not a JSON object.")
+            yield number, _l("This line is not a JSON object.")

@@ -39,7 +39,14 @@ from portal.jobs.tracking import mark_lost
 from portal.jobs.views import progress_source
 from portal.models import utcnow
 from portal.realtime import user_room
-from queqiao.listings.readers import FORMATS, BadListing, ScannedListing, read_listing, read_rows
+from queqiao.listings.readers import (
+    FORMATS,
+    BadListing,
+    ScannedListing,
+    read_listing,
+    read_rows,
+    row_error,
+)
 
 from .models import FeedChunk, FeedUpload, Hit
 from .services import ScanResult, announce, scan
@@ -125,7 +132,9 @@ def split_feed(feed_id: int, enqueue: bool = True) -> None:
             return
         if header is not None and not _good_header(header):
             feed.rows = feed.bad_count = 1
-            feed.bad_rows = [{"line": 1, "error": _header_error()}]
+            counts = {"bad_count": 0, "bad_rows": []}
+            _bad(counts, 1, _header_error)
+            feed.bad_rows = counts["bad_rows"]
             ranges = []
         feed.header = header
         feed.total = sum(rows for _start, _end, _line, rows in ranges)
@@ -302,13 +311,13 @@ def _scan_records(actor, feed: FeedUpload, chunk: FeedChunk) -> dict:
     for line, item in read_rows(io.StringIO(header + text, newline=""), feed.stored_path):
         counts["rows"] += 1
         real_line = line + offset
-        if isinstance(item, str):
-            _bad(counts, real_line, item)
+        if row_error(item):
+            _bad(counts, real_line, lambda error=item: str(error))
             continue
         try:
             batch.append(read_listing(item))
-        except BadListing as error:
-            _bad(counts, real_line, str(error))
+        except BadListing:
+            _bad(counts, real_line, lambda row=item: _listing_error(row))
             continue
         if len(batch) >= BATCH:
             flush()
@@ -327,10 +336,25 @@ def _heartbeat(chunk: FeedChunk) -> None:
                      .values(claimed_at=utcnow()))
 
 
-def _bad(counts: dict, line: int, message: str) -> None:
+def _listing_error(row: dict) -> str:
+    """Why the row is not a listing, in the language in force."""
+    try:
+        read_listing(row)
+    except BadListing as error:
+        return str(error)
+    return ""
+
+
+def _bad(counts: dict, line: int, describe) -> None:
+    """Count a bad row and keep the first ones, worded in each of the portal's languages
+    (`describe()` words it in the language in force), so each reader reads it in theirs."""
     counts["bad_count"] += 1
     if len(counts["bad_rows"]) < KEEP_BAD_ROWS:
-        counts["bad_rows"].append({"line": line, "error": message[:300]})
+        worded = {}
+        for language in current_app.config["LANGUAGES"]:
+            with force_locale(language):
+                worded[language] = describe()[:300]
+        counts["bad_rows"].append({"line": line, "error": worded["en"], "errors": worded})
 
 
 # --- 3. watching and finishing --------------------------------------------------------

@@ -12,7 +12,13 @@ from portal import parsing
 from portal.authz import access
 from portal.errors import Conflict, InvalidInput, NotFound
 from portal.extensions import csrf, db
-from queqiao.listings.readers import BadListing, ScannedListing, read_listing, read_upload_rows
+from queqiao.listings.readers import (
+    BadListing,
+    ScannedListing,
+    read_listing,
+    read_upload_rows,
+    row_error,
+)
 from queqiao.rules.forms import DryRunForm, lines
 from queqiao.rules.models import Rule
 
@@ -171,8 +177,8 @@ def _dry_run_listings(form: DryRunForm) -> tuple[list[ScannedListing], list[dict
         try:
             for number, item in read_upload_rows(form.file.data):
                 try:
-                    if isinstance(item, str):
-                        raise BadListing({"line": item})
+                    if row_error(item):
+                        raise BadListing({"line": str(item)})
                     listings.append(read_listing({"id": f"file-{number}", **item}))
                 except BadListing as error:
                     bad.append({"line": number, "error": str(error)})

@@ -244,5 +244,5 @@ def test_each_state_has_its_own_badge_colour(app):
     colour = {s: html.split("text-bg-", 1)[1].split(" ", 1)[0] for s, html in shown.items()}
     assert (colour["declined"], colour["implemented"], colour["returned"]) == (
         "danger", "success", "warning")
-    assert all('data-status="%s"' % s in html for s, html in shown.items())
+    assert all(f'data-status="{s}"' in html for s, html in shown.items())
     assert len(set(colour.values())) >= 6

@@ -122,6 +122,34 @@ def test_feed_upload_scans_every_good_row_and_reports_bad_lines(app, people):
     assert progress["done"] is True and progress["hits"] == 3
 
 
+def test_bad_rows_read_in_each_readers_language(app, people, make):
+    """The scan runs in a worker with no reader; the bad rows it keeps are worded in each
+    language, and each member of staff reads them in theirs. A row that is valid JSON but
+    not an object (a list, a bare string) is a bad listing, not an error message."""
+    app.config["QUEQIAO_FEED_INLINE"] = True
+    make_rule(people["staff"], "active")
+    reader = make.make_user("staff", people["staff"].organisation, locale="zh")
+    rows = [json.dumps(listing("Z1")), "{not json", json.dumps({"id": "x"}), "[1]",
+            json.dumps("take this as an error")]
+    response = csrf_client(app, people["staff"]).post("/queqiao/feeds", data={
+        "feed": (io.BytesIO(("\n".join(rows) + "\n").encode()), "feed.jsonl")},
+        content_type="multipart/form-data")
+    location = response.headers["Location"]
+    english = csrf_client(app, people["staff"]).get(location).get_data(as_text=True)
+    chinese = csrf_client(app, reader).get(location).get_data(as_text=True)
+    english = english[english.index('id="bad-rows"'):]
+    chinese = chinese[chinese.index('id="bad-rows"'):]
+    assert "Line 2: This line is not a JSON object." in english
+    assert "Line 3: title: This field is required." in english
+    assert "Line 4: listing: Each listing must be an object." in english
+    assert "Line 5: listing: Each listing must be an object." in english
+    assert "take this as an error" not in english
+    for text in ("This line is not a JSON object.", "This field is required.",
+                 "Each listing must be an object."):
+        assert text not in chinese
+    assert "第 2 行：该行不是 JSON 对象。" in chinese or "该行不是 JSON 对象。" in chinese
+
+
 def test_feed_upload_of_csv_is_idempotent_with_api_scans(app, people):
     app.config["QUEQIAO_FEED_INLINE"] = True
     make_rule(people["staff"], "active")

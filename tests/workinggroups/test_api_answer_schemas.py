@@ -98,8 +98,8 @@ def test_document_answers_follow_the_document_schemas(api, people, client):
     r = upload(f"/api/v1/working-groups/{SLUG}/documents/{document}/versions",
                note="Corrected")
     assert r.status_code == 201, r.get_json()
-    assert_documented(served_document(client), "post", "/working-groups/{slug}/documents/{document_id}/versions",
-                      r)
+    assert_documented(served_document(client), "post",
+                      "/working-groups/{slug}/documents/{document_id}/versions", r)
     r = caller.get(f"/api/v1/working-groups/{SLUG}/documents/{document}")
     assert [v["number"] for v in r.get_json()["versions"]] == [1, 2]
     assert_documented(served_document(client), "get", "/working-groups/{slug}/documents/{document_id}", r)
