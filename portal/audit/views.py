@@ -8,6 +8,7 @@ from ..accounts.models import User
 from ..authz import access
 from ..extensions import db
 from . import bp
+from .actions import ACTION_LABELS, action_label, is_labelled
 from .filters import MAX_CSV_ROWS, events_csv, search_args
 from .services import search
 
@@ -22,7 +23,8 @@ def index():
     actors = db.session.scalars(select(User).order_by(User.name)).all()
     return render_template("audit/index.html", events=events[:100], has_more=len(events) > 100,
                            page=page, actors=actors, args=request.args,
-                           max_csv_rows=MAX_CSV_ROWS)
+                           max_csv_rows=MAX_CSV_ROWS, action_label=action_label,
+                           labelled=is_labelled, action_choices=sorted(ACTION_LABELS.items()))
 
 
 @bp.get("/export.csv")

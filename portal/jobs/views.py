@@ -7,6 +7,7 @@ from portal.authz import access
 from portal.extensions import db
 
 from . import bp
+from .labels import is_labelled, job_label
 from .models import STATUSES, JobRun
 from .queue import queue
 
@@ -26,7 +27,8 @@ def index():
     schedules = [(name, queue.schedule_for(name)[0]) for name in sorted(queue.schedules)]
     return render_template("jobs/index.html", runs=runs, counts=counts, retried=retried,
                            statuses=STATUSES, status=status, schedules=schedules,
-                           mode=queue.mode, panels=_panels())
+                           mode=queue.mode, panels=_panels(), job_label=job_label,
+                           job_labelled=is_labelled)
 
 
 def _panels() -> list:
