@@ -2,6 +2,8 @@
 reader's language beside the code (which the filter, the API and the CSV keep)."""
 
 import ast
+import csv
+import io
 from pathlib import Path
 
 from advisory.lifecycle import MACHINE as RECOMMENDATION
@@ -144,3 +146,16 @@ def test_the_action_filter_still_matches_codes_by_prefix(people, as_user):
     _events(people)
     tips = as_user(people["admin"]).get("/admin/audit?action=tip.").get_data(as_text=True)
     assert 'data-action="tip.review"' in tips and 'data-action="webhook.create"' not in tips
+
+
+def test_the_csv_adds_the_label_after_the_columns_it_always_had(app, people, as_user):
+    _events(people)
+    admin = make_user("admin", locale="zh")
+    client = app.test_client()
+    login(client, admin)
+    text = client.get("/admin/audit/export.csv?action=tip.").get_data(as_text=True)
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    assert rows[0][:10] == ["id", "at", "actor_id", "actor", "action", "object_type",
+                            "object_id", "summary", "ip", "request_id"]
+    assert rows[0][10:] == ["action_label"]
+    assert [(r[4], r[10]) for r in rows[1:]] == [("tip.review", "已审核线索")]
