@@ -505,8 +505,8 @@ def remind_board(today: date, days_before: int = 3) -> list[tuple[Recommendation
                       page_url("advisory.detail", rec_id=rec.id), obj=rec,
                       view_rule="recommendation.view", email=True, recommendation_id=rec.id)
         rec.last_reminded_on = today
-        record(None, "recommendation.remind", rec, f"{len(sent)} chairs reminded")
-        reminded.append((rec, len(sent)))
+        record(None, "recommendation.remind", rec, f"{sent} chairs reminded")
+        reminded.append((rec, sent))
     db.session.commit()
     return reminded
 

@@ -105,36 +105,54 @@ def start_webs(mode: str, env: dict, processes: int, clients: int, tmp: Path):
 
 
 def receiver(urls: list[str], tokens: list[str], offset: int, ready, out, stop) -> None:
-    """Connect clients (alternating over the web processes), join the room, report receipts."""
+    """Connect clients (alternating over the web processes), join the room, report receipts.
+
+    The clients of one helper process share one asyncio loop (python-socketio's AsyncClient):
+    hundreds of idle WebSockets cost a loop, not a pair of threads each, so connecting is
+    quick and no client misses its pings while the others connect."""
+    import asyncio
+
+    asyncio.run(_receive(urls, tokens, offset, ready, out, stop))
+
+
+async def _receive(urls, tokens, offset, ready, out, stop) -> None:
+    import asyncio
+
     import socketio
 
-    clients = []
-    for i, token in enumerate(tokens):
-        client = socketio.Client(reconnection=False)
+    gate = asyncio.Semaphore(25)  # connections opened at once by this process
 
-        def on_chat(msg, _i=i):
+    async def one(i: int, token: str):
+        client = socketio.AsyncClient(reconnection=False)
+
+        @client.on("chat.message")
+        async def on_chat(msg):
             out.put(("chat", msg["text"], time.time()))
 
-        def on_note(note, _i=i):
+        @client.on("notification")
+        async def on_note(note):
             out.put(("note", note.get("title", ""), time.time()))
 
-        client.on("chat.message", on_chat)
-        client.on("notification", on_note)
         for _attempt in range(3):  # a loaded machine may time a connection out; try again
             try:
-                client.connect(urls[(offset + i) % len(urls)], auth={"token": token},
-                               transports=["websocket"], wait_timeout=30)
-                if client.call("join_group", {"slug": SLUG}, timeout=60)["ok"] is True:
-                    clients.append(client)
-                    break
+                async with gate:
+                    await client.connect(urls[(offset + i) % len(urls)], auth={"token": token},
+                                         transports=["websocket"], wait_timeout=30)
+                    joined = await client.call("join_group", {"slug": SLUG}, timeout=60)
+                if joined["ok"] is True:
+                    return client
             except Exception:  # noqa: BLE001  (counted: the bench reports how many joined)
                 if client.connected:
-                    client.disconnect()
-                time.sleep(1)
+                    await client.disconnect()
+                await asyncio.sleep(1)
+        return None
+
+    clients = [c for c in await asyncio.gather(*(one(i, t) for i, t in enumerate(tokens)))
+               if c is not None]
     ready.put(len(clients))
-    stop.wait()
-    for client in clients:
-        client.disconnect()
+    while not stop.is_set():
+        await asyncio.sleep(0.2)
+    await asyncio.gather(*(c.disconnect() for c in clients), return_exceptions=True)
 
 
 def collect(out, kind: str, key: str, expected: int, seconds: float = 20) -> list[float]:

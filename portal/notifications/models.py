@@ -9,6 +9,13 @@ from ..extensions import db
 from ..models import UTCDateTime, utcnow
 
 
+def live_event(type_: str, title: str, url: str, at: datetime, payload: dict | None) -> dict:
+    """The `notification` event (API.md: type, title, url, at, ...): what its readers share,
+    without the fields kept for the portal itself (those starting with "_")."""
+    return {"type": type_, "title": title, "url": url, "at": at.isoformat(),
+            **{k: v for k, v in (payload or {}).items() if not k.startswith("_")}}
+
+
 class Notification(db.Model):
     """Something a person was told, read or not yet."""
 
@@ -24,14 +31,7 @@ class Notification(db.Model):
 
     def as_event(self) -> dict:
         """The `notification` event sent over Socket.IO."""
-        return {
-            "id": self.id,
-            "type": self.type,
-            "title": self.title,
-            "url": self.url,
-            "at": self.created_at.isoformat(),
-            **{k: v for k, v in (self.payload or {}).items() if not k.startswith("_")},
-        }
+        return live_event(self.type, self.title, self.url, self.created_at, self.payload)
 
     @property
     def about(self) -> tuple[str, int, str] | None:

@@ -13,12 +13,23 @@ def _only_staff(user, obj):
     return user.is_staff
 
 
+class _Sent(list):
+    calls: list
+
+
 @pytest.fixture
 def emitted(monkeypatch):
-    """What notify() pushes over Socket.IO, as (event, data, room)."""
-    sent: list[tuple] = []
-    monkeypatch.setattr(socketio, "emit", lambda event, data, to=None, **kw: sent.append(
-        (event, data, to)))
+    """What notify() pushes over Socket.IO, as (event, data, room), one for each room it
+    reaches; `calls` counts the emits themselves."""
+    sent = _Sent()
+    calls: list[int] = []
+
+    def emit(event, data, to=None, **kw):
+        calls.append(1)
+        sent.extend((event, data, room) for room in (to if isinstance(to, list) else [to]))
+
+    monkeypatch.setattr(socketio, "emit", emit)
+    sent.calls = calls
     return sent
 
 
@@ -138,3 +149,22 @@ def test_a_nested_message_and_a_plain_title_still_show(as_user, make):
     db.session.commit()
     assert "Plain text stays as it was" in as_user(user).get("/notifications").get_data(
         as_text=True)
+
+
+def test_one_live_event_per_language_reaches_every_reader_at_once(make, emitted):
+    """Five hundred readers cost one message per language through Redis, not five hundred;
+    each reads the title in their language, and each has a stored row."""
+    from flask_babel import lazy_gettext
+
+    english = [make.make_user("member") for _ in range(4)]
+    chinese = [make.make_user("member", locale="zh") for _ in range(3)]
+    db.session.commit()  # the people are expired, as in a job after its own commit
+    told = notify(english + chinese, "test.event", lazy_gettext("Unread"), "/home")
+    db.session.commit()
+    assert len(emitted.calls) == 2
+    by_room = {room: data for _event, data, room in emitted}
+    assert set(by_room) == {f"user:{u.id}" for u in english + chinese}
+    assert {by_room[f"user:{u.id}"]["title"] for u in english} == {"Unread"}
+    assert {by_room[f"user:{u.id}"]["title"] for u in chinese} == {"未读"}
+    assert all("id" not in data for data in by_room.values())
+    assert told == 7 == db.session.query(Notification).count()
