@@ -101,6 +101,9 @@ def _init_extensions(app: Flask) -> None:
     from .i18n import select_locale
 
     db.init_app(app)
+    from . import access_epoch
+
+    access_epoch.install(app)
     migrate.init_app(app, db, directory=os.path.join(resource_root(), "migrations"),
                      render_as_batch=True)
     csrf.init_app(app)

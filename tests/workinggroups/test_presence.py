@@ -10,7 +10,7 @@ import socketio
 
 from portal.accounts.tokens import issue_token
 from tests.support.factories import PASSWORD
-from tests.support.live import start_server
+from tests.support.live import redis_namespace, start_server
 from workinggroups.room.presence import MemoryPresence, RedisPresence
 
 SLUG = "luxury-goods"
@@ -170,13 +170,19 @@ def test_presence_spans_two_processes_sharing_redis(two_servers, make):
 
 
 @pytest.mark.live
-def test_someone_put_out_on_another_process_hears_nothing_more(two_servers, make):
+def test_someone_put_out_on_another_process_hears_nothing_more(two_servers, make, app,
+                                                               redis_url):
     """The chair's chat on one process evicts a member held by the other: python-socketio
     sends that leave_room through the queue, and the shared presence forgets them."""
+    from portal import access_epoch
     from portal.accounts import services as accounts
     from portal.extensions import db
 
     first, second = two_servers
+    # This process changes the membership as any process of the install would: with the
+    # install's Redis, whose access epoch the servers read.
+    app.extensions[access_epoch.EXTENSION] = access_epoch._RedisEpoch(
+        redis_url, f"{redis_namespace()}:access-epoch")
     chair = make.make_user("chair", name="Chair Gamma", chair_of=SLUG)
     member = make.make_user("member", name="Mo Delta", groups=(SLUG,))
     chair_id, member_id = chair.id, member.id

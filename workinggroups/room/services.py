@@ -4,8 +4,9 @@ from flask import current_app
 from flask_babel import gettext as _
 from limits import parse
 from sqlalchemy import select
+from sqlalchemy.orm import load_only, selectinload
 
-from portal.accounts.models import User, WorkingGroup
+from portal.accounts.models import GroupMembership, Organisation, User, WorkingGroup
 from portal.errors import DomainError, InvalidInput
 from portal.extensions import db, limiter
 
@@ -77,13 +78,34 @@ def people(slug: str) -> list[dict]:
 
 def no_longer_allowed(group: WorkingGroup) -> list[str]:
     """Connections in the room whose person may no longer see the group (left, removed,
-    deactivated since they joined)."""
+    deactivated since they joined).
+
+    Asked before every message said. The policy's answer for each person is kept while the
+    access epoch stands still (nobody's person, organisation or membership changed), so a
+    room of five hundred costs the people who joined since, not five hundred every time."""
+    from portal.access_epoch import current_epoch
     from portal.authz import can
 
     present = current_presence().connections(group.slug)
     if not present:
         return []
-    users = {u.id: u for u in db.session.scalars(select(User).where(
-        User.id.in_(set(present.values()))))}
-    return [sid for sid, uid in present.items()
-            if uid not in users or not can(users[uid], "group.view_private", group)]
+    epoch = current_epoch()
+    memo = current_app.extensions.setdefault("workinggroups.room.allowed", {})
+    kept_epoch, allowed = memo.get(group.id, (None, {}))
+    if kept_epoch != epoch:
+        allowed = {}
+    unknown = set(present.values()) - set(allowed)
+    if unknown:
+        # Only what the policy reads is loaded: who, which role, active or not, and their
+        # organisation's kind, state and groups, in two queries however many they are.
+        users = {u.id: u for u in db.session.scalars(select(User).where(
+            User.id.in_(unknown)).options(
+            load_only(User.id, User.role, User.is_active_flag, User.organisation_id),
+            selectinload(User.organisation).load_only(
+                Organisation.id, Organisation.kind, Organisation.is_active)
+            .selectinload(Organisation.memberships).load_only(
+                GroupMembership.working_group_id, GroupMembership.status)))}
+        allowed = {**allowed, **{uid: uid in users and can(users[uid], "group.view_private",
+                                                           group) for uid in unknown}}
+    memo[group.id] = (epoch, allowed)
+    return [sid for sid, uid in present.items() if not allowed[uid]]
