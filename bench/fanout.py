@@ -1,8 +1,8 @@
 """Live fan-out across web processes: one chat message to N people in a room, and one
 notification to N people, with the clients spread over two web processes that share Redis.
 
-For each real-time mode (gunicorn's gthread worker with Socket.IO in threading mode, and
-gunicorn's gevent worker), the bench starts two web processes with the production command,
+For each real-time mode (gunicorn's gevent worker, the production command's, and its
+gthread worker with Socket.IO in threading mode), the bench starts two web processes,
 connects N real python-socketio clients (members of one working group, alternating between
 the processes, over WebSocket), then
 
@@ -65,15 +65,12 @@ def web_command(mode: str, port: int, clients_per_process: int) -> list[str]:
     """The deploy unit's gunicorn command, with the worker class of the mode."""
     from tests.production.cluster import web_command as unit_command
 
-    words = unit_command(port)
-    if mode == "gevent":
+    words = unit_command(port)  # the unit's: gevent
+    if mode == "threading":  # a WebSocket holds a thread for its life: give each one
         start = words.index("--worker-class")
-        words[start + 1] = "gevent"
-        threads = words.index("--threads")
-        words[threads:threads + 2] = ["--worker-connections", "4000"]
-    else:  # a WebSocket holds a thread for its life: give each connection one
-        threads = words.index("--threads")
-        words[threads + 1] = str(max(64, clients_per_process + 32))
+        words[start + 1] = "gthread"
+        connections = words.index("--worker-connections")
+        words[connections:connections + 2] = ["--threads", str(max(64, clients_per_process + 32))]
     return [w for w in words if w != "--access-logfile" and w != "-"]
 
 

@@ -54,12 +54,14 @@ def nginx_site(port: int, upstreams: list[int]) -> str:
 
 
 def fresh_database(name: str) -> str:
-    """An empty PostgreSQL database on TEST_DATABASE_URL's server."""
+    """An empty PostgreSQL database on TEST_DATABASE_URL's server, of this test process
+    (parallel test processes each start their own cluster)."""
     server = os.environ.get("TEST_DATABASE_URL")
     if not server or not server.startswith("postgresql"):
         unavailable("TEST_DATABASE_URL (PostgreSQL) is not set: the cluster test needs it")
     url = make_url(server.replace("postgresql://", "postgresql+psycopg://", 1))
-    db_name = f"portal_test_{os.environ.get('PORTAL_TEST_DB_TAG', '')}{name}"
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    db_name = f"portal_test_{os.environ.get('PORTAL_TEST_DB_TAG', '')}{name}_{worker}"
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)'))

@@ -60,9 +60,10 @@ def test_the_readme_gives_the_web_units_command():
 
     command = " ".join(web_command(8001)[1:])
     readme = (ROOT / "README.md").read_text()
-    assert "gunicorn --worker-class gthread --workers 1 --threads 64 --bind 127.0.0.1:8001 wsgi:app" \
-        in readme
-    assert command.startswith("--worker-class gthread --workers 1 --threads 64 --bind 127.0.0.1:8001")
+    assert ("gunicorn --worker-class gevent --workers 1 --worker-connections 2000 "
+            "--bind 127.0.0.1:8001 wsgi:app") in readme
+    assert command.startswith("--worker-class gevent --workers 1 --worker-connections 2000 "
+                              "--bind 127.0.0.1:8001")
 
 
 def test_the_cluster_survives_a_dead_worker_and_runs_its_schedule(cluster, browser):
