@@ -5,13 +5,13 @@ from collections.abc import Iterator
 from sqlalchemy import select
 
 from portal.extensions import db
-from queqiao.scanning.models import Hit
+from queqiao.scanning.models import OUTCOMES, Hit
 from queqiao.tips.feedback import FeedbackEvent, register_feedback_source
 
 from .models import Rule
 
 
-@register_feedback_source
+@register_feedback_source(kinds=("rule", "hit", *OUTCOMES))
 def rule_feedback(tip_ids: list[int]) -> Iterator[FeedbackEvent]:
     """Rules made from the tips; hits of those rules while active; their outcomes."""
     for tip_id, created_at in db.session.execute(

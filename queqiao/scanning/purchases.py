@@ -18,7 +18,7 @@ from portal.extensions import db
 from queqiao.rules.models import Rule
 from queqiao.tips.feedback import FeedbackEvent, register_feedback_source
 from testbuys.hooks import on_authenticated
-from testbuys.models import TestPurchase
+from testbuys.models import VERDICTS, TestPurchase
 
 from .models import Hit
 from .services import add_hit_to_corpus
@@ -50,7 +50,7 @@ def same_seller(hit_seller: str | None, snapshot: dict | None, seller_id: str | 
     return not recorded or str(recorded).strip() == (platform or "").strip()
 
 
-@register_feedback_source
+@register_feedback_source(kinds=("test_purchase", *VERDICTS))
 def test_purchase_feedback(tip_ids: list[int]) -> Iterator[FeedbackEvent]:
     """Purchases of sellers found by the tips' rules (cancelled ones aside), and their verdicts."""
     # One query. The reference is matched as text against the hit's id: refs that are not

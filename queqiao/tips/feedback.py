@@ -24,29 +24,38 @@ class FeedbackEvent:
 
 
 FeedbackSource = Callable[[list[int]], Iterable[FeedbackEvent]]
-_sources: list[FeedbackSource] = []
+# Each source with the kinds it may yield (None: any), so a reader wanting only some kinds
+# (the trusted-contributor mark wants verdicts, not every hit) skips the sources of others.
+_sources: dict[FeedbackSource, frozenset[str] | None] = {}
 
 
-def register_feedback_source(fn: FeedbackSource) -> FeedbackSource:
-    """Add a source of feedback events (usable as a decorator)."""
-    if fn not in _sources:
-        _sources.append(fn)
-    return fn
+def register_feedback_source(fn: FeedbackSource | None = None, *,
+                             kinds: Iterable[str] | None = None):
+    """Add a source of feedback events, naming the kinds it yields if it can (usable as a
+    decorator, bare or with `kinds=`)."""
+    def add(source: FeedbackSource) -> FeedbackSource:
+        _sources.setdefault(source, None if kinds is None else frozenset(kinds))
+        return source
+
+    return add if fn is None else add(fn)
 
 
 def unregister_feedback_source(fn: FeedbackSource) -> None:
     """Remove a source (tests register their own)."""
-    if fn in _sources:
-        _sources.remove(fn)
+    _sources.pop(fn, None)
 
 
-def events_for(tip_ids: list[int]) -> list[FeedbackEvent]:
-    """Every known event of these tips, from every source, oldest first."""
+def events_for(tip_ids: list[int], kinds: Iterable[str] | None = None) -> list[FeedbackEvent]:
+    """Every known event of these tips (of `kinds` only, if given), from every source that
+    may yield them, oldest first."""
     if not tip_ids:
         return []
-    wanted = set(tip_ids)
-    found = [e for source in _sources for e in source(list(tip_ids))
-             if e.tip_id in wanted and e.kind in KINDS]
+    wanted_tips = set(tip_ids)
+    wanted_kinds = set(KINDS) if kinds is None else set(kinds) & set(KINDS)
+    found = [e for source, yields in list(_sources.items())
+             if yields is None or yields & wanted_kinds
+             for e in source(list(tip_ids))
+             if e.tip_id in wanted_tips and e.kind in wanted_kinds]
     return sorted(found, key=lambda e: e.at)
 
 

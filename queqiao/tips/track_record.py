@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.models import utcnow
@@ -20,6 +20,12 @@ from .models import Tip
 
 WINDOWS_MONTHS = (1, 2, 3)
 DAYS_PER_MONTH = 30
+# Feedback kinds a record counts, and the field each adds to.
+COUNTED = {"hit": "hits", "taken_down": "taken_down", "counterfeit": "counterfeit",
+           "genuine": "genuine"}
+COUNTED_KINDS = tuple(COUNTED)
+# What the mark reads besides decisions: the precision of test purchase verdicts.
+TRUST_KINDS = ("counterfeit", "genuine")
 
 
 @dataclass
@@ -57,8 +63,10 @@ class WindowRecord:
                 "taken_down": self.taken_down, "precision": self.precision}
 
 
-def _records(org_ids: set[int], days_list: list[int], now: datetime) -> dict[int, dict[int, WindowRecord]]:
-    """Window records for each organisation, from its tips and their feedback events."""
+def _records(org_ids: set[int], days_list: list[int], now: datetime,
+             counted_kinds: tuple[str, ...] = COUNTED_KINDS) -> dict[int, dict[int, WindowRecord]]:
+    """Window records for each organisation, from its tips and their feedback events (those
+    of `counted_kinds`; the others stay at zero)."""
     records = {o: {d: WindowRecord(d) for d in days_list} for o in org_ids}
     if not org_ids:
         return records
@@ -73,9 +81,8 @@ def _records(org_ids: set[int], days_list: list[int], now: datetime) -> dict[int
             if t.decided_at is not None and t.decided_at >= since:
                 rec.accepted += t.status == "accepted"
                 rec.rejected += t.status == "rejected"
-    counted = {"hit": "hits", "taken_down": "taken_down", "counterfeit": "counterfeit",
-               "genuine": "genuine"}
-    for event in events_for(list(org_of)):
+    counted = {kind: COUNTED[kind] for kind in counted_kinds}
+    for event in events_for(list(org_of), kinds=counted_kinds):
         if event.kind not in counted or event.at < start:
             continue
         for days, rec in records[org_of[event.tip_id]].items():
@@ -100,11 +107,34 @@ def meets_thresholds(rec: WindowRecord, limits: dict) -> bool:
             and rec.precision is not None and rec.precision >= limits["min_precision"])
 
 
+def _decided(org_ids: set[int], since: datetime) -> dict[int, WindowRecord]:
+    """Accepted and rejected tips decided since `since`, per organisation, counted by the
+    database."""
+    rows = db.session.execute(
+        select(Tip.organisation_id, Tip.status, func.count())
+        .where(Tip.organisation_id.in_(org_ids), Tip.decided_at >= since,
+               Tip.status.in_(("accepted", "rejected")))
+        .group_by(Tip.organisation_id, Tip.status))
+    decided: dict[int, WindowRecord] = {}
+    for org_id, status, count in rows:
+        setattr(decided.setdefault(org_id, WindowRecord(0)), status, count)
+    return decided
+
+
 def trusted_organisation_ids(org_ids: set[int], now: datetime | None = None) -> set[int]:
-    """Those of `org_ids` that hold the trusted-contributor mark now."""
+    """Those of `org_ids` that hold the trusted-contributor mark now.
+
+    Asked on every view of the vetting queue, for every organisation waiting in it: the
+    decisions are counted first, in one query, and only organisations with enough accepted
+    tips at a high enough rate go on to have their verdicts read."""
     limits = thresholds()
     days = limits["window_days"]
-    records = _records(set(org_ids), [days], now or utcnow())
+    now = now or utcnow()
+    decided = _decided(set(org_ids), now - timedelta(days=days)) if org_ids else {}
+    candidates = {o for o, rec in decided.items()
+                  if rec.accepted >= limits["min_accepted"]
+                  and (rec.acceptance or 0) >= limits["min_acceptance"]}
+    records = _records(candidates, [days], now, TRUST_KINDS)
     return {o for o, recs in records.items() if meets_thresholds(recs[days], limits)}
 
 
