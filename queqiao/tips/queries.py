@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
 from portal.accounts.groups import group_by_slug
@@ -136,17 +136,42 @@ class QueueEntry:
     trusted: bool
 
 
-def vetting_queue(user: User) -> list[QueueEntry]:
-    """Submitted tips: trusted contributors first, then the longest waiting first."""
+def _queue_query(user: User):
+    """Submitted tips the reader may see, with what their rows show."""
+    return with_listed(select(Tip).where(visible(user, Tip), Tip.status == "submitted"))
+
+
+def _queue_entries(tips, trusted: set[int]) -> list[QueueEntry]:
+    now = utcnow()
+    return [QueueEntry(t, now - t.submitted_at, t.organisation_id in trusted) for t in tips]
+
+
+def _trusted_in_queue(user: User) -> set[int]:
+    """The trusted contributors among the organisations with a tip in the queue."""
     from .track_record import trusted_organisation_ids
 
-    tips = db.session.scalars(with_listed(select(Tip).where(visible(user, Tip),
-                                                            Tip.status == "submitted"))
-                              .order_by(Tip.submitted_at, Tip.id)).all()
-    trusted = trusted_organisation_ids({t.organisation_id for t in tips})
-    now = utcnow()
-    entries = [QueueEntry(t, now - t.submitted_at, t.organisation_id in trusted) for t in tips]
+    org_ids = db.session.scalars(select(Tip.organisation_id).distinct()
+                                 .where(visible(user, Tip), Tip.status == "submitted")).all()
+    return trusted_organisation_ids(set(org_ids))
+
+
+def vetting_queue(user: User) -> list[QueueEntry]:
+    """Submitted tips: trusted contributors first, then the longest waiting first."""
+    trusted = _trusted_in_queue(user)
+    entries = _queue_entries(db.session.scalars(_queue_query(user)), trusted)
     return sorted(entries, key=lambda e: (not e.trusted, e.tip.submitted_at, e.tip.id))
+
+
+def vetting_page(user: User, page: int, per_page: int) -> tuple[list[QueueEntry], bool]:
+    """One page of the vetting queue in its order, and whether more follow.
+
+    The database orders and cuts the queue, so a page loads its own rows only; the mark is
+    worked out once per organisation waiting, not per tip."""
+    trusted = _trusted_in_queue(user)
+    order = [case((Tip.organisation_id.in_(trusted), 0), else_=1)] if trusted else []
+    tips = db.session.scalars(_queue_query(user).order_by(*order, Tip.submitted_at, Tip.id)
+                              .limit(per_page + 1).offset((page - 1) * per_page)).all()
+    return _queue_entries(tips[:per_page], trusted), len(tips) > per_page
 
 
 def similar_tips(user: User, tip: Tip, limit: int = 5) -> list[tuple[Tip, list[str]]]:

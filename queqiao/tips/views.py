@@ -32,7 +32,7 @@ from .forms import (
 )
 from .lifecycle import ACTION_LABELS, REASON_TEMPLATES, SHARING_LABELS, STATUS_LABELS
 from .models import Tip
-from .queries import TipFilters, own_tips, parse_filters, similar_tips, tips_query, vetting_queue
+from .queries import TipFilters, own_tips, parse_filters, similar_tips, tips_query, vetting_page
 from .track_record import track_record
 
 PER_PAGE = 50
@@ -307,9 +307,11 @@ def feedback(tip_id: int):
 @bp.get("/vetting")
 @access("tip.review")
 def vetting():
-    """The queue: trusted contributors first, then the longest waiting."""
-    return render_template("queqiao/vetting.html", entries=vetting_queue(current_user),
-                           **_labels())
+    """The queue: trusted contributors first, then the longest waiting, a page at a time."""
+    page = parsing.page(request.args.get("page"))
+    entries, has_more = vetting_page(current_user, page, PER_PAGE)
+    return render_template("queqiao/vetting.html", entries=entries, page=page,
+                           has_more=has_more, **_labels())
 
 
 @bp.get("/track-record")

@@ -115,3 +115,42 @@ def test_trusted_contributors_go_to_the_front_of_the_queue(app, make, api):
     assert [i["trusted_contributor"] for i in items] == [True, False]
     items = api(staff).get("/api/v1/tips/queue").get_json()["items"]
     assert [i["id"] for i in items] == [old.id, new.id]
+
+
+def test_the_vetting_page_keeps_the_queue_order_across_pages(app, make, as_user, monkeypatch):
+    monkeypatch.setattr("queqiao.tips.views.PER_PAGE", 2)
+    app.config.update(TIPS_TRUSTED_MIN_ACCEPTED=2)
+    staff = make.make_user("staff")
+    ordinary, trusted = make.make_user("member"), make.make_user("member")
+    waiting = [make_tip(ordinary, title=f"Ordinary {i}") for i in range(2)]
+    tips = _accepted_tips(trusted, 2, staff)
+    new = make_tip(trusted, title="From a trusted contributor")
+    client = as_user(staff)
+    with feedback_source([FeedbackEvent(tips[0].id, "counterfeit", utcnow())]):
+        first = client.get("/queqiao/vetting").get_data(as_text=True)
+        second = client.get("/queqiao/vetting?page=2").get_data(as_text=True)
+    assert first.index(new.title) < first.index(waiting[0].title)
+    assert "trusted-mark" in first and waiting[1].title not in first
+    assert "Next page" in first and "Previous page" not in first
+    assert waiting[1].title in second and new.title not in second
+    assert "Previous page" in second and "Next page" not in second
+    assert "trusted-mark" not in second
+    reader = as_user(make.make_user("staff", locale="zh"))
+    assert "下一页" in reader.get("/queqiao/vetting").get_data(as_text=True)
+
+
+def test_a_reader_of_some_kinds_skips_the_sources_of_others(app):
+    from queqiao.tips.feedback import events_for, register_feedback_source, unregister_feedback_source
+
+    asked = []
+
+    def hits_only(tip_ids):
+        asked.append(tip_ids)
+        return [FeedbackEvent(tip_ids[0], "hit", utcnow())]
+
+    register_feedback_source(hits_only, kinds=["hit"])
+    try:
+        assert events_for([1], kinds=["counterfeit", "genuine"]) == [] and asked == []
+        assert [e.kind for e in events_for([1])] == ["hit"] and asked == [[1]]
+    finally:
+        unregister_feedback_source(hits_only)
