@@ -18,14 +18,19 @@ from .forms import CorpusForm, CorpusUploadForm, RuleForm, StatusForm
 from .lifecycle import RULE_LIFECYCLE
 from .models import STATUSES
 
+PER_PAGE = 50
+
 
 @bp.get("")
 @access("staff")
 def index():
-    """Rules by status, newest first."""
+    """Rules by status, newest first, a page at a time."""
     status = request.args.get("status")
-    rules = db.session.scalars(services.rules_query(status).limit(500)).all()
-    return render_template("queqiao_rules/index.html", rules=rules, status=status,
+    page = parsing.page(request.args.get("page"))
+    rules = db.session.scalars(services.rules_query(status).limit(PER_PAGE + 1)
+                               .offset((page - 1) * PER_PAGE)).all()
+    return render_template("queqiao_rules/index.html", rules=rules[:PER_PAGE], status=status,
+                           page=page, has_more=len(rules) > PER_PAGE,
                            statuses=STATUSES, counts=services.rule_counts(),
                            awaiting=tips_link.accepted_tips_without_rules())
 

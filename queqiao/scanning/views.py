@@ -26,11 +26,14 @@ from . import bp, feed, services
 from .forms import FeedForm, HitFilterForm, OutcomeForm
 from .models import FeedUpload
 
+PER_PAGE = 50
+
 
 @bp.get("/hits")
 @access("staff")
 def hits():
-    """Hits, filtered by rule, tip, seller, date, mode and outcome; new ones arrive live."""
+    """Hits, filtered by rule, tip, seller, date, mode and outcome, a page at a time; new
+    ones arrive live."""
     form = HitFilterForm(request.args)
     where = services.HitFilter()
     if form.validate():
@@ -40,8 +43,11 @@ def hits():
             mode=form.mode.data or None,
             outcome=form.outcome.data or None, since=_day(form.since.data),
             until=_day(form.until.data, 1))
-    items = db.session.scalars(services.hits_query(where).limit(200)).all()
-    return render_template("queqiao_rules/hits.html", hits=items, form=form)
+    page = parsing.page(request.args.get("page"))
+    items = db.session.scalars(services.hits_query(where).limit(PER_PAGE + 1)
+                               .offset((page - 1) * PER_PAGE)).all()
+    return render_template("queqiao_rules/hits.html", hits=items[:PER_PAGE], form=form,
+                           page=page, has_more=len(items) > PER_PAGE)
 
 
 def _int(value: str | None) -> int | None:

@@ -223,3 +223,26 @@ def test_a_broken_csv_row_is_reported_and_the_rest_still_scanned(app, people):
     feed = app.extensions["sqlalchemy"].session.query(FeedUpload).one()
     assert feed.status == "done" and feed.hits == 2
     assert [row["line"] for row in feed.bad_rows] == [3]
+
+
+def test_rule_and_hit_lists_page_and_keep_their_filters(app, people, as_user, monkeypatch):
+    monkeypatch.setattr("queqiao.rules.views.PER_PAGE", 2)
+    monkeypatch.setattr("queqiao.scanning.views.PER_PAGE", 2)
+    for i in range(3):  # retired rules hit nothing: the one active rule makes the hits
+        make_rule(people["staff"], "retired", name=f"Retired {i}")
+    make_rule(people["staff"], "active", name="Active rule")
+    client = as_user(people["staff"])
+    first = client.get("/queqiao/rules?status=retired").get_data(as_text=True)
+    assert "Retired 2" in first and "Retired 0" not in first and "Active rule" not in first
+    assert "/queqiao/rules?status=retired&amp;page=2" in first
+    second = client.get("/queqiao/rules?status=retired&page=2").get_data(as_text=True)
+    assert "Retired 0" in second and "Retired 2" not in second
+    assert "/queqiao/rules?status=retired&amp;page=1" in second and "page=3" not in second
+    scan_dicts(people["staff"], *(listing(f"L{i}", title=f"GUCCI 高仿 {i}号", seller="s1")
+                                  for i in range(3)),
+               listing("L9", title="GUCCI 高仿 别家", seller="s2"))
+    hits = client.get("/queqiao/hits?seller_id=s1").get_data(as_text=True)
+    assert "2号" in hits and "0号" not in hits and "别家" not in hits
+    assert "seller_id=s1&amp;page=2" in hits
+    older = client.get("/queqiao/hits?seller_id=s1&page=2").get_data(as_text=True)
+    assert "0号" in older and "2号" not in older and "别家" not in older
