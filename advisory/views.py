@@ -5,6 +5,7 @@ form's errors (422) or a message saying why the step cannot happen now (409).
 """
 
 import json
+from urllib.parse import urlencode
 
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -17,6 +18,7 @@ from portal.extensions import db
 from portal.forms import form_step, show_errors
 from portal.i18n import current_locale
 from portal.models import utcnow
+from portal.paging import page_of
 
 from . import board, bp, lifecycle, links, services
 from .export import to_csv
@@ -71,10 +73,16 @@ def index():
     except InvalidInput as e:
         show_errors(form, e)
         filters = {}
-    recommendations = db.session.scalars(tracker_query(current_user, filters)).all()
-    return render_template("advisory/index.html", recommendations=recommendations, form=form,
-                           filtered=bool(filters), labels=LABELS,
-                           query=request.query_string.decode())
+    # A page at a time: the tracker grows by every group's recommendations each year.
+    page = page_of(tracker_query(current_user, filters))
+    return render_template("advisory/index.html", recommendations=page.rows, page=page,
+                           form=form, filtered=bool(filters), labels=LABELS,
+                           query=filter_query(request.args))
+
+
+def filter_query(args) -> str:
+    """The query string of the filters alone, for the figures and the CSV (all pages)."""
+    return urlencode([(k, v) for k, v in args.items(multi=True) if k != "page"])
 
 
 def _group_choices() -> list[tuple[str, str]]:

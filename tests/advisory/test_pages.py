@@ -246,3 +246,25 @@ def test_each_state_has_its_own_badge_colour(app):
         "danger", "success", "warning")
     assert all(f'data-status="{s}"' in html for s, html in shown.items())
     assert len(set(colour.values())) >= 6
+
+
+def test_the_tracker_is_read_a_page_at_a_time_keeping_its_filters(as_user, board, monkeypatch):
+    monkeypatch.setattr("portal.paging.PER_PAGE", 2)
+    for n in range(3):
+        helpers.submitted(board["chair2"], working_group="pharmaceutical", title=f"Pharma {n}")
+    helpers.submitted(board["chair"], title="Luxury one")
+    client = as_user(board["member"])
+    first = client.get("/recommendations?working_group=pharmaceutical").get_data(as_text=True)
+    assert "Pharma 2" in first and "Pharma 1" in first and "Pharma 0" not in first
+    assert 'href="/recommendations?working_group=pharmaceutical&amp;page=2"' in first
+    assert "rel=\"prev\"" not in first
+    # the figures and the CSV take the filters, never the page
+    assert 'href="/recommendations/export.csv?working_group=pharmaceutical"' in first
+    second = client.get("/recommendations?working_group=pharmaceutical&page=2").get_data(
+        as_text=True)
+    assert "Pharma 0" in second and "Pharma 1" not in second and "Luxury one" not in second
+    assert 'href="/recommendations?working_group=pharmaceutical"' in second  # back to page 1
+    assert 'rel="next"' not in second
+    past = client.get("/recommendations?working_group=pharmaceutical&page=3")
+    assert b"This page is past the end of the list." in past.data
+    assert client.get("/recommendations?page=0").status_code == 422
