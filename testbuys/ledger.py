@@ -66,7 +66,8 @@ def ledgers() -> dict[str, Ledger]:
     """The whole alliance's ledger, per currency, in exact integers."""
     payments: dict[str, list[tuple[int, int]]] = {}
     shares: dict[str, list[tuple[int, int]]] = {}
-    for purchase in _costs():
+    costs = _costs()
+    for purchase in costs:
         weights = purchase.weights
         if not weights:
             continue
@@ -79,7 +80,7 @@ def ledgers() -> dict[str, Ledger]:
         transfers.setdefault(payment.currency, []).append(
             Transfer(payment.from_org_id, payment.to_org_id, payment.amount))
     result = {}
-    links = counterparties()
+    links = counterparties(costs)
     for currency in sorted(set(payments) | set(transfers)):
         paid = _sum(payments.get(currency, []))
         owed = _sum(shares.get(currency, []))
@@ -128,15 +129,16 @@ def ledger_org_ids() -> set[int]:
     return set(counterparties())
 
 
-def counterparties() -> dict[int, set[int]]:
-    """Organisation id -> the organisations it shares a cost or a settlement with."""
+def counterparties(costs: list[_Cost] | None = None) -> dict[int, set[int]]:
+    """Organisation id -> the organisations it shares a cost or a settlement with (from the
+    costs already read, when the caller has them)."""
     pairs: dict[int, set[int]] = {}
 
     def link(orgs: set[int]) -> None:
         for org in orgs:
             pairs.setdefault(org, set()).update(orgs - {org})
 
-    for purchase in _costs():
+    for purchase in _costs() if costs is None else costs:
         orgs = set(purchase.weights)
         if orgs:
             link(orgs | {purchase.paid_by_org_id})

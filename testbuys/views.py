@@ -15,6 +15,8 @@ from portal.errors import Conflict, Forbidden, InvalidInput
 from portal.extensions import db
 from portal.forms import button_step, form_step, show_errors
 from portal.i18n import current_locale
+from portal.paging import page_of
+from portal.ui import format_money
 from portal.uploads import send_stored
 
 from . import bp, evidence, forms, ledger, reports, services
@@ -40,16 +42,20 @@ def index():
     if chosen:
         query = query.where(TestPurchase.working_group_id == chosen.id)
     with_participants = selectinload(TestPurchase.participants)
-    purchases = db.session.scalars(query.options(with_participants)
-                                   .order_by(TestPurchase.id.desc()).limit(200)).all()
+    # A page at a time: staff see every group's purchases, a list that only grows.
+    page = page_of(query.options(with_participants).order_by(TestPurchase.id.desc()))
     # Open purchases of the person's working groups it may join: found here, not guessed.
+    # Only a member company of a purchase's group may join, so only those are read.
+    groups_of_company = current_user.group_ids() if current_user.is_member_side else set()
     joinable = [(p, services.join_share(p, current_user.organisation_id))
                 for p in db.session.scalars(select(TestPurchase).where(
                     visible(current_user, TestPurchase),
+                    TestPurchase.working_group_id.in_(groups_of_company),
                     TestPurchase.status.in_(JOINABLE)).options(with_participants)
                     .order_by(TestPurchase.id.desc()).limit(200))
-                if can(current_user, "test_purchase.join", p)]
-    return render_template("testbuys/index.html", purchases=purchases, statuses=STATUSES,
+                if can(current_user, "test_purchase.join", p)] if groups_of_company else []
+    return render_template("testbuys/index.html", purchases=page.rows, page=page,
+                           statuses=STATUSES,
                            groups=groups, status=status, group=group, joinable=joinable,
                            join_form=forms.JoinForm())
 
@@ -416,8 +422,33 @@ def _render(form=None, status: int = 200):
     for led in books.values():
         ids |= set(led.balances) | set(led.paid) | set(led.owed)
         ids |= {t.from_ for t in led.settlements} | {t.to for t in led.settlements}
-    return render_template("testbuys/ledger.html", books=books, names=ledger.org_names(ids),
+    names = ledger.org_names(ids)
+    return render_template("testbuys/ledger.html", books=books, names=names,
+                           rows={currency: _balance_rows(led, names)
+                                 for currency, led in books.items()},
+                           transfers={currency: _transfer_lines(led, names)
+                                      for currency, led in books.items()},
                            form=_settlement_form(form)), status
+
+
+def _balance_rows(led: ledger.Ledger, names: dict[int, str]) -> list[tuple[str, ...]]:
+    """Each organisation's name, paid, share and balance, formatted here in one pass: the
+    alliance's ledger has a row for every company that ever shared a cost."""
+    rows = []
+    for org in dict.fromkeys([*led.balances, *led.paid, *led.owed]):
+        balance = led.balances.get(org, 0)
+        tone = "text-success" if balance > 0 else ("text-danger" if balance < 0 else "")
+        rows.append((names[org], format_money(led.paid.get(org, 0), led.currency),
+                     format_money(led.owed.get(org, 0), led.currency),
+                     format_money(balance, led.currency), tone))
+    return rows
+
+
+def _transfer_lines(led: ledger.Ledger, names: dict[int, str]) -> list[str]:
+    """Each suggested settlement as a sentence, the message looked up once for them all."""
+    pays = _("%(a)s pays %(b)s %(amount)s")
+    return [pays % {"a": names[t.from_], "b": names[t.to],
+                    "amount": format_money(t.amount, led.currency)} for t in led.settlements]
 
 
 @bp.get("/ledger")

@@ -295,3 +295,26 @@ def test_the_calendar_reads_days_and_times_on_the_readers_clock(people, partner,
     assert moved == evening + timedelta(days=3)
     assert c.post(f"/test-purchases/{p.id}/reschedule", json={"date": "friday"},
                   headers={"Accept": "application/json"}).status_code == 422
+
+
+def test_the_list_is_read_a_page_at_a_time_keeping_its_filters(people, as_user, monkeypatch):
+    monkeypatch.setattr("portal.paging.PER_PAGE", 2)
+    ids = [propose(people["member"], seller=f"seller-{n}").id for n in range(3)]
+    client = as_user(people["staff"])
+    first = client.get("/test-purchases?status=proposed").get_data(as_text=True)
+    assert f"seller-{2}" in first and "seller-0" not in first
+    assert 'href="/test-purchases?status=proposed&amp;page=2"' in first
+    second = client.get("/test-purchases?status=proposed&page=2").get_data(as_text=True)
+    assert f'href="/test-purchases/{ids[0]}"' in second and "seller-2" not in second
+    assert 'rel="prev"' in second and 'rel="next"' not in second
+    past = client.get("/test-purchases?status=proposed&page=5")
+    assert b"This page is past the end of the list." in past.data
+
+
+def test_the_ledger_lists_every_balance_and_settlement(people, partner, as_user):
+    received(people["member"], partner, cost=30_000)
+    page = as_user(people["staff"]).get("/test-purchases/ledger").get_data(as_text=True)
+    member_org, partner_org = people["member"].organisation.name, partner.organisation.name
+    assert member_org in page and partner_org in page
+    assert f"{partner_org} pays {member_org} ¥200.00" in page
+    assert "text-success" in page and "text-danger" in page
