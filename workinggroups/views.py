@@ -5,10 +5,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.accounts.groups import directory as directory_of_groups
-from portal.accounts.groups import load_members
+from portal.accounts.groups import member_companies, member_company_count
 from portal.authz import access, can
 from portal.extensions import db
 from portal.forms import button_step
+from portal.paging import page_of
 
 from . import bp
 from .access import group_or_404, private_group_or_404
@@ -31,10 +32,14 @@ def directory():
 @access("signed_in")
 def home(slug: str):
     """A group's home: description, chairs, members; private parts for those who may see them."""
-    group = load_members(group_or_404(slug))
+    group = group_or_404(slug)
     private = can(current_user, "group.view_private", group)
     context = {"membership": membership_of(current_user.organisation, group)
-               if can(current_user, "member_side") else None}
+               if can(current_user, "member_side") else None,
+               # A page of member companies at a time (with their people for those who may
+               # see them): a group may have hundreds.
+               "members": page_of(member_companies(group, with_people=private)),
+               "member_count": member_company_count(group)}
     if private:
         context.update({
             "upcoming": db.session.scalars(meetings_of(group, upcoming=True).limit(5)).all(),

@@ -53,14 +53,22 @@ def group_by_slug(slug: str) -> WorkingGroup | None:
     return db.session.scalar(select(WorkingGroup).where(WorkingGroup.slug == slug))
 
 
-def load_members(group: WorkingGroup) -> WorkingGroup:
-    """The group with its member organisations and their people loaded in three statements
-    (a group home lists them all)."""
-    return db.session.scalars(
-        select(WorkingGroup).where(WorkingGroup.id == group.id)
-        .options(selectinload(WorkingGroup.memberships).joinedload(GroupMembership.organisation)
-                 .selectinload(Organisation.users))
-        .execution_options(populate_existing=True)).one()
+def member_companies(group: WorkingGroup, with_people: bool = False):
+    """The organisations in the group now, by name, as a select() to read a page at a time
+    (a group may have hundreds of member companies); with their people when the page
+    lists them, in one statement more."""
+    query = (select(Organisation)
+             .join(GroupMembership, GroupMembership.organisation_id == Organisation.id)
+             .where(GroupMembership.working_group_id == group.id,
+                    GroupMembership.status == "active")
+             .order_by(func.lower(Organisation.name), Organisation.id))
+    return query.options(selectinload(Organisation.users)) if with_people else query
+
+
+def member_company_count(group: WorkingGroup) -> int:
+    """How many organisations are in the group now."""
+    return db.session.scalar(select(func.count()).select_from(GroupMembership).where(
+        GroupMembership.working_group_id == group.id, GroupMembership.status == "active")) or 0
 
 
 DIRECTORY_NAMES = 8  # member companies named on a group's card; the rest are counted

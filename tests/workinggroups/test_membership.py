@@ -113,3 +113,18 @@ def test_home_page_by_role(as_user, people, client):
         assert ("Ask to join this group" in text) == (role == "outsider")
     assert as_user(people["member"]).get("/groups/no-such-group").status_code == 404
     assert client.get(f"/groups/{SLUG}").status_code == 302
+
+
+def test_home_lists_member_companies_a_page_at_a_time(as_user, people, monkeypatch):
+    from tests.support.factories import make_org
+    monkeypatch.setattr("portal.paging.PER_PAGE", 2)
+    for name in ("Aaa Maison", "Aab Maison", "Aac Maison"):
+        make_org(name)
+    client = as_user(people["member"])
+    first = client.get(f"/groups/{SLUG}").get_data(as_text=True)
+    assert "Aaa Maison" in first and "Aab Maison" in first and "Aac Maison" not in first
+    assert f'href="/groups/{SLUG}?page=2"' in first and ">Next<" in first
+    second = client.get(f"/groups/{SLUG}?page=2").get_data(as_text=True)
+    assert "Aac Maison" in second and "Aaa Maison" not in second and ">Previous<" in second
+    assert "This page is past the end of the list." in client.get(
+        f"/groups/{SLUG}?page=99").get_data(as_text=True)
