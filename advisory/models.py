@@ -20,6 +20,8 @@ class Recommendation(db.Model):
     """A working group's recommendation, from draft to the platform's answer and its delivery."""
 
     __tablename__ = "recommendations"
+    # recommendation.view reads the row's own columns and the reader's chaired groups.
+    view_rule_reads = ()
     id: Mapped[int] = mapped_column(primary_key=True)
     working_group_id: Mapped[int] = mapped_column(ForeignKey("working_groups.id"), index=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))

@@ -28,6 +28,8 @@ class TestPurchase(db.Model):
 
     __test__ = False  # a model, not a test class for pytest to collect
     __tablename__ = "test_purchases"
+    # What test_purchase.view reads besides its columns: who takes part.
+    view_rule_reads = ("participants",)
     __table_args__ = (
         Index("uq_test_purchases_open_target", "platform", "seller_id", unique=True,
               sqlite_where=_OPEN_WHERE, postgresql_where=_OPEN_WHERE),

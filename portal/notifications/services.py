@@ -168,8 +168,9 @@ def _model_of(table: str) -> Any:
 
 
 def load_subjects(notifications: list[Notification]) -> dict[tuple[str, int], Any]:
-    """What the notifications are about, by (table, id), with the object's own relations
-    (what the rules read): a few statements per kind of object rather than a few per row."""
+    """What the notifications are about, by (table, id), with the relations their view rules
+    read: a few statements per kind of object rather than a few per row. A model names
+    those relations in `view_rule_reads`; one that does not gets all of its own relations."""
     subjects: dict[tuple[str, int], Any] = {}
     wanted: dict[str, set[int]] = {}
     for notification in notifications:
@@ -179,7 +180,9 @@ def load_subjects(notifications: list[Notification]) -> dict[tuple[str, int], An
     for table, ids in wanted.items():
         model = _model_of(table)
         if model is not None:
-            direct = [selectinload(rel.class_attribute) for rel in model.__mapper__.relationships]
+            reads = getattr(model, "view_rule_reads", None)
+            direct = [selectinload(rel.class_attribute) for rel in model.__mapper__.relationships
+                      if reads is None or rel.key in reads]
             for obj in db.session.scalars(select(model).where(model.id.in_(ids))
                                           .options(*direct)):
                 subjects[table, obj.id] = obj

@@ -16,6 +16,8 @@ class Thread(db.Model):
     """A discussion in one group; its first post is the opening message."""
 
     __tablename__ = "threads"
+    # What thread.view reads: the group.
+    view_rule_reads = ("group",)
     id: Mapped[int] = mapped_column(primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("working_groups.id"), index=True)
     title: Mapped[str] = mapped_column(String(200))

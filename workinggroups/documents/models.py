@@ -14,6 +14,8 @@ class Document(db.Model):
     """A document of one group; its content lives in its versions."""
 
     __tablename__ = "documents"
+    # What document.view reads: the group.
+    view_rule_reads = ("group",)
     id: Mapped[int] = mapped_column(primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("working_groups.id"), index=True)
     title: Mapped[str] = mapped_column(String(200))

@@ -18,6 +18,8 @@ class Meeting(db.Model):
     """A scheduled meeting of one group; times are UTC, `timezone` is where it is held."""
 
     __tablename__ = "meetings"
+    # What its view rules (meeting.view, meeting.manage) read: the group.
+    view_rule_reads = ("group",)
     id: Mapped[int] = mapped_column(primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("working_groups.id"), index=True)
     title: Mapped[str] = mapped_column(String(200))
