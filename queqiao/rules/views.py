@@ -10,6 +10,7 @@ from portal.authz import access
 from portal.errors import Conflict, InvalidInput, NotFound
 from portal.extensions import db
 from portal.forms import rerender, show_errors
+from portal.paging import page_of
 from queqiao.listings import corpus as known_listings
 from queqiao.listings.models import CorpusListing
 
@@ -18,19 +19,15 @@ from .forms import CorpusForm, CorpusUploadForm, RuleForm, StatusForm
 from .lifecycle import RULE_LIFECYCLE
 from .models import STATUSES
 
-PER_PAGE = 50
-
 
 @bp.get("")
 @access("staff")
 def index():
     """Rules by status, newest first, a page at a time."""
     status = request.args.get("status")
-    page = parsing.page(request.args.get("page"))
-    rules = db.session.scalars(services.rules_query(status).limit(PER_PAGE + 1)
-                               .offset((page - 1) * PER_PAGE)).all()
-    return render_template("queqiao_rules/index.html", rules=rules[:PER_PAGE], status=status,
-                           page=page, has_more=len(rules) > PER_PAGE,
+    rules = page_of(services.rules_query(status))
+    return render_template("queqiao_rules/index.html", rules=rules.rows, status=status,
+                           page=rules.number, has_more=rules.has_more,
                            statuses=STATUSES, counts=services.rule_counts(),
                            awaiting=tips_link.accepted_tips_without_rules())
 

@@ -12,6 +12,7 @@ from portal import parsing
 from portal.authz import access
 from portal.errors import Conflict, InvalidInput, NotFound
 from portal.extensions import csrf, db
+from portal.paging import page_of
 from queqiao.listings.readers import (
     BadListing,
     ScannedListing,
@@ -25,8 +26,6 @@ from queqiao.rules.models import Rule
 from . import bp, feed, services
 from .forms import FeedForm, HitFilterForm, OutcomeForm
 from .models import FeedUpload
-
-PER_PAGE = 50
 
 
 @bp.get("/hits")
@@ -43,11 +42,9 @@ def hits():
             mode=form.mode.data or None,
             outcome=form.outcome.data or None, since=_day(form.since.data),
             until=_day(form.until.data, 1))
-    page = parsing.page(request.args.get("page"))
-    items = db.session.scalars(services.hits_query(where).limit(PER_PAGE + 1)
-                               .offset((page - 1) * PER_PAGE)).all()
-    return render_template("queqiao_rules/hits.html", hits=items[:PER_PAGE], form=form,
-                           page=page, has_more=len(items) > PER_PAGE)
+    items = page_of(services.hits_query(where))
+    return render_template("queqiao_rules/hits.html", hits=items.rows, form=form,
+                           page=items.number, has_more=items.has_more)
 
 
 def _int(value: str | None) -> int | None:

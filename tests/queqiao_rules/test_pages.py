@@ -226,8 +226,7 @@ def test_a_broken_csv_row_is_reported_and_the_rest_still_scanned(app, people):
 
 
 def test_rule_and_hit_lists_page_and_keep_their_filters(app, people, as_user, monkeypatch):
-    monkeypatch.setattr("queqiao.rules.views.PER_PAGE", 2)
-    monkeypatch.setattr("queqiao.scanning.views.PER_PAGE", 2)
+    monkeypatch.setattr("portal.paging.PER_PAGE", 2)
     for i in range(3):  # retired rules hit nothing: the one active rule makes the hits
         make_rule(people["staff"], "retired", name=f"Retired {i}")
     make_rule(people["staff"], "active", name="Active rule")
