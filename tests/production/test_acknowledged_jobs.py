@@ -11,17 +11,15 @@ import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 
 import pytest
 import redis
 
+from tests.production.workers import ROOT, install, wait_for
 from tests.support.live import redis_namespace
 
 pytestmark = pytest.mark.live
 
-ROOT = Path(__file__).resolve().parents[2]
-FLASK = str(Path(sys.executable).parent / "flask")
 
 
 class MailServer:
@@ -80,37 +78,13 @@ class MailServer:
             conn.close()
 
 
-def _wait(what, check, seconds=30.0):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if value := check():
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 def test_a_job_whose_worker_is_killed_runs_on_another_worker(tmp_path, redis_url):
     mail = MailServer()
     namespace = redis_namespace()
-    database = tmp_path / "jobs.sqlite3"
-    env = {**{k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "TEST_"))},
-           "DATABASE_URL": f"sqlite:///{database}", "REDIS_URL": redis_url,
-           "REDIS_NAMESPACE": namespace, "SECRET_KEY": "jobs-test-secret",
-           "PORTAL_INSTANCE": str(tmp_path / "instance"), "UPLOAD_FOLDER": str(tmp_path / "up"),
-           "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(mail.port), "SMTP_TLS": "0",
-           "JOBS_HEARTBEAT_SECONDS": "0.5", "PYTHONWARNINGS": "ignore"}
-
-    def flask(*args, **kw):
-        return subprocess.run([FLASK, "--app", "wsgi", *args], cwd=ROOT, env=env,
-                              capture_output=True, text=True, timeout=120, **kw)
-
-    def worker(name):
-        with (tmp_path / f"{name}.log").open("w") as log:  # the child keeps its own handle
-            return subprocess.Popen([FLASK, "--app", "wsgi", "worker", "--threads", "1",
-                                     "--no-periodic"], cwd=ROOT, env=env, stdout=log,
-                                    stderr=subprocess.STDOUT, start_new_session=True)
-
-    assert flask("db", "upgrade").returncode == 0
+    portal = install(tmp_path, redis_url, namespace, SMTP_HOST="127.0.0.1",
+                     SMTP_PORT=str(mail.port), SMTP_TLS="0")
+    env, database, worker = portal.env, portal.database, portal.worker
+    portal.flask("db", "upgrade")
     first = worker("worker-a")
     second = None
     store = redis.Redis.from_url(redis_url)
@@ -129,7 +103,7 @@ def test_a_job_whose_worker_is_killed_runs_on_another_worker(tmp_path, redis_url
         first.wait(10)
 
         second = worker("worker-b")
-        _wait("the message to arrive through worker B", lambda: mail.messages, 40)
+        wait_for("the message to arrive through worker B", lambda: mail.messages, 40)
         time.sleep(1.5)  # a second delivery, if there were one, would come now
         assert len(mail.messages) == 1 and "Item 3: counterfeit" in mail.messages[0]
         with sqlite3.connect(database) as conn:
@@ -139,7 +113,7 @@ def test_a_job_whose_worker_is_killed_runs_on_another_worker(tmp_path, redis_url
         status, attempts, ran_on = runs[0]
         assert (status, attempts) == ("done", 2)
         assert ran_on.endswith(f":{second.pid}")
-        _wait("nothing left in flight",
+        wait_for("nothing left in flight",
               lambda: all(store.llen(k) == 0 for k in inflight), 10)
     finally:
         for process in (first, second):

@@ -8,56 +8,30 @@ import json
 import os
 import signal
 import sqlite3
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 import redis
 
+from tests.production.workers import install, wait_for
 from tests.support.live import redis_namespace
 from tests.support.receiver import start_receiver
 
 pytestmark = pytest.mark.live
 
-ROOT = Path(__file__).resolve().parents[2]
-FLASK = str(Path(sys.executable).parent / "flask")
 BASE = 1.5  # seconds before the second attempt; the third waits twice as long
-
-
-def _wait(what, check, seconds=30.0):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if value := check():
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def test_retries_follow_the_backoff_on_redis_and_survive_the_worker(tmp_path, redis_url):
     receiver = start_receiver()
     receiver.script = [500, 503, 200]
     namespace = redis_namespace()
-    database = tmp_path / "hooks.sqlite3"
-    env = {**{k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "TEST_"))},
-           "DATABASE_URL": f"sqlite:///{database}", "REDIS_URL": redis_url,
-           "REDIS_NAMESPACE": namespace, "SECRET_KEY": "webhook-retries-secret",
-           "PORTAL_INSTANCE": str(tmp_path / "instance"), "UPLOAD_FOLDER": str(tmp_path / "up"),
-           "WEBHOOK_RETRY_BASE_SECONDS": str(BASE), "WEBHOOK_ATTEMPTS": "4",
-           "JOBS_HEARTBEAT_SECONDS": "0.5", "PYTHONWARNINGS": "ignore"}
-
-    def flask(*args):
-        done = subprocess.run([FLASK, "--app", "wsgi", *args], cwd=ROOT, env=env,
-                              capture_output=True, text=True, timeout=180)
-        assert done.returncode == 0, done.stderr
-        return done.stdout
+    portal = install(tmp_path, redis_url, namespace, WEBHOOK_RETRY_BASE_SECONDS=str(BASE),
+                     WEBHOOK_ATTEMPTS="4")
+    flask, database = portal.flask, portal.database
 
     def worker(name):
-        with (tmp_path / f"{name}.log").open("w") as log:
-            return subprocess.Popen([FLASK, "--app", "wsgi", "worker", "--threads", "2",
-                                     "--no-periodic"], cwd=ROOT, env=env, stdout=log,
-                                    stderr=subprocess.STDOUT, start_new_session=True)
+        return portal.worker(name, threads=2)
 
     def delivery():
         with sqlite3.connect(database) as conn:
@@ -73,17 +47,17 @@ def test_retries_follow_the_backoff_on_redis_and_survive_the_worker(tmp_path, re
         printed = flask("webhook-create", "member@maison.example", receiver.url + "/hook",
                         "--events", "tip.accepted", "--allow-private")
         secret = printed.split("secret ", 1)[1].strip()
-        _wait("the first attempt", lambda: receiver.received,
+        wait_for("the first attempt", lambda: receiver.received,
               60)
-        _wait("the first failure to be recorded", lambda: (delivery() or ("",))[0] == "retrying")
+        wait_for("the first failure to be recorded", lambda: (delivery() or ("",))[0] == "retrying")
         assert delivery()[:3] == ("retrying", 1, 500)
         # The next attempt waits on Redis's schedule, not in the worker that planned it.
         os.killpg(first.pid, signal.SIGKILL)
         first.wait(10)
         second = worker("worker-b")
 
-        _wait("three attempts", lambda: len(receiver.received) >= 3, 60)
-        _wait("the delivery to be recorded", lambda: delivery()[0] == "delivered", 10)
+        wait_for("three attempts", lambda: len(receiver.received) >= 3, 60)
+        wait_for("the delivery to be recorded", lambda: delivery()[0] == "delivered", 10)
         time.sleep(BASE)  # a fourth attempt, if one were planned, would come by now
         arrivals = [r.at for r in receiver.received]
         assert len(arrivals) == 3, (tmp_path / "worker-b.log").read_text()
