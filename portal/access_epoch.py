@@ -88,7 +88,11 @@ def _after_commit(session: Session) -> None:
             return
         epoch = app.extensions.get(EXTENSION)
         if epoch is not None:
-            epoch.bump()
+            try:
+                epoch.bump()
+            except Exception:  # the change is committed; say so rather than fail the request
+                app.logger.exception("could not move the access epoch; kept room decisions "
+                                     "stand until it moves again")
 
 
 def _after_rollback(session: Session) -> None:

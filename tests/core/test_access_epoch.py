@@ -85,3 +85,25 @@ def test_without_redis_the_epoch_also_moves_on_by_itself(app, monkeypatch):
     start = current_epoch()
     clock[0] += access_epoch.LOCAL_SECONDS
     assert current_epoch() != start
+
+
+def test_a_commit_stands_when_the_epoch_cannot_move(app, caplog):
+    """Redis away for a moment: the change is committed all the same, and the log says the
+    epoch could not move."""
+    from portal import access_epoch
+
+    class Away:
+        def read(self):
+            return (0, 0)
+
+        def bump(self):
+            raise ConnectionError("redis is away")
+
+    user = factories.make_user("member")
+    db.session.commit()
+    app.extensions[access_epoch.EXTENSION] = Away()
+    user.role = "chair"
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(User, user.id).role == "chair"
+    assert "could not move the access epoch" in caplog.text
