@@ -74,6 +74,12 @@ def _row_of(user: Any, purchase: TestPurchase):
                 None)
 
 
+def joinable_group_ids(user: Any) -> set[int]:
+    """The working groups whose open purchases the person's company may join: its own, for
+    a member company; none for the platform and the secretariat, who steer, not join."""
+    return user.group_ids() if user.is_member_side else set()
+
+
 @rule("test_purchase.join")
 def can_join(user: Any, purchase: TestPurchase | None) -> bool:
     """A member company of the purchase's working group, not yet taking part, joins at once

@@ -20,6 +20,7 @@ from portal.ui import format_money
 from portal.uploads import send_stored
 
 from . import bp, evidence, forms, ledger, reports, services
+from .access import joinable_group_ids
 from .lifecycle import JOINABLE, LIFECYCLE, STATUS_COLOURS, STATUS_LABELS, VERDICT_LABELS
 from .models import STATUSES, Evidence, TestPurchase
 
@@ -46,7 +47,7 @@ def index():
     page = page_of(query.options(with_participants).order_by(TestPurchase.id.desc()))
     # Open purchases of the person's working groups it may join: found here, not guessed.
     # Only a member company of a purchase's group may join, so only those are read.
-    groups_of_company = current_user.group_ids() if current_user.is_member_side else set()
+    groups_of_company = joinable_group_ids(current_user)
     joinable = [(p, services.join_share(p, current_user.organisation_id))
                 for p in db.session.scalars(select(TestPurchase).where(
                     visible(current_user, TestPurchase),

@@ -4,9 +4,9 @@ from flask import current_app
 from flask_babel import gettext as _
 from limits import parse
 from sqlalchemy import select
-from sqlalchemy.orm import load_only, selectinload
+from sqlalchemy.orm import selectinload
 
-from portal.accounts.models import GroupMembership, Organisation, User, WorkingGroup
+from portal.accounts.models import Organisation, User, WorkingGroup
 from portal.errors import DomainError, InvalidInput
 from portal.extensions import db, limiter
 
@@ -96,15 +96,11 @@ def no_longer_allowed(group: WorkingGroup) -> list[str]:
         allowed = {}
     unknown = set(present.values()) - set(allowed)
     if unknown:
-        # Only what the policy reads is loaded: who, which role, active or not, and their
-        # organisation's kind, state and groups, in two queries however many they are.
+        # The people with their organisations and groups, which the policy reads, in three
+        # queries however many they are.
         users = {u.id: u for u in db.session.scalars(select(User).where(
             User.id.in_(unknown)).options(
-            load_only(User.id, User.role, User.is_active_flag, User.organisation_id),
-            selectinload(User.organisation).load_only(
-                Organisation.id, Organisation.kind, Organisation.is_active)
-            .selectinload(Organisation.memberships).load_only(
-                GroupMembership.working_group_id, GroupMembership.status)))}
+            selectinload(User.organisation).selectinload(Organisation.memberships)))}
         allowed = {**allowed, **{uid: uid in users and can(users[uid], "group.view_private",
                                                            group) for uid in unknown}}
     memo[group.id] = (epoch, allowed)
