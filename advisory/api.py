@@ -5,7 +5,16 @@ from flask_login import current_user
 
 from portal.accounts.groups import TWELVE_GROUPS
 from portal.api.helpers import api_blueprint, iso, json_body, paginated
-from portal.api.openapi import PAGING, TIME, op, page_of, path_param, register_paths
+from portal.api.openapi import (
+    PAGING,
+    TIME,
+    op,
+    optional_body,
+    page_of,
+    path_param,
+    register_paths,
+)
+from portal.api.openapi import text as text_field
 from portal.authz import access, require_visible
 from portal.errors import NotFound
 from portal.urls import page_url
@@ -297,6 +306,12 @@ def _openapi() -> None:
     text = {"type": "string"}
     rec_schema = {"$ref": "#/components/schemas/Recommendation"}
     transitions = (401, 403, 404, 409, 422)
+    # A step's optional note, kept in the recommendation's history.
+    note_body = {"type": "object", "properties": {"note": text_field(5000, required=False)}}
+    cosign_body = {"type": "object", "properties": {"working_group": {
+        "type": "string", "minLength": 1, "maxLength": 80,
+        "description": "the slug of the group you chair that co-signs; your first such "
+                       "group when left out"}}}
     register_paths({
         "/recommendations": {
             "get": op("The tracker (filters: status, working_group, category, year)", tag=tag,
@@ -331,9 +346,9 @@ def _openapi() -> None:
         "/recommendations/{rec_id}/submit": {"post": op(
             "Submit to the board", tag=tag, params=rid, response=rec_schema,
             errors=transitions)},
-        "/recommendations/{rec_id}/withdraw": {"post": op(
+        "/recommendations/{rec_id}/withdraw": {"post": optional_body(op(
             "Withdraw before a decision", tag=tag, params=rid, response=rec_schema,
-            errors=transitions)},
+            errors=(400, *transitions)), note_body)},
         "/recommendations/{rec_id}/votes": {"post": op(
             "Vote (board members: the current chairs)", tag=tag, params=rid, response=rec_schema,
             errors=(400, *transitions), body={
@@ -343,9 +358,9 @@ def _openapi() -> None:
             "Comment during board review", tag=tag, params=rid, ok=201, response=rec_schema,
             errors=(400, *transitions), body={"type": "object", "required": ["body"],
                                               "properties": {"body": text}})},
-        "/recommendations/{rec_id}/cosign": {"post": op(
+        "/recommendations/{rec_id}/cosign": {"post": optional_body(op(
             "Co-sign for another group you chair", tag=tag, params=rid, ok=201,
-            response=rec_schema, errors=transitions)},
+            response=rec_schema, errors=(400, *transitions)), cosign_body)},
         "/recommendations/{rec_id}/decision": {"post": op(
             "Record the board's decision (secretariat)", tag=tag, params=rid,
             response=rec_schema, errors=(400, *transitions), body={
@@ -368,12 +383,12 @@ def _openapi() -> None:
             errors=(400, *transitions), body={
                 "type": "object", "required": ["progress"],
                 "properties": {"progress": {"type": "integer", "minimum": 0, "maximum": 100}}})},
-        "/recommendations/{rec_id}/complete": {"post": op(
-            "Report it implemented (staff)", tag=tag, params=rid, response=rec_schema,
-            errors=transitions)},
-        "/recommendations/{rec_id}/close": {"post": op(
+        "/recommendations/{rec_id}/complete": {"post": optional_body(op(
+            "Report it implemented (staff); below 100 % of the milestones a note must say why",
+            tag=tag, params=rid, response=rec_schema, errors=(400, *transitions)), note_body)},
+        "/recommendations/{rec_id}/close": {"post": optional_body(op(
             "Close it (staff or secretariat)", tag=tag, params=rid, response=rec_schema,
-            errors=transitions)},
+            errors=(400, *transitions)), note_body)},
         "/recommendations/{rec_id}/follow": {
             "post": op("Follow", tag=tag, params=rid, response=rec_schema),
             "delete": op("Stop following", tag=tag, params=rid, response=rec_schema)},

@@ -96,6 +96,12 @@ def op(summary: str, *, tag: str, body: dict | None = None, ok: int = 200,
     return operation
 
 
+def optional_body(operation: dict, schema: dict) -> dict:
+    """The operation with a JSON body it may be sent, or not (an empty body is `{}`)."""
+    return {**operation, "requestBody": {"required": False, "content": {
+        "application/json": {"schema": schema}}}}
+
+
 def text(max_length: int = 200, *, required: bool = True, **extra: Any) -> dict:
     """A text field as `parsing.text` reads it: trimmed, at most `max_length` characters and,
     when required, not blank."""
