@@ -45,6 +45,7 @@ def test_member_shares_staff_vet_author_is_told_live(page, browser, live_server,
     staff_page.goto("/queqiao/vetting")
     staff_page.click("#vetting-queue a")
     staff_page.wait_for_selector("#review-form")
+    staff_page.wait_for_load_state("load")  # the page's script binds the reason buttons
     staff_page.click(".reason-template >> nth=0")
     assert staff_page.input_value("#review-form textarea[name=reason]") == "Insufficient evidence"
     staff_page.fill("#review-form textarea[name=reason]", "")
