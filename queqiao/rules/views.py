@@ -27,7 +27,7 @@ def index():
     status = request.args.get("status")
     rules = page_of(services.rules_query(status))
     return render_template("queqiao_rules/index.html", rules=rules.rows, status=status,
-                           page=rules.number, has_more=rules.has_more,
+                           page=rules,
                            statuses=STATUSES, counts=services.rule_counts(),
                            awaiting=tips_link.accepted_tips_without_rules())
 

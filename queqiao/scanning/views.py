@@ -43,8 +43,7 @@ def hits():
             outcome=form.outcome.data or None, since=_day(form.since.data),
             until=_day(form.until.data, 1))
     items = page_of(services.hits_query(where))
-    return render_template("queqiao_rules/hits.html", hits=items.rows, form=form,
-                           page=items.number, has_more=items.has_more)
+    return render_template("queqiao_rules/hits.html", hits=items.rows, form=form, page=items)
 
 
 def _int(value: str | None) -> int | None:

@@ -18,6 +18,7 @@ from portal.authz import visible
 from portal.errors import InvalidInput
 from portal.extensions import db
 from portal.models import utcnow
+from portal.paging import Page, page_of
 
 from .lifecycle import STATUS_LABELS
 from .models import SHARING_LEVELS, Tip
@@ -162,16 +163,16 @@ def vetting_queue(user: User) -> list[QueueEntry]:
     return sorted(entries, key=lambda e: (not e.trusted, e.tip.submitted_at, e.tip.id))
 
 
-def vetting_page(user: User, page: int, per_page: int) -> tuple[list[QueueEntry], bool]:
-    """One page of the vetting queue in its order, and whether more follow.
+def vetting_page(user: User, per_page: int | None = None) -> Page:
+    """The requested page of the vetting queue in its order, its rows QueueEntry.
 
     The database orders and cuts the queue, so a page loads its own rows only; the mark is
     worked out once per organisation waiting, not per tip."""
     trusted = _trusted_in_queue(user)
     order = [case((Tip.organisation_id.in_(trusted), 0), else_=1)] if trusted else []
-    tips = db.session.scalars(_queue_query(user).order_by(*order, Tip.submitted_at, Tip.id)
-                              .limit(per_page + 1).offset((page - 1) * per_page)).all()
-    return _queue_entries(tips[:per_page], trusted), len(tips) > per_page
+    page = page_of(_queue_query(user).order_by(*order, Tip.submitted_at, Tip.id), per_page)
+    page.rows = _queue_entries(page.rows, trusted)
+    return page
 
 
 def similar_tips(user: User, tip: Tip, limit: int = 5) -> list[tuple[Tip, list[str]]]:

@@ -308,10 +308,8 @@ def feedback(tip_id: int):
 @access("tip.review")
 def vetting():
     """The queue: trusted contributors first, then the longest waiting, a page at a time."""
-    page = parsing.page(request.args.get("page"))
-    entries, has_more = vetting_page(current_user, page, PER_PAGE)
-    return render_template("queqiao/vetting.html", entries=entries, page=page,
-                           has_more=has_more, **_labels())
+    page = vetting_page(current_user, PER_PAGE)
+    return render_template("queqiao/vetting.html", entries=page.rows, page=page, **_labels())
 
 
 @bp.get("/track-record")

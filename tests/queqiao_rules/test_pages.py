@@ -236,7 +236,7 @@ def test_rule_and_hit_lists_page_and_keep_their_filters(app, people, as_user, mo
     assert "/queqiao/rules?status=retired&amp;page=2" in first
     second = client.get("/queqiao/rules?status=retired&page=2").get_data(as_text=True)
     assert "Retired 0" in second and "Retired 2" not in second
-    assert "/queqiao/rules?status=retired&amp;page=1" in second and "page=3" not in second
+    assert 'href="/queqiao/rules?status=retired"' in second and "page=3" not in second  # page 1
     scan_dicts(people["staff"], *(listing(f"L{i}", title=f"GUCCI 高仿 {i}号", seller="s1")
                                   for i in range(3)),
                listing("L9", title="GUCCI 高仿 别家", seller="s2"))
