@@ -28,9 +28,6 @@ def main(members: int, staff: int) -> dict:
     with app.app_context():
         from advisory import services as board
         from workinggroups.discussions import services as discussions
-        from workinggroups.discussions.models import Post
-        from workinggroups.room.models import RoomMessage
-
         companies = db.session.scalars(select(Organisation).where(
             Organisation.kind == "member").order_by(Organisation.id)).all()
         platform = db.session.scalars(select(Organisation).where(
@@ -65,18 +62,17 @@ def main(members: int, staff: int) -> dict:
             board.submit(chair, rec)
             recommendations.append(rec.id)
             db.session.commit()
-        before = {"posts": db.session.scalar(select(func.count(Post.id))),
-                  "messages": db.session.scalar(select(func.count(RoomMessage.id)))}
         return {"password": PASSWORD, "people": people, "threads": threads,
-                "recommendations": recommendations, "before": before}
+                "recommendations": recommendations}
 
 
 if __name__ == "__main__":
     print(json.dumps(main(int(sys.argv[1]), int(sys.argv[2]))))
 
 
-def stored(rule_id: int) -> dict:
-    """What the database holds after the run (for `bench/load.py`'s checks)."""
+def stored(rule_id: int, run: str) -> dict:
+    """What the database holds after the run (for `bench/load.py`'s checks): the run's
+    markers in posts and room messages, its votes, and the hits of its rule."""
     app = create_app()
     with app.app_context():
         from advisory.models import Recommendation, RecommendationVote
@@ -84,11 +80,16 @@ def stored(rule_id: int) -> dict:
         from workinggroups.discussions.models import Post
         from workinggroups.room.models import RoomMessage
 
+        def markers(column) -> list[str]:
+            opening = f"[{run}-"
+            texts = db.session.scalars(select(column).where(column.like(f"%{opening}%")))
+            return [text[text.index(opening) + 1:text.index("]", text.index(opening))]
+                    for text in texts]
+
         votes = db.session.scalar(select(func.count(RecommendationVote.id)).join(
             Recommendation, Recommendation.id == RecommendationVote.recommendation_id).where(
             Recommendation.title.like("Load recommendation %")))
-        return {"posts": db.session.scalar(select(func.count(Post.id))),
-                "messages": db.session.scalar(select(func.count(RoomMessage.id))),
+        return {"posts": markers(Post.body), "messages": markers(RoomMessage.text),
                 "votes": votes,
                 "hits": db.session.scalar(select(func.count(Hit.id)).where(Hit.rule_id == rule_id)),
                 "distinct_hits": db.session.scalar(select(func.count(func.distinct(

@@ -162,7 +162,7 @@ def start_cluster(tmp: Path, redis_url: str, namespace: str, *, webs: int = 2, w
     user = "user root;\n" if os.geteuid() == 0 else ""
     (conf / "nginx.conf").write_text(
         f"{user}worker_processes 1;\ndaemon off;\npid {conf}/nginx.pid;\n"
-        f"error_log {conf}/logs/error.log warn;\nevents {{ worker_connections 512; }}\n"
+        f"error_log {conf}/logs/error.log warn;\nevents {{ worker_connections 4096; }}\n"
         # the test's own log line names the web process nginx chose for each request
         f"http {{\n  log_format upstream '$request_uri $upstream_addr';\n"
         f"  access_log {conf}/logs/access.log upstream;\n"
