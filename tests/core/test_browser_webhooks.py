@@ -54,9 +54,12 @@ def test_a_member_registers_a_webhook_on_a_phone(phone, make):
         user = make.make_user("member")
         browser_login(phone, user.email, PASSWORD)
         phone.click(".navbar-toggler")
+        phone.wait_for_selector(".navbar-collapse.show")  # the menu has finished opening
         phone.click("button.user-menu")  # the organisation's integrations sit by the API docs
-        phone.click("a.dropdown-item[href='/webhooks/']")
-        phone.wait_for_url("**/webhooks/")
+        item = phone.locator(".dropdown-menu.show a.dropdown-item[href='/webhooks/']")
+        item.wait_for(state="visible")
+        with phone.expect_navigation(url="**/webhooks/", timeout=30_000):
+            item.click()
         assert phone.locator(".empty-state").is_visible()
         _fits(phone)
 
