@@ -124,7 +124,7 @@ class CompiledRuleSet:
 
     __slots__ = (
         "_rules", "_ids", "_automaton", "_literal_automaton", "_finders", "_forms", "_literal",
-        "_bounds", "_bands", "_term_count", "_databases",
+        "_bounds", "_bands", "_term_count", "_databases", "_alone",
     )
 
     _rules: tuple[RuleSpec, ...]
@@ -137,6 +137,7 @@ class CompiledRuleSet:
     _literal: tuple[bool, ...]
     _bounds: tuple[int, ...]
     _bands: tuple[_Band, ...]
+    _alone: tuple[dict[int, tuple[bytes, _Bucket]], ...]
     _term_count: int
 
     def __init__(self, rules: Iterable[RuleSpec], sample: Iterable[str] | None = None) -> None:
@@ -151,13 +152,15 @@ class CompiledRuleSet:
 
         automaton = _automaton_of({i: forms[i] for i in range(len(forms)) if not literal[i]})
         literal_automaton = _automaton_of({i: forms[i] for i in range(len(forms)) if literal[i]})
-        share = _term_shares(automaton, literal_automaton, len(terms), sample)
+        share, seen = _term_shares(automaton, literal_automaton, len(terms), sample)
         anchors = _build_anchors(ordered, terms, share)
         bounds, bands = _price_bands(anchors, share, forms, literal)
         finders = _finders(bands, forms, literal)
         # Hyperscan scans the batch bytes when it is installed; rule sets with literal
         # terms need two forms scanned and stay with pyahocorasick.
-        databases = _databases(bands, forms) if scanner.available() and not any(literal) else None
+        databases = None
+        if scanner.available() and not any(literal):
+            databases = _databases(bands, forms, _densities(bands, seen))
         set_ = object.__setattr__
         set_(self, "_databases", databases)
         set_(self, "_rules", tuple(ordered))
@@ -170,6 +173,7 @@ class CompiledRuleSet:
         set_(self, "_term_count", len(terms))
         set_(self, "_bounds", bounds)
         set_(self, "_bands", bands)
+        set_(self, "_alone", tuple(_alone(entries, forms) for entries, _ in bands))
 
     def __setattr__(self, name: str, value: object) -> None:
         """Refuse mutation: a compiled set is shared between threads."""
@@ -231,7 +235,10 @@ class CompiledRuleSet:
 
     def match_many(self, listings: Iterable[Listing]) -> list[tuple[str, RuleId]]:
         """Return (listing id, rule id) for every match, in listing order then rule_ids order."""
-        return list(self.iter_matches(listings))
+        matches: list[tuple[str, RuleId]] = []
+        for batch in self._batches(listings):
+            matches.extend(self._match_batch(batch))
+        return matches
 
     def iter_matches(self, listings: Iterable[Listing]) -> Iterator[tuple[str, RuleId]]:
         """Yield (listing id, rule id) for every match, lazily, in match_many's order.
@@ -240,14 +247,19 @@ class CompiledRuleSet:
         are normalised as one text and scanned once by that band's trigger automaton,
         and only listings where a trigger turns up are looked at further.
         """
+        for batch in self._batches(listings):
+            yield from self._match_batch(batch)
+
+    def _batches(self, listings: Iterable[Listing]) -> Iterator[list[Listing]]:
+        """Yield `listings` in lists of BATCH (none at all when there is nothing to find)."""
         if not self._term_count:
             return
         listings = iter(listings)
         while batch := list(islice(listings, BATCH)):
-            yield from self._match_batch(batch)
+            yield batch
 
-    def _match_batch(self, batch: list[Listing]) -> Iterator[tuple[str, RuleId]]:
-        """Yield the matches of one batch of listings, in listing then rule_ids order."""
+    def _match_batch(self, batch: list[Listing]) -> list[tuple[str, RuleId]]:
+        """Return the matches of one batch of listings, in listing then rule_ids order."""
         # Bound locals: this runs for every batch. Nothing is kept beyond the batch, so
         # concurrent callers cannot interfere.
         bounds = self._bounds
@@ -277,10 +289,7 @@ class CompiledRuleSet:
         if len(groups) > 1:
             found_hits.sort()
         ids = self._ids
-        for number, hits in found_hits:
-            listing_id = batch[number].id
-            for ordinal in hits:
-                yield listing_id, ids[ordinal]
+        return [(batch[number].id, ids[ordinal]) for number, hits in found_hits for ordinal in hits]
 
     def _match_band(
         self, band: int, finder: Any, listings: list[Listing], numbers: list[int]
@@ -346,6 +355,9 @@ class CompiledRuleSet:
             yield from self._match_band(band, finder, listings, numbers)
             return
         entries = self._bands[band][0]
+        alone = self._alone[band]
+        # Joined text is already in the matching form, and its triggers are plain terms.
+        settle = self._resolve_joined if joined else self._resolve_bytes
         find = raw.find
         rfind = raw.rfind
         count = raw.count
@@ -360,7 +372,7 @@ class CompiledRuleSet:
                     present.append(term)
                 continue
             if present:
-                hits = self._resolve_bytes(entries, present, raw[begin:start], listings[index])
+                hits = settle(entries, alone, present, raw[begin:start], listings[index])
                 if hits:
                     yield numbers[index], hits
             begin = rfind(0xFF, start, end) + 1
@@ -370,19 +382,71 @@ class CompiledRuleSet:
                 start = len(raw)
             present = [term]
         if present:
-            hits = self._resolve_bytes(entries, present, raw[begin:start], listings[index])
+            hits = settle(entries, alone, present, raw[begin:start], listings[index])
             if hits:
                 yield numbers[index], hits
 
-    def _resolve_bytes(
-        self, entries: dict[int, _Entry], present: list[int], raw: bytes, listing: Listing
+    def _resolve_joined(
+        self,
+        entries: dict[int, _Entry],
+        alone: dict[int, tuple[bytes, _Bucket]],
+        present: list[int],
+        raw: bytes,
+        listing: Listing,
     ) -> list[int]:
-        """Resolve a listing whose title's bytes (not yet CJK-joined) showed `present` triggers."""
-        title = join_cjk(raw.decode())
-        forms = self._forms
-        # The patterns' separators cover a few letters too (see scanner.SEPARATOR).
-        present = [term for term in present if forms[term] in title]
-        return self._resolve(entries, present, title, None, listing) if present else []
+        """Resolve a listing whose title's bytes, already in the matching form, showed `present` triggers.
+
+        A trigger that settles its rules alone (see _alone) needs no title; the title is
+        decoded only for the others.
+        """
+        hits: list[int] = []
+        rest = []
+        for term in present:
+            settled = alone.get(term)
+            if settled is None:
+                rest.append(term)
+            else:
+                _settle(settled[1], None, listing, hits)
+        if rest:
+            hits.extend(self._resolve(entries, rest, raw.decode(), None, listing))
+        if len(hits) > 1:
+            hits = sorted(set(hits))
+        return hits
+
+    def _resolve_bytes(
+        self,
+        entries: dict[int, _Entry],
+        alone: dict[int, tuple[bytes, _Bucket]],
+        present: list[int],
+        raw: bytes,
+        listing: Listing,
+    ) -> list[int]:
+        """Resolve a listing whose title's bytes (not yet CJK-joined) showed `present` triggers.
+
+        A trigger that settles its rules alone and whose UTF-8 form stands in the bytes
+        unbroken is in the matching form too: joining drops only separator runs between
+        CJK characters, and a term in the matching form holds none, nor one at its ends
+        beside a CJK character. Only the other triggers need the title joined, and then
+        checked against it, since the patterns' separators cover a few letters too (see
+        scanner.SEPARATOR).
+        """
+        hits: list[int] = []
+        rest = []
+        for term in present:
+            settled = alone.get(term)
+            if settled is not None and settled[0] in raw:
+                _settle(settled[1], None, listing, hits)
+            else:
+                rest.append(term)
+        if rest:
+            title = join_cjk(raw.decode())
+            forms = self._forms
+            rest = [term for term in rest if forms[term] in title]
+            if rest:
+                hits.extend(self._resolve(entries, rest, title, None, listing))
+        if len(hits) > 1:
+            hits = sorted(set(hits))
+        return hits
 
     def _match_band_literal(
         self, band: int, listings: list[Listing], numbers: list[int]
@@ -474,6 +538,30 @@ class CompiledRuleSet:
         return hits
 
 
+def _alone(entries: dict[int, _Entry], forms: tuple[str, ...]) -> dict[int, tuple[bytes, _Bucket]]:
+    """Return the triggers of one band that settle their rules alone, with their UTF-8 form.
+
+    Such a trigger has no partner terms and only rules anchored on it alone whose
+    remaining checks (price, regions) need neither the title nor the other terms found.
+    """
+    return {
+        term: (forms[term].encode(), own)
+        for term, (own, probes, table) in entries.items()
+        if own is not None and not probes and table is None and not own[3]
+    }
+
+
+def _settle(bucket: _Bucket, found: set[int] | None, listing: Listing, hits: list[int]) -> None:
+    """Append to `hits` the ordinals of the rules in `bucket` that `listing` satisfies."""
+    direct, checks, ceiling, _needs_found = bucket
+    if direct:
+        hits.extend(direct)
+    if checks:
+        price = listing.price
+        if ceiling is None or (price is not None and price <= ceiling):
+            _collect(checks, found, listing, hits)
+
+
 def _collect(
     checks: tuple[_Check, ...], found: set[int] | None, listing: Listing, hits: list[int]
 ) -> None:
@@ -538,11 +626,16 @@ def _automaton_of(keys: dict[int, str]) -> Any:
 
 def _term_shares(
     automaton: Any, literal_automaton: Any, count: int, sample: Iterable[str] | None
-) -> list[float]:
-    """Estimate each term's share of listings from sample titles (all 1.0 without a sample)."""
+) -> tuple[list[float], list[frozenset[int]]]:
+    """Estimate each term's share of listings from sample titles (all 1.0 without a sample).
+
+    Also returns the terms each sample title holds (none without a sample), from which
+    the share of listings a band's triggers turn up in is estimated (see _densities).
+    """
     shares = [1.0] * count
+    sightings: list[frozenset[int]] = []
     if sample is None or not count:
-        return shares
+        return shares, sightings
     seen = [0] * count
     titles = 0
     sample = iter(sample)
@@ -557,10 +650,22 @@ def _term_shares(
                 found.update(map(_term_index, literal_automaton.iter(literal_title)))
             for index in found:
                 seen[index] += 1
+            sightings.append(frozenset(found))
     if titles:
         # Half a sighting for unseen terms: rare, but not free to look up.
         shares = [max(n, 0.5) / titles for n in seen]
-    return shares
+    return shares, sightings
+
+
+def _densities(bands: tuple[_Band, ...], sightings: list[frozenset[int]]) -> list[float]:
+    """Return per price band the share of sample titles holding one of its triggers.
+
+    Without a sample nothing is known, and every band counts as sparse (0.0).
+    """
+    if not sightings:
+        return [0.0] * len(bands)
+    return [sum(not triggers.isdisjoint(found) for found in sightings) / len(sightings)
+            for _, triggers in bands]
 
 
 def _build_anchors(
@@ -731,8 +836,14 @@ def _finders(
 _GAP_LIMIT = 400
 
 
+# From this share of listings holding a trigger on (estimated from the sample), a band's
+# batch is brought to the matching form whole and scanned for plain terms: joining CJK
+# separators over the batch then costs less than joining so many titles one by one.
+_DENSE = 0.25
+
+
 def _databases(
-    bands: tuple[_Band, ...], forms: tuple[str, ...]
+    bands: tuple[_Band, ...], forms: tuple[str, ...], densities: list[float]
 ) -> tuple[tuple[bool, Any] | None, ...]:
     """Return per price band (scans joined text?, hyperscan database), None for a band without triggers.
 
@@ -741,22 +852,26 @@ def _databases(
     them) has its own, and the others one of all their triggers (a found trigger of
     another band is skipped).
     """
-    last = _database(bands[-1][1], forms)
-    rest = _database(set().union(*(triggers for _, triggers in bands[:-1])), forms)
+    last = _database(bands[-1][1], forms, densities[-1] >= _DENSE)
+    rest = _database(set().union(*(triggers for _, triggers in bands[:-1])), forms,
+                     max(densities[:-1], default=0.0) >= _DENSE)
     return tuple(rest if triggers else None for _, triggers in bands[:-1]) + (last,)
 
 
-def _database(triggers: Iterable[int], forms: tuple[str, ...]) -> tuple[bool, Any] | None:
+def _database(
+    triggers: Iterable[int], forms: tuple[str, ...], dense: bool
+) -> tuple[bool, Any] | None:
     """Return (scans joined text?, a hyperscan database of `triggers`), or None without any.
 
-    With few triggers the patterns allow for CJK separators and scan bytes not yet
-    joined; with many (compiling such patterns grows steeply), plain terms scan text
+    Where triggers are rare, patterns that allow for CJK separators scan bytes not yet
+    joined, so only the few titles with a trigger are joined. Where they are common
+    (`dense`), or too many for such patterns to compile quickly, plain terms scan text
     whose CJK separators the batch has already dropped.
     """
     terms = [(index, forms[index]) for index in sorted(triggers)]
     if not terms:
         return None
-    if sum(scanner.has_gaps(term) for _, term in terms) <= _GAP_LIMIT:
+    if not dense and sum(scanner.has_gaps(term) for _, term in terms) <= _GAP_LIMIT:
         return False, scanner.trigger_database(terms)
     return True, scanner.literal_database(terms)
 
