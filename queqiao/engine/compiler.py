@@ -132,7 +132,7 @@ class CompiledRuleSet:
     _automaton: Any
     _literal_automaton: Any
     _finders: tuple[tuple[Any, Any], ...]
-    _databases: tuple[tuple[bool, Any] | None, ...] | None
+    _databases: tuple[tuple[bool | object, Any] | None, ...] | None
     _forms: tuple[str, ...]
     _literal: tuple[bool, ...]
     _bounds: tuple[int, ...]
@@ -345,6 +345,9 @@ class CompiledRuleSet:
         if scanning is None:
             return
         joined, database = scanning
+        if joined is _TITLES:
+            yield from self._match_band_titles(band, finder, database, listings, numbers)
+            return
         if joined:
             # Too many triggers for patterns with separator gaps to compile quickly: scan
             # the matching forms, joined over the batch, for the plain terms instead.
@@ -385,6 +388,43 @@ class CompiledRuleSet:
             hits = settle(entries, alone, present, raw[begin:start], listings[index])
             if hits:
                 yield numbers[index], hits
+
+    def _match_band_titles(
+        self, band: int, finder: Any, database: Any, listings: list[Listing], numbers: list[int]
+    ) -> Iterator[tuple[int, list[int]]]:
+        """Like _match_band_bytes for a band whose triggers turn up in most titles.
+
+        The batch is brought to the matching form whole and each title scanned on its
+        own, each trigger reported once: when most titles hold one, that is cheaper than
+        telling, match by match, whose title a match of one scan of the batch lies in.
+        """
+        titles = [listing.title for listing in listings]
+        entries = self._bands[band][0]
+        alone = self._alone[band]
+        settle = self._resolve_joined
+        found: list[int] = []
+        append = found.append
+
+        def on_match(index: int, start: int, end: int, flags: int, context: object) -> None:
+            append(index)
+
+        scan = database.scan
+        scratch = scanner.scratch_for(database)
+        try:
+            text = batch_text_form(titles).encode()
+        except UnicodeEncodeError:  # a title holds a lone surrogate
+            yield from self._match_band(band, finder, listings, numbers)
+            return
+        for number, title in enumerate(text.split(b"\xc2\xa0")):
+            scan(title, on_match, 0, None, scratch)
+            if not found:
+                continue
+            present = [term for term in found if term in entries]
+            found.clear()
+            if present:
+                hits = settle(entries, alone, present, title, listings[number])
+                if hits:
+                    yield numbers[number], hits
 
     def _resolve_joined(
         self,
@@ -837,14 +877,17 @@ _GAP_LIMIT = 400
 
 
 # From this share of listings holding a trigger on (estimated from the sample), a band's
-# batch is brought to the matching form whole and scanned for plain terms: joining CJK
-# separators over the batch then costs less than joining so many titles one by one.
-_DENSE = 0.25
+# batch is brought to the matching form whole and each title scanned for plain terms:
+# joining CJK separators over the batch then costs less than joining so many titles one
+# by one, and a scan per title less than placing every match of one scan of the batch.
+_DENSE = 0.5
+# How a dense band scans (see _database).
+_TITLES = object()
 
 
 def _databases(
     bands: tuple[_Band, ...], forms: tuple[str, ...], densities: list[float]
-) -> tuple[tuple[bool, Any] | None, ...]:
+) -> tuple[tuple[bool | object, Any] | None, ...]:
     """Return per price band (scans joined text?, hyperscan database), None for a band without triggers.
 
     Compiling takes far longer than building the automata, so the bands share two
@@ -853,25 +896,31 @@ def _databases(
     another band is skipped).
     """
     last = _database(bands[-1][1], forms, densities[-1] >= _DENSE)
+    # The shared database scans per title only if every band it serves is dense.
+    shared = [density for density, (_, triggers) in zip(densities[:-1], bands[:-1], strict=True)
+              if triggers]
     rest = _database(set().union(*(triggers for _, triggers in bands[:-1])), forms,
-                     max(densities[:-1], default=0.0) >= _DENSE)
+                     min(shared, default=0.0) >= _DENSE)
     return tuple(rest if triggers else None for _, triggers in bands[:-1]) + (last,)
 
 
 def _database(
     triggers: Iterable[int], forms: tuple[str, ...], dense: bool
-) -> tuple[bool, Any] | None:
-    """Return (scans joined text?, a hyperscan database of `triggers`), or None without any.
+) -> tuple[bool | object, Any] | None:
+    """Return (how it scans, a hyperscan database of `triggers`), or None without any.
 
     Where triggers are rare, patterns that allow for CJK separators scan bytes not yet
-    joined, so only the few titles with a trigger are joined. Where they are common
-    (`dense`), or too many for such patterns to compile quickly, plain terms scan text
-    whose CJK separators the batch has already dropped.
+    joined (False), so only the few titles with a trigger are joined; with too many
+    such patterns to compile quickly, plain terms scan the batch in the matching form
+    (True). Where they are common (`dense`), plain terms scan each title of the batch
+    in the matching form, reported once each (_TITLES).
     """
     terms = [(index, forms[index]) for index in sorted(triggers)]
     if not terms:
         return None
-    if not dense and sum(scanner.has_gaps(term) for _, term in terms) <= _GAP_LIMIT:
+    if dense:
+        return _TITLES, scanner.literal_database(terms, once=True)
+    if sum(scanner.has_gaps(term) for _, term in terms) <= _GAP_LIMIT:
         return False, scanner.trigger_database(terms)
     return True, scanner.literal_database(terms)
 

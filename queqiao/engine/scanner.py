@@ -83,14 +83,18 @@ def trigger_database(terms: Iterable[tuple[int, str]], separator: bytes = SEPARA
     return database
 
 
-def literal_database(terms: Iterable[tuple[int, str]]) -> Any:
-    """Return a hyperscan database of the terms' UTF-8 forms as plain literals."""
+def literal_database(terms: Iterable[tuple[int, str]], once: bool = False) -> Any:
+    """Return a hyperscan database of the terms' UTF-8 forms as plain literals.
+
+    With `once`, a scan reports each term at most once (for scanning one title at a time).
+    """
     ids, expressions = [], []
     for index, term in terms:
         ids.append(index)
         expressions.append(term.encode())
+    flag = hyperscan.HS_FLAG_SINGLEMATCH if once else 0
     database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-    database.compile(expressions=expressions, ids=ids, elements=len(ids), flags=[0] * len(ids),
+    database.compile(expressions=expressions, ids=ids, elements=len(ids), flags=[flag] * len(ids),
                      literal=True)
     return database
 
@@ -100,7 +104,7 @@ def literal_database(terms: Iterable[tuple[int, str]]) -> Any:
 _scratch = threading.local()
 
 
-def _scratch_for(database: Any) -> Any:
+def scratch_for(database: Any) -> Any:
     """Return this thread's scratch space for `database`."""
     spaces = getattr(_scratch, "spaces", None)
     if spaces is None:
@@ -121,7 +125,7 @@ def scan(database: Any, data: bytes) -> list[tuple[int, int]]:
     def on_match(index: int, start: int, end: int, flags: int, context: object) -> None:
         append((end, index))
 
-    database.scan(data, match_event_handler=on_match, scratch=_scratch_for(database))
+    database.scan(data, match_event_handler=on_match, scratch=scratch_for(database))
     # Matches arrive by end offset; sorting (nearly free on sorted input) makes sure.
     found.sort()
     return found

@@ -215,3 +215,34 @@ def test_each_price_band_chooses_its_own_triggers():
         Listing("plain", "Gucci 钱包 帽子", 5000),
     ]
     assert compiled.match_many(listings) == [("cheap", 1), ("cheap", 3), ("dear", 1)]
+
+
+@pytest.mark.parametrize("dense", [0.0, 2.0])
+def test_a_letter_between_the_characters_of_a_term_is_no_separator(monkeypatch, dense):
+    # The scanner's separator byte class covers kana too: "高あ仿" must not be taken for
+    # "高仿", whichever way the band is scanned; "高 仿" and "高〜仿" are "高仿".
+    from queqiao.engine import compiler
+
+    monkeypatch.setattr(compiler, "_DENSE", dense)
+    rules = [rule(1, all=["高仿"]), rule(2, all=["高仿"], max_price=yuan(10000))]
+    listings = [Listing("a", "高あ仿 包", 5000), Listing("b", "高 仿 包", 5000),
+                Listing("c", "高〜仿", 20000), Listing("d", "高ー仿", None)]
+    matcher = compile_rules(rules, sample=[x.title for x in listings])
+    assert matcher.match_many(listings) == [("b", 1), ("b", 2), ("c", 1)]
+
+
+@pytest.mark.parametrize("dense", [0.0, 2.0])
+def test_a_trigger_of_a_cheaper_band_found_in_a_dearer_listing_is_passed_over(monkeypatch, dense):
+    # Price bands below the last share one scanner: a trigger found there that belongs
+    # only to a cheaper band's rules must not be resolved for a dearer listing.
+    from queqiao.engine import compiler
+
+    monkeypatch.setattr(compiler, "_DENSE", dense)
+    rules = [rule(1, all=["gucci"], max_price=yuan(100)), rule(2, all=["prada"], max_price=yuan(500)),
+             rule(3, all=["chanel"], max_price=yuan(2000)), rule(4, all=["hermes"])]
+    listings = [Listing(f"p{price}", "gucci prada chanel hermes", price)
+                for price in (50, 300, 1500, 2500, None)]
+    matcher = compile_rules(rules, sample=[x.title for x in listings])
+    assert matcher.match_many(listings) == [
+        ("p50", 1), ("p50", 2), ("p50", 3), ("p50", 4), ("p300", 2), ("p300", 3), ("p300", 4),
+        ("p1500", 3), ("p1500", 4), ("p2500", 4), ("pNone", 4)]
