@@ -8,7 +8,9 @@ Who the people are (by weight):
 - chairs read the board's recommendations and vote on each open one, once;
 - staff read the rules and tips, scan batches of listings (API), and two of them upload
   a feed of 6,000 lines each for the workers.
-Everyone keeps a Socket.IO connection open in a live room for the whole run.
+Everyone keeps a Socket.IO connection open in a live room for the whole run, and waits
+5-15 s between two actions (`--think`), the time it takes to read a page or write a line:
+200 people then make some 20 requests a second.
 
 At the end: every reply answered 201 is stored, every chat message acknowledged is stored,
 every feed is done with each of its hits stored exactly once. Prints requests, failures,
@@ -16,7 +18,7 @@ p50/p95/p99 and requests per second per kind of request.
 
 Needs PostgreSQL (TEST_DATABASE_URL, or --database) and Redis (--redis):
 
-    .venv/bin/python bench/load.py [--users 200] [--minutes 10]
+    .venv/bin/python bench/load.py [--users 200] [--minutes 10] [--think 5,15]
 """
 
 from gevent import monkey
@@ -91,7 +93,7 @@ def fire(user, kind: str, name: str, started: float, error: Exception | None = N
 class Person(HttpUser):
     abstract = True
     kind = ""
-    wait_time = between(1, 4)
+    wait_time = between(5, 15)  # --think
 
     def on_start(self):
         # Each person comes from an address of their own, as people do: the proxy's sticky
@@ -283,6 +285,8 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--minutes", type=float, default=10)
     parser.add_argument("--spawn-rate", type=float, default=10)
+    parser.add_argument("--think", default="5,15",
+                        help="seconds a person waits between two actions, as MIN,MAX")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/13")
     parser.add_argument("--database", default=os.environ.get("TEST_DATABASE_URL", ""))
     args = parser.parse_args()
@@ -318,11 +322,13 @@ def main() -> None:
         requests.post(cluster.url + f"/api/v1/rules/{SETUP['rule']}/status", headers=api, json={
             "status": "active", "override": True, "reason": "load bench"}).raise_for_status()
 
+        low, high = (float(x) for x in args.think.split(","))
+        Person.wait_time = between(low, high)
         env = Environment(user_classes=[Member, Chair, Staff], host=cluster.url)
         runner = env.create_local_runner()
-        print(f"{args.users} people for {args.minutes:g} min against {cluster.url} "
-              f"(2 web processes, 2 workers, PostgreSQL, Redis) on {os.cpu_count()} cores",
-              flush=True)
+        print(f"{args.users} people, each acting every {low:g}-{high:g} s, for {args.minutes:g} min "
+              f"against {cluster.url} (2 web processes, 2 workers, PostgreSQL, Redis) "
+              f"on {os.cpu_count()} cores", flush=True)
         runner.start(args.users, spawn_rate=args.spawn_rate)
         gevent.spawn_later(args.minutes * 60, runner.quit)
         runner.greenlet.join()
