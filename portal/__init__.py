@@ -98,7 +98,7 @@ def realtime_mode() -> str:
 def _init_extensions(app: Flask) -> None:
     from . import aftercommit, database  # noqa: F401  (session and engine hooks)
     from .extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
-    from .i18n import select_locale
+    from .i18n import install_template_gettext, select_locale
 
     db.init_app(app)
     from . import access_epoch
@@ -108,6 +108,7 @@ def _init_extensions(app: Flask) -> None:
                      render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    install_template_gettext(app)
     limiter.init_app(app)
     from .auth.loaders import init_login
 

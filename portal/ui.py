@@ -56,9 +56,9 @@ def navigation_entries(items: list[NavItem]) -> list[NavItem | NavMenu]:
     """The visible entries in order, related ones gathered where the first of them stands."""
     entries: list[NavItem | NavMenu] = []
     menus: dict[str, NavMenu] = {}
-    for item in items:
-        key = str(item.menu) if item.menu else None
-        if key is None or sum(1 for i in items if i.menu and str(i.menu) == key) < 2:
+    keys = [str(item.menu) if item.menu else None for item in items]  # each label read once
+    for item, key in zip(items, keys, strict=True):
+        if key is None or keys.count(key) < 2:
             entries.append(item)
         elif key in menus:
             menus[key].items.append(item)
@@ -85,13 +85,16 @@ def register(app: Flask) -> None:
 
     @app.context_processor
     def navigation():
-        signed_in = current_user.is_authenticated
-        items = [i for i in _nav if can(current_user, i.rule)] if signed_in else []
+        # The person behind the proxy, looked up once for the whole page rather than on every
+        # question the navigation and the templates ask about them.
+        user = current_user._get_current_object()
+        signed_in = user.is_authenticated
+        items = [i for i in _nav if can(user, i.rule)] if signed_in else []
         return {
             "nav_entries": navigation_entries(items),
             "locale": current_locale(),
-            "unread_notifications": unread_count(current_user.id) if signed_in else 0,
-            "can": lambda action, obj=None: can(current_user, action, obj),
+            "unread_notifications": unread_count(user.id) if signed_in else 0,
+            "can": lambda action, obj=None: can(user, action, obj),
             "current_path": request.full_path.rstrip("?"),
         }
 

@@ -62,11 +62,13 @@ def _costs() -> list[_Cost]:
     return list(costs.values())
 
 
-def ledgers() -> dict[str, Ledger]:
-    """The whole alliance's ledger, per currency, in exact integers."""
+def ledgers(costs: list[_Cost] | None = None,
+            links: dict[int, set[int]] | None = None) -> dict[str, Ledger]:
+    """The whole alliance's ledger, per currency, in exact integers (from the costs and
+    counterparties already read, when the caller has them)."""
     payments: dict[str, list[tuple[int, int]]] = {}
     shares: dict[str, list[tuple[int, int]]] = {}
-    costs = _costs()
+    costs = _costs() if costs is None else costs
     for purchase in costs:
         weights = purchase.weights
         if not weights:
@@ -80,7 +82,7 @@ def ledgers() -> dict[str, Ledger]:
         transfers.setdefault(payment.currency, []).append(
             Transfer(payment.from_org_id, payment.to_org_id, payment.amount))
     result = {}
-    links = counterparties(costs)
+    links = counterparties(costs) if links is None else links
     for currency in sorted(set(payments) | set(transfers)):
         paid = _sum(payments.get(currency, []))
         owed = _sum(shares.get(currency, []))
@@ -101,9 +103,10 @@ def _sum(pairs: list[tuple[int, int]]) -> dict[int, int]:
     return totals
 
 
-def ledgers_for(user: Any) -> dict[str, Ledger]:
+def ledgers_for(user: Any, costs: list[_Cost] | None = None,
+                links: dict[int, set[int]] | None = None) -> dict[str, Ledger]:
     """What the person may see: everything for staff and admins, their own position otherwise."""
-    everything = ledgers()
+    everything = ledgers(costs, links)
     if can(user, "test_purchase.oversee"):
         return everything
     mine = user.organisation_id
@@ -122,11 +125,6 @@ def org_names(ids) -> dict[int, str]:
         return {}
     return dict(db.session.execute(select(Organisation.id, Organisation.name)
                                    .where(Organisation.id.in_(ids))).all())
-
-
-def ledger_org_ids() -> set[int]:
-    """Organisations with a position in the ledger: they shared a cost or settled one."""
-    return set(counterparties())
 
 
 def counterparties(costs: list[_Cost] | None = None) -> dict[int, set[int]]:
@@ -148,11 +146,21 @@ def counterparties(costs: list[_Cost] | None = None) -> dict[int, set[int]]:
     return pairs
 
 
-def payers_to(user: Any) -> set[int]:
-    """Who the person may record a payment from: for a member company, those it deals with."""
+def payers_to(user: Any, links: dict[int, set[int]] | None = None) -> set[int]:
+    """Who the person may record a payment from: for a member company, those it deals with
+    (from the counterparties already read, when the caller has them)."""
+    links = counterparties() if links is None else links
     if can(user, "test_purchase.oversee"):
-        return ledger_org_ids()
-    return counterparties().get(user.organisation_id, set())
+        return set(links)
+    return links.get(user.organisation_id, set())
+
+
+def ledger_page(user: Any) -> tuple[dict[str, Ledger], set[int]]:
+    """The ledgers the person may see and who they may record a payment from, reading the
+    costs and the settlements once for both."""
+    costs = _costs()
+    links = counterparties(costs)
+    return ledgers_for(user, costs, links), payers_to(user, links)
 
 
 def record_payment(actor: User, *, from_org: Any, to_org: Any, amount: tuple[int, str] | None,

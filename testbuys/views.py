@@ -404,9 +404,9 @@ def referral(purchase_id: int):
 
 # --- Ledger and reports pages -------------------------------------------------
 
-def _settlement_form(form=None):
+def _settlement_form(form=None, payers: set[int] | None = None):
     form = form or forms.SettlementForm()
-    payers = ledger.payers_to(current_user)
+    payers = ledger.payers_to(current_user) if payers is None else payers
     oversees = can(current_user, "test_purchase.oversee")
     payees = payers if oversees else {current_user.organisation_id}
     names = ledger.org_names(payers | payees)
@@ -418,7 +418,7 @@ def _settlement_form(form=None):
 
 
 def _render(form=None, status: int = 200):
-    books = ledger.ledgers_for(current_user)
+    books, payers = ledger.ledger_page(current_user)
     ids = set()
     for led in books.values():
         ids |= set(led.balances) | set(led.paid) | set(led.owed)
@@ -429,7 +429,7 @@ def _render(form=None, status: int = 200):
                                  for currency, led in books.items()},
                            transfers={currency: _transfer_lines(led, names)
                                       for currency, led in books.items()},
-                           form=_settlement_form(form)), status
+                           form=_settlement_form(form, payers)), status
 
 
 def _balance_rows(led: ledger.Ledger, names: dict[int, str]) -> list[tuple[str, ...]]:

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from flask import current_app, g, has_request_context, request, session
 from flask_login import login_user, logout_user
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
 from ..aftercommit import after_commit
 from ..audit.services import record
@@ -107,12 +108,16 @@ def _live(row, now: datetime) -> bool:
 
 def load(user_id: str):
     """The user of this browser's session key, if its row is live (Flask-Login's loader)."""
-    from ..accounts.models import UserSession
+    from ..accounts.models import User, UserSession
 
     key = session.get(SESSION_KEY)
     if not isinstance(key, str) or not user_id.isdigit():
         return None
-    row = db.session.scalar(select(UserSession).where(UserSession.key_hash == digest(key)))
+    # Every page asks who the person is and what their organisation is (the layout, the
+    # policy): one statement brings the session, the person and the organisation.
+    row = db.session.scalar(select(UserSession).where(UserSession.key_hash == digest(key))
+                            .options(joinedload(UserSession.user)
+                                     .joinedload(User.organisation)))
     now = utcnow()
     idle, _most, _remember = _settings()
     if not _live(row, now) or row.user_id != int(user_id) or now - row.last_seen_at > idle:
