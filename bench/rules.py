@@ -437,7 +437,8 @@ class Peers:
         hits = 0
         for start in range(0, len(listings), 2048):
             chunk = listings[start:start + 2048]
-            titles = batch_text_form([listing.title for listing in chunk]).split(TEXT_SEPARATOR)
+            titles = batch_text_form([listing.title for listing in chunk],
+                                     scanner.unsettled_finder()).split(TEXT_SEPARATOR)
             for listing, title in zip(chunk, titles, strict=True):
                 found = scan(title)
                 if found:

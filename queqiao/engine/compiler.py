@@ -351,9 +351,9 @@ class CompiledRuleSet:
         if joined:
             # Too many triggers for patterns with separator gaps to compile quickly: scan
             # the matching forms, joined over the batch, for the plain terms instead.
-            raw = batch_text_form(titles).encode().replace(b"\xc2\xa0", b"\xff")
+            raw = batch_text_form(titles, scanner.unsettled_finder()).encode().replace(b"\xc2\xa0", b"\xff")
         else:
-            raw = prepare_batch(titles)
+            raw = prepare_batch(titles, scanner.unsettled_finder())
         if raw is None:  # a title holds NUL or a lone surrogate
             yield from self._match_band(band, finder, listings, numbers)
             return
@@ -411,7 +411,7 @@ class CompiledRuleSet:
         scan = database.scan
         scratch = scanner.scratch_for(database)
         try:
-            text = batch_text_form(titles).encode()
+            text = batch_text_form(titles, scanner.unsettled_finder()).encode()
         except UnicodeEncodeError:  # a title holds a lone surrogate
             yield from self._match_band(band, finder, listings, numbers)
             return

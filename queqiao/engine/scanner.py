@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
+from functools import cache
 from typing import Any
 
 from queqiao.engine.normalisation import tables
@@ -97,6 +98,27 @@ def literal_database(terms: Iterable[tuple[int, str]], once: bool = False) -> An
     database.compile(expressions=expressions, ids=ids, elements=len(ids), flags=[flag] * len(ids),
                      literal=True)
     return database
+
+
+def unsettled_finder() -> Any:
+    """Return find(raw) -> ascending end offsets of the characters the batch byte path
+    cannot settle (normalisation's `unsettled_ranges`) in translated batch bytes, or None
+    without hyperscan (normalisation then searches with a regular expression)."""
+    if hyperscan is None:
+        return None
+    return _unsettled_finder()
+
+
+@cache
+def _unsettled_finder() -> Any:
+    characters = [chr(code) for low, high in tables().unsettled_ranges
+                  for code in range(low, high + 1)]
+    database = literal_database(enumerate(characters))
+
+    def find(raw: bytes) -> list[int]:
+        return [end for end, _ in scan(database, raw)]
+
+    return find
 
 
 # A scan needs scratch space that no other scan uses at the same time: one per thread
