@@ -97,6 +97,13 @@ _Table = dict[int, _Bucket]
 # _PROBE_LIMIT partners) no probes and its whole table, looked up by the terms the full
 # automaton pass finds.
 _Entry = tuple[_Bucket | None, tuple[tuple[str, bool, _Bucket], ...], _Table | None]
+# A term as the bytes of a title not yet joined are tested for it: its UTF-8 form, its
+# characters' (each once), whether it is free of CJK neighbours (see scanner.has_gaps),
+# and the bucket it leads to as a partner (None for a trigger).
+_Probe = tuple[bytes, tuple[bytes, ...], bool, _Bucket | None]
+# How the bytes settle a trigger: the trigger itself, the bucket of rules anchored on it
+# alone (or None), and its partner terms.
+_View = tuple[_Probe, _Bucket | None, tuple[_Probe, ...]]
 # The trigger entries that can matter for listings in one price band, and their keys.
 _Band = tuple[dict[int, _Entry], frozenset[int]]
 # A term as the automata know it: whether it is in the literal form, and its text.
@@ -124,7 +131,7 @@ class CompiledRuleSet:
 
     __slots__ = (
         "_rules", "_ids", "_automaton", "_literal_automaton", "_finders", "_forms", "_literal",
-        "_bounds", "_bands", "_term_count", "_databases", "_alone",
+        "_bounds", "_bands", "_term_count", "_databases", "_alone", "_views",
     )
 
     _rules: tuple[RuleSpec, ...]
@@ -138,6 +145,7 @@ class CompiledRuleSet:
     _bounds: tuple[int, ...]
     _bands: tuple[_Band, ...]
     _alone: tuple[dict[int, tuple[bytes, _Bucket]], ...]
+    _views: tuple[dict[int, _View], ...]
     _term_count: int
 
     def __init__(self, rules: Iterable[RuleSpec], sample: Iterable[str] | None = None) -> None:
@@ -174,6 +182,7 @@ class CompiledRuleSet:
         set_(self, "_bounds", bounds)
         set_(self, "_bands", bands)
         set_(self, "_alone", tuple(_alone(entries, forms) for entries, _ in bands))
+        set_(self, "_views", tuple(_views(entries, forms) for entries, _ in bands))
 
     def __setattr__(self, name: str, value: object) -> None:
         """Refuse mutation: a compiled set is shared between threads."""
@@ -358,9 +367,9 @@ class CompiledRuleSet:
             yield from self._match_band(band, finder, listings, numbers)
             return
         entries = self._bands[band][0]
-        alone = self._alone[band]
         # Joined text is already in the matching form, and its triggers are plain terms.
         settle = self._resolve_joined if joined else self._resolve_bytes
+        alone = self._alone[band] if joined else self._views[band]
         find = raw.find
         rfind = raw.rfind
         count = raw.count
@@ -456,28 +465,51 @@ class CompiledRuleSet:
     def _resolve_bytes(
         self,
         entries: dict[int, _Entry],
-        alone: dict[int, tuple[bytes, _Bucket]],
+        views: dict[int, _View],
         present: list[int],
         raw: bytes,
         listing: Listing,
     ) -> list[int]:
         """Resolve a listing whose title's bytes (not yet CJK-joined) showed `present` triggers.
 
-        A trigger that settles its rules alone and whose UTF-8 form stands in the bytes
-        unbroken is in the matching form too: joining drops only separator runs between
-        CJK characters, and a term in the matching form holds none, nor one at its ends
-        beside a CJK character. Only the other triggers need the title joined, and then
-        checked against it, since the patterns' separators cover a few letters too (see
-        scanner.SEPARATOR).
+        The bytes often settle a term without the title being joined (see _View): one
+        standing in them unbroken is in the matching form too, since joining drops only
+        separator runs between CJK characters and a term in the matching form holds none,
+        nor one at its ends beside a CJK character; one missing any of its characters is
+        not; one without two CJK neighbours is there exactly when it stands unbroken. Only
+        the triggers the bytes cannot settle, or whose partners they cannot, have the
+        title joined, and are then checked against it: the patterns' separators cover a
+        few letters too (see scanner.SEPARATOR).
         """
         hits: list[int] = []
         rest = []
         for term in present:
-            settled = alone.get(term)
-            if settled is not None and settled[0] in raw:
-                _settle(settled[1], None, listing, hits)
-            else:
+            view = views.get(term)
+            if view is None:
                 rest.append(term)
+                continue
+            known = _known(view[0], raw)
+            if known is None:
+                rest.append(term)
+                continue
+            if not known:
+                continue
+            own, probes = view[1], view[2]
+            buckets = []
+            for probe in probes:
+                known = _known(probe, raw)
+                if known is None:
+                    buckets = None
+                    break
+                if known:
+                    buckets.append(probe[3])
+            if buckets is None:
+                rest.append(term)
+                continue
+            if own is not None:
+                _settle(own, None, listing, hits)
+            for bucket in buckets:
+                _settle(bucket, None, listing, hits)
         if rest:
             title = join_cjk(raw.decode())
             forms = self._forms
@@ -589,6 +621,42 @@ def _alone(entries: dict[int, _Entry], forms: tuple[str, ...]) -> dict[int, tupl
         for term, (own, probes, table) in entries.items()
         if own is not None and not probes and table is None and not own[3]
     }
+
+
+def _views(entries: dict[int, _Entry], forms: tuple[str, ...]) -> dict[int, _View]:
+    """Return how the bytes of a title not yet joined settle each trigger of one band (see _View).
+
+    Triggers with a table, or with a rule that needs every term found, have none.
+    """
+    views: dict[int, _View] = {}
+    for term, (own, probes, table) in entries.items():
+        buckets = [bucket for _form, _literal, bucket in probes]
+        if own is not None:
+            buckets.append(own)
+        if table is not None or any(bucket[3] for bucket in buckets):
+            continue
+        views[term] = (_probe(forms[term], None), own,
+                       tuple(_probe(form, bucket) for form, _literal, bucket in probes))
+    return views
+
+
+def _probe(form: str, bucket: _Bucket | None) -> _Probe:
+    """Return a term as bytes are tested for it (see _known)."""
+    return form.encode(), tuple(dict.fromkeys(char.encode() for char in form)), \
+        not scanner.has_gaps(form), bucket
+
+
+def _known(probe: _Probe, raw: bytes) -> bool | None:
+    """Whether the term of `probe` is in the matching form of the title whose bytes, not yet
+    CJK-joined, are `raw`; None when only joining the title can tell (see _resolve_bytes)."""
+    if probe[0] in raw:
+        return True
+    if probe[2]:
+        return False
+    for char in probe[1]:
+        if char not in raw:
+            return False
+    return None
 
 
 def _settle(bucket: _Bucket, found: set[int] | None, listing: Listing, hits: list[int]) -> None:
