@@ -231,13 +231,17 @@ def test_a_letter_between_the_characters_of_a_term_is_no_separator(monkeypatch, 
     assert matcher.match_many(listings) == [("b", 1), ("b", 2), ("c", 1)]
 
 
+@pytest.mark.parametrize("own_databases", [0, 4000])
 @pytest.mark.parametrize("dense", [0.0, 2.0])
-def test_a_trigger_of_a_cheaper_band_found_in_a_dearer_listing_is_passed_over(monkeypatch, dense):
-    # Price bands below the last share one scanner: a trigger found there that belongs
+def test_a_trigger_of_a_cheaper_band_found_in_a_dearer_listing_is_passed_over(
+    monkeypatch, dense, own_databases
+):
+    # Price bands below the last may share one scanner: a trigger found there that belongs
     # only to a cheaper band's rules must not be resolved for a dearer listing.
     from queqiao.engine import compiler
 
     monkeypatch.setattr(compiler, "_DENSE", dense)
+    monkeypatch.setattr(compiler, "_OWN_DATABASES_LIMIT", own_databases)
     rules = [rule(1, all=["gucci"], max_price=yuan(100)), rule(2, all=["prada"], max_price=yuan(500)),
              rule(3, all=["chanel"], max_price=yuan(2000)), rule(4, all=["hermes"])]
     listings = [Listing(f"p{price}", "gucci prada chanel hermes", price)

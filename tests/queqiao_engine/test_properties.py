@@ -284,21 +284,24 @@ def test_normalisation_never_leaves_the_batch_separator(text):
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(rule_sets(), odd_listings, st.sampled_from([0.0, 2.0]), st.sampled_from([0, 400]))
-def test_every_way_of_scanning_a_band_agrees(rule_set, batch, dense, gap_limit):
+@given(rule_sets(), odd_listings, st.sampled_from([0.0, 2.0]), st.sampled_from([0, 400]),
+       st.sampled_from([0, 4000]))
+def test_every_way_of_scanning_a_band_agrees(rule_set, batch, dense, gap_limit, own_databases):
     # With hyperscan a band is scanned title by title (dense), as one joined text (too
-    # many gap patterns) or as bytes not yet joined; each must give the reference's answer.
+    # many gap patterns) or as bytes not yet joined, with a database of its own or one
+    # shared with other bands; each must give the reference's answer.
     expected = [
         (listing.id, r.id)
         for listing in batch
         for r in sorted(rule_set, key=lambda r: r.id)
         if reference_match(r, listing)
     ]
-    saved = compiler._DENSE, compiler._GAP_LIMIT
-    compiler._DENSE, compiler._GAP_LIMIT = dense, gap_limit
+    saved = compiler._DENSE, compiler._GAP_LIMIT, compiler._OWN_DATABASES_LIMIT
+    compiler._DENSE, compiler._GAP_LIMIT, compiler._OWN_DATABASES_LIMIT = \
+        dense, gap_limit, own_databases
     try:
         matcher = compile_rules(rule_set, sample=[listing.title for listing in batch])
         assert matcher.match_many(batch) == expected
         assert list(matcher.iter_matches(batch)) == expected
     finally:
-        compiler._DENSE, compiler._GAP_LIMIT = saved
+        compiler._DENSE, compiler._GAP_LIMIT, compiler._OWN_DATABASES_LIMIT = saved
