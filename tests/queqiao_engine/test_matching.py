@@ -231,7 +231,7 @@ def test_a_letter_between_the_characters_of_a_term_is_no_separator(monkeypatch, 
     assert matcher.match_many(listings) == [("b", 1), ("b", 2), ("c", 1)]
 
 
-@pytest.mark.parametrize("own_databases", [0, 4000])
+@pytest.mark.parametrize("own_databases", [0, 20_000])
 @pytest.mark.parametrize("dense", [0.0, 2.0])
 def test_a_trigger_of_a_cheaper_band_found_in_a_dearer_listing_is_passed_over(
     monkeypatch, dense, own_databases

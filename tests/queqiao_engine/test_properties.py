@@ -285,7 +285,7 @@ def test_normalisation_never_leaves_the_batch_separator(text):
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rule_sets(), odd_listings, st.sampled_from([0.0, 2.0]), st.sampled_from([0, 400]),
-       st.sampled_from([0, 4000]))
+       st.sampled_from([0, 20_000]))
 def test_every_way_of_scanning_a_band_agrees(rule_set, batch, dense, gap_limit, own_databases):
     # With hyperscan a band is scanned title by title (dense), as one joined text (too
     # many gap patterns) or as bytes not yet joined, with a database of its own or one
