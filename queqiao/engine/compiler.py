@@ -40,9 +40,13 @@ by testing its partner terms as substrings, a large one (or a rule that needs ev
 term found) by the full automaton pass.
 
 With the `hyperscan` package installed the band scan is hyperscan's instead (see
-queqiao.engine.scanner): it reads the batch's UTF-8 bytes before CJK separators are
-dropped, with trigger patterns that allow them, so only listings where a trigger turns
-up have their title joined. Terms of literal conditions live in a second automaton over
+queqiao.engine.scanner), with a database per band (or two shared ones for very large
+sets). Where the sample shows a band's triggers in few titles, it reads the batch's
+UTF-8 bytes before CJK separators are dropped, with trigger patterns that allow them,
+and the bytes of a listing where a trigger turns up mostly settle its terms without the
+title being joined (see _resolve_bytes). Where they are in most titles (zipf-like
+workloads, cheap price bands), the batch is joined whole and each title scanned once,
+each trigger reported once. Terms of literal conditions live in a second automaton over
 the titles' literal forms; a rule set holding any scans both forms with pyahocorasick.
 """
 
