@@ -154,3 +154,31 @@ def test_new_active_hits_notify_staff_once_and_shadow_hits_do_not(people, api, m
     staff.post("/api/v1/scans", json={"listings": [listing("L1"), listing("L2")]})  # nothing new
     assert count(Notification, type="rule.hits", user_id=other_staff.id) == 1
     assert count(Notification, type="rule.hits", user_id=people["member"].id) == 0
+
+
+def test_every_evasion_is_caught_through_the_scans_api(people, api):
+    # The engine's evasion tables (tests/queqiao_engine/test_evasions.py), as a platform
+    # system meets them: each evading title hits its term's rule, and no evasive
+    # reassurance slips past an exclusion.
+    from queqiao.engine import normalise
+    from tests.queqiao_engine.test_evasions import EXCLUSION_EVASIONS, TITLE_EVASIONS
+
+    staff = people["staff"]
+    rules = {}
+    for _technique, term, _title in TITLE_EVASIONS:
+        if normalise(term) not in rules:
+            rules[normalise(term)] = make_rule(staff, "active", name=f"Term {term}", all=[term])
+    guarded = {exclusion: make_rule(staff, "active", name=f"Not {exclusion}", all=["gucci"],
+                                    none=[exclusion])
+               for _technique, exclusion, _title in EXCLUSION_EVASIONS}
+    items = [listing(f"T{n}", title=title) for n, (_t, _term, title) in enumerate(TITLE_EVASIONS)]
+    items += [listing(f"E{n}", title=title) for n, (_t, _x, title) in enumerate(EXCLUSION_EVASIONS)]
+    response = api(staff).post("/api/v1/scans", json={"listings": items})
+    assert response.status_code == 200
+    found: dict[str, set[int]] = {}
+    for hit in response.get_json()["hits"]:
+        found.setdefault(hit["listing_id"], set()).add(hit["rule_id"])
+    for n, (technique, term, _title) in enumerate(TITLE_EVASIONS):
+        assert rules[normalise(term)].id in found.get(f"T{n}", set()), technique
+    for n, (technique, exclusion, _title) in enumerate(EXCLUSION_EVASIONS):
+        assert guarded[exclusion].id not in found.get(f"E{n}", set()), technique
