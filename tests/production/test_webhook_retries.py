@@ -62,8 +62,10 @@ def test_retries_follow_the_backoff_on_redis_and_survive_the_worker(tmp_path, re
         arrivals = [r.at for r in receiver.received]
         assert len(arrivals) == 3, (tmp_path / "worker-b.log").read_text()
         gaps = [later - earlier for earlier, later in zip(arrivals, arrivals[1:], strict=False)]
+        # The second attempt waits at least the base; it may come later, since the worker
+        # that makes it has to start first. The third waits at least twice the base.
         assert gaps[0] >= BASE * 0.95, gaps
-        assert gaps[1] >= 2 * BASE * 0.95 and gaps[1] > gaps[0], gaps
+        assert gaps[1] >= 2 * BASE * 0.95, gaps
         assert gaps[1] < 2 * BASE + 10, gaps  # on time, not left for a sweep
         assert all(r.signed_with(secret) for r in receiver.received)
         ids = {json.loads(r.body)["id"] for r in receiver.received}
