@@ -148,7 +148,7 @@ class CompiledRuleSet:
     _literal: tuple[bool, ...]
     _bounds: tuple[int, ...]
     _bands: tuple[_Band, ...]
-    _alone: tuple[dict[int, tuple[bytes, _Bucket]], ...]
+    _alone: tuple[dict[int, _Bucket], ...]
     _views: tuple[dict[int, _View], ...]
     _term_count: int
 
@@ -185,7 +185,7 @@ class CompiledRuleSet:
         set_(self, "_term_count", len(terms))
         set_(self, "_bounds", bounds)
         set_(self, "_bands", bands)
-        set_(self, "_alone", tuple(_alone(entries, forms) for entries, _ in bands))
+        set_(self, "_alone", tuple(_alone(entries) for entries, _ in bands))
         set_(self, "_views", tuple(_views(entries, forms) for entries, _ in bands))
 
     def __setattr__(self, name: str, value: object) -> None:
@@ -442,7 +442,7 @@ class CompiledRuleSet:
     def _resolve_joined(
         self,
         entries: dict[int, _Entry],
-        alone: dict[int, tuple[bytes, _Bucket]],
+        alone: dict[int, _Bucket],
         present: list[int],
         raw: bytes,
         listing: Listing,
@@ -459,7 +459,7 @@ class CompiledRuleSet:
             if settled is None:
                 rest.append(term)
             else:
-                _settle(settled[1], None, listing, hits)
+                _settle(settled, None, listing, hits)
         if rest:
             hits.extend(self._resolve(entries, rest, raw.decode(), None, listing))
         if len(hits) > 1:
@@ -614,14 +614,14 @@ class CompiledRuleSet:
         return hits
 
 
-def _alone(entries: dict[int, _Entry], forms: tuple[str, ...]) -> dict[int, tuple[bytes, _Bucket]]:
-    """Return the triggers of one band that settle their rules alone, with their UTF-8 form.
+def _alone(entries: dict[int, _Entry]) -> dict[int, _Bucket]:
+    """Return the triggers of one band that settle their rules alone, with their bucket.
 
     Such a trigger has no partner terms and only rules anchored on it alone whose
     remaining checks (price, regions) need neither the title nor the other terms found.
     """
     return {
-        term: (forms[term].encode(), own)
+        term: own
         for term, (own, probes, table) in entries.items()
         if own is not None and not probes and table is None and not own[3]
     }
