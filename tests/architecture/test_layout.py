@@ -6,6 +6,9 @@ import pytest
 
 from .source import ROOT, imports, module_name, modules, package_of, python_files
 
+# Nothing here touches the database or Redis: run once, in the SQLite pass.
+pytestmark = pytest.mark.backend_neutral
+
 # Dependencies point one way: a package may import the core and the packages below it.
 BELOW = {
     "portal": set(),

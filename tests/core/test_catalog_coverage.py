@@ -10,6 +10,11 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pytest
+
+# Nothing here touches the database or Redis: run once, in the SQLite pass.
+pytestmark = pytest.mark.backend_neutral
+
 ROOT = Path(__file__).resolve().parents[2]
 # Read the same in both languages: file formats, units, a hash's name.
 SAME_IN_EVERY_LANGUAGE = {"CSV", "XLSX", "JSON", "PDF", "KB", "MB", "SHA"}

@@ -26,6 +26,9 @@ from queqiao.engine.normalisation import (
 )
 from tests.queqiao_engine.test_properties import WORDS, odd_titles, rule_sets, titles
 
+# Nothing here touches the database or Redis: run once, in the SQLite pass.
+pytestmark = pytest.mark.backend_neutral
+
 
 def version_1(text):
     """normalise_v1, settled under NFKC as the matching form is ("ß" + U+0301 gives "sś")."""

@@ -17,6 +17,9 @@ from queqiao.engine import (
     reference_match,
 )
 
+# Nothing here touches the database or Redis: run once, in the SQLite pass.
+pytestmark = pytest.mark.backend_neutral
+
 
 def hits(rules, title, price=None, region=None):
     """Ids of the rules a listing matches, checked against the reference as well."""

@@ -19,6 +19,9 @@ from queqiao.engine import (
     load_rules,
 )
 
+# Nothing here touches the database or Redis: run once, in the SQLite pass.
+pytestmark = pytest.mark.backend_neutral
+
 ENGINE = Path(__file__).resolve().parents[2] / "queqiao" / "engine"
 
 

@@ -6,6 +6,9 @@ import pytest
 
 from queqiao.engine import Listing, RuleError, RuleSpec, compile_rules, reference_match
 
+# Nothing here touches the database or Redis: run once, in the SQLite pass.
+pytestmark = pytest.mark.backend_neutral
+
 
 def rule(rule_id=1, **conditions):
     """A rule from API-shaped conditions."""

@@ -3,6 +3,7 @@
 import contextlib
 import unicodedata
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -26,6 +27,9 @@ from queqiao.engine.normalisation import (
     prepare_batch,
     tables,
 )
+
+# Nothing here touches the database or Redis: run once, in the SQLite pass.
+pytestmark = pytest.mark.backend_neutral
 
 # A small vocabulary makes collisions between rules and titles likely; odd forms
 # (full width, upper case, extra spaces) exercise normalisation on both sides, and the
