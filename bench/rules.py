@@ -571,12 +571,18 @@ def form_one() -> Any:
     saved = normalisation.tables, scanner.tables, scanner._unsettled_finder
     normalisation.tables = scanner.tables = lambda: tables
     scanner._unsettled_finder = lambda: finder
-    reference._normalise_title.cache_clear()
+    _forget_titles()
     try:
         yield
     finally:
         normalisation.tables, scanner.tables, scanner._unsettled_finder = saved
-        reference._normalise_title.cache_clear()
+        _forget_titles()
+
+
+def _forget_titles() -> None:
+    """Empty the reference's caches of titles in one form or the other."""
+    reference._normalise_title.cache_clear()
+    reference._literal_title.cache_clear()
 
 
 @cache
@@ -745,13 +751,13 @@ def main() -> None:
             for count in (1_000, 10_000)
         }
         checks.extend(_shape_targets(name, figures[name]))
-    listings_shape, rule_maker = shapes["marketplace"]
-    for count in (1_000, 10_000) if args.only != "shapes" else ():
-        if count == 1_000:
-            print("\nthe matching form against the version 1 form, marketplace shape")
-        cost = measure_form_cost(partial(rule_maker, count), listings_shape, samples[count], repeat)
-        checks.append((f"marketplace, {count:,} rules: the matching form costs <= 15 % of the"
-                       f" throughput (measured {cost['cost']:.1%})", cost["cost"] <= 0.15))
+    if args.only != "shapes":
+        print("\nthe matching form against the version 1 form, marketplace shape")
+        listings_shape, rule_maker = shapes["marketplace"]
+        for count in (1_000, 10_000):
+            cost = measure_form_cost(partial(rule_maker, count), listings_shape, samples[count], repeat)
+            checks.append((f"marketplace, {count:,} rules: the matching form costs <= 15 % of the"
+                           f" throughput (measured {cost['cost']:.1%})", cost["cost"] <= 0.15))
     large = figures.get("marketplace", {}).get(10_000)
     checks.extend([] if large is None else [
         (f"marketplace: engine >= 100,000 listings/s at 10,000 rules"
