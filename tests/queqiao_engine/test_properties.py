@@ -133,12 +133,16 @@ def test_a_term_inside_a_title_is_still_inside_once_both_are_normalised(parts):
 
 
 def _has_edge_effects(parts):
-    """True when NFKC or separator joining may act across the parts' joins (not the fold's fault)."""
+    """True when NFKC or separator joining may act across the parts' joins (not the fold's fault).
+
+    Empty parts join nothing: their neighbours meet (["古驰", "", "_"] reads "古驰_").
+    """
+    parts = [part for part in parts if part]
     for left, right in zip(parts, parts[1:], strict=False):
-        if left and right and (not left[-1].isalnum() or not right[0].isalnum()):
+        if not left[-1].isalnum() or not right[0].isalnum():
             return True
-        if left and right and (unicodedata.combining(right[0]) or not unicodedata.is_normalized(
-                "NFKC", left[-1] + right[0])):
+        if unicodedata.combining(right[0]) or not unicodedata.is_normalized(
+                "NFKC", left[-1] + right[0]):
             return True
     return False
 
