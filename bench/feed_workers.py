@@ -54,7 +54,7 @@ def main() -> None:
     from portal.extensions import db
     from queqiao.rules import services as rules
     from queqiao.scanning import feed as feeds
-    from queqiao.scanning.models import FeedUpload
+    from queqiao.scanning.models import FeedUpload, Hit
 
     subprocess.run([*flask, "create-org", "Ops", "--kind", "platform"], cwd=ROOT, env=env,
                    check=True, capture_output=True)
@@ -66,7 +66,9 @@ def main() -> None:
     with app.app_context():
         staff = db.session.query(User).filter_by(email="ops@bench.example").one()
         rule = rules.create_rule(staff, {"name": "bench", "conditions": {"all": ["gucci"]}})
-        rules.change_status(staff, rule, "active", override=True)
+        # The bench's rule has no brand corpus to be proved on: it goes live by override.
+        rules.change_status(staff, rule, "active", override=True,
+                            reason="Benchmark rule: no corpus of counterfeits to prove it on")
     for count in (1, 2):
         workers = [subprocess.Popen([*flask, "worker", "--threads", THREADS, "--no-periodic"],
                                     cwd=ROOT, env=env,
@@ -87,6 +89,11 @@ def main() -> None:
                     break
                 time.sleep(0.1)
             seconds = time.perf_counter() - start
+            stored = db.session.query(Hit.listing_id).filter_by(feed_id=feed.id).all()
+            expected = ROWS // 2  # the odd rows name GUCCI
+            if item.status != "done" or len(stored) != expected or len({x for x, in stored}) != expected:
+                raise SystemExit(f"{count} worker(s): feed {item.status}, {len(stored):,} hits stored"
+                                 f" for {expected:,} listings that hit")
             print(f"{count} worker(s) × {THREADS} thread(s): {ROWS:,} records, {item.chunks} chunks, "
                   f"{item.hits:,} hits, {item.status} in {seconds:.1f} s ({ROWS / seconds:,.0f}/s)")
         for worker in workers:
