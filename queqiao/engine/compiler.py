@@ -44,7 +44,7 @@ queqiao.engine.scanner), with a database per band (or two shared ones for very l
 sets). Where the sample shows a band's triggers in few titles, it reads the batch's
 UTF-8 bytes before CJK separators are dropped, with trigger patterns that allow them,
 and the bytes of a listing where a trigger turns up mostly settle its terms without the
-title being joined (see _resolve_bytes). Where they are in most titles (zipf-like
+title being joined (see _settle_bytes). Where they are in most titles (zipf-like
 workloads, cheap price bands), the batch is joined whole and each title scanned once,
 each trigger reported once. Terms of literal conditions live in a second automaton over
 the titles' literal forms; a rule set holding any scans both forms with pyahocorasick.
@@ -68,7 +68,7 @@ from queqiao.engine.normalisation import (
     TEXT_SEPARATOR,
     batch_literal_text_form,
     batch_text_form,
-    join_cjk,
+    join_many,
     normalise,
     prepare_batch,
 )
@@ -361,19 +361,31 @@ class CompiledRuleSet:
         if joined is _TITLES:
             yield from self._match_band_titles(band, finder, database, listings, numbers)
             return
-        if joined:
-            # Too many triggers for patterns with separator gaps to compile quickly: scan
-            # the matching forms, joined over the batch, for the plain terms instead.
-            raw = batch_text_form(titles, scanner.unsettled_finder()).encode().replace(b"\xc2\xa0", b"\xff")
-        else:
-            raw = prepare_batch(titles, scanner.unsettled_finder())
+        # Joined: too many triggers for patterns with separator gaps to compile quickly,
+        # so the matching forms, joined over the batch, are scanned for the plain terms.
+        raw = prepare_batch(titles, scanner.unsettled_finder(), joined=joined)
         if raw is None:  # a title holds NUL or a lone surrogate
             yield from self._match_band(band, finder, listings, numbers)
             return
         entries = self._bands[band][0]
-        # Joined text is already in the matching form, and its triggers are plain terms.
-        settle = self._resolve_joined if joined else self._resolve_bytes
+        # Joined text is already in the matching form, and its triggers are plain terms;
+        # otherwise the listings whose bytes cannot settle every trigger wait, so that
+        # their titles are joined together.
         alone = self._alone[band] if joined else self._views[band]
+        waiting: list[tuple[int, list[int], list[int], bytes]] = []
+        found: list[tuple[int, list[int]]] = []
+
+        def settle(index: int, present: list[int], title: bytes) -> None:
+            if joined:
+                hits = self._resolve_joined(entries, alone, present, title, listings[index])
+            else:
+                hits, rest = self._settle_bytes(alone, present, title, listings[index])
+                if rest:
+                    waiting.append((index, hits, rest, title))
+                    return
+            if hits:
+                found.append((index, hits))
+
         find = raw.find
         rfind = raw.rfind
         count = raw.count
@@ -388,9 +400,7 @@ class CompiledRuleSet:
                     present.append(term)
                 continue
             if present:
-                hits = settle(entries, alone, present, raw[begin:start], listings[index])
-                if hits:
-                    yield numbers[index], hits
+                settle(index, present, raw[begin:start])
             begin = rfind(0xFF, start, end) + 1
             index += count(0xFF, start, begin)
             start = find(0xFF, end)
@@ -398,9 +408,16 @@ class CompiledRuleSet:
                 start = len(raw)
             present = [term]
         if present:
-            hits = settle(entries, alone, present, raw[begin:start], listings[index])
-            if hits:
-                yield numbers[index], hits
+            settle(index, present, raw[begin:start])
+        if waiting:
+            titles_joined = join_many([title.decode() for _, _, _, title in waiting])
+            for (index, hits, rest, _), title in zip(waiting, titles_joined, strict=True):
+                hits = self._finish(entries, hits, rest, title, listings[index])
+                if hits:
+                    found.append((index, hits))
+            found.sort()
+        for index, hits in found:
+            yield numbers[index], hits
 
     def _match_band_titles(
         self, band: int, finder: Any, database: Any, listings: list[Listing], numbers: list[int]
@@ -423,12 +440,11 @@ class CompiledRuleSet:
 
         scan = database.scan
         scratch = scanner.scratch_for(database)
-        try:
-            text = batch_text_form(titles, scanner.unsettled_finder()).encode()
-        except UnicodeEncodeError:  # a title holds a lone surrogate
+        raw = prepare_batch(titles, scanner.unsettled_finder(), joined=True)
+        if raw is None:  # a title holds NUL or a lone surrogate
             yield from self._match_band(band, finder, listings, numbers)
             return
-        for number, title in enumerate(text.split(b"\xc2\xa0")):
+        for number, title in enumerate(raw.split(b"\xff")):
             scan(title, on_match, 0, None, scratch)
             if not found:
                 continue
@@ -466,15 +482,10 @@ class CompiledRuleSet:
             hits = sorted(set(hits))
         return hits
 
-    def _resolve_bytes(
-        self,
-        entries: dict[int, _Entry],
-        views: dict[int, _View],
-        present: list[int],
-        raw: bytes,
-        listing: Listing,
-    ) -> list[int]:
-        """Resolve a listing whose title's bytes (not yet CJK-joined) showed `present` triggers.
+    def _settle_bytes(
+        self, views: dict[int, _View], present: list[int], raw: bytes, listing: Listing
+    ) -> tuple[list[int], list[int]]:
+        """Settle what a listing's title bytes (not yet CJK-joined) can of its `present` triggers.
 
         The bytes often settle a term without the title being joined (see _View): one
         standing in them unbroken is in the matching form too, since joining drops only
@@ -484,6 +495,8 @@ class CompiledRuleSet:
         the triggers the bytes cannot settle, or whose partners they cannot, have the
         title joined, and are then checked against it: the patterns' separators cover a
         few letters too (see scanner.SEPARATOR).
+
+        Returns the rules found and the triggers left for the joined title (see _finish).
         """
         hits: list[int] = []
         rest = []
@@ -514,12 +527,19 @@ class CompiledRuleSet:
                 _settle(own, None, listing, hits)
             for bucket in buckets:
                 _settle(bucket, None, listing, hits)
+        if not rest and len(hits) > 1:
+            hits = sorted(set(hits))
+        return hits, rest
+
+    def _finish(
+        self, entries: dict[int, _Entry], hits: list[int], rest: list[int], title: str,
+        listing: Listing,
+    ) -> list[int]:
+        """Add to `hits` the rules the `rest` of a listing's triggers give, in its joined `title`."""
+        forms = self._forms
+        rest = [term for term in rest if forms[term] in title]
         if rest:
-            title = join_cjk(raw.decode())
-            forms = self._forms
-            rest = [term for term in rest if forms[term] in title]
-            if rest:
-                hits.extend(self._resolve(entries, rest, title, None, listing))
+            hits.extend(self._resolve(entries, rest, title, None, listing))
         if len(hits) > 1:
             hits = sorted(set(hits))
         return hits
@@ -652,7 +672,7 @@ def _probe(form: str, bucket: _Bucket | None) -> _Probe:
 
 def _known(probe: _Probe, raw: bytes) -> bool | None:
     """Whether the term of `probe` is in the matching form of the title whose bytes, not yet
-    CJK-joined, are `raw`; None when only joining the title can tell (see _resolve_bytes).
+    CJK-joined, are `raw`; None when only joining the title can tell (see _settle_bytes).
 
     bytes.find rather than `in`: for bytes, `in` first tries its operand as an integer
     and formats (then drops) a TypeError each time, which costs more than the search.

@@ -24,7 +24,8 @@ settles ASCII and lets the three-byte characters U+3000-U+FFFF through, one regu
 expression search finds any such character that is not a plain CJK letter (punctuation,
 a traditional character, anything NFKC or the folds would change), and only titles
 holding one of those, or a character the byte table cannot settle, go through
-normalise() one by one. CJK separators are then dropped over the whole batch at once.
+normalise() one by one. CJK separators the byte path settles are dropped over the whole
+batch at once, before it is encoded.
 """
 
 from __future__ import annotations
@@ -69,9 +70,13 @@ class _Tables:
         self.join = _joiner(cjk, separators)
         self.unsettled_ranges = _unsettled_ranges(fold, invisible, separators)
         self.unsettled = re.compile(f"[{folding.char_class(self.unsettled_ranges)}]")
-        # The batch path sees only characters below U+10000 (the byte table sends every
-        # title with a four-byte character the per-title way).
-        self.batch_join = _join_pattern(f"[{_bmp_class(separators)}]", _bmp_class(cjk)).sub
+        # Drops the CJK separators of a batch before it is encoded (see _prepare). The
+        # batch path sees only characters below U+10000 (the byte table sends every title
+        # with a four-byte character the per-title way).
+        self.batch_join = _join_pattern(
+            f"[{folding.char_class(_batch_separators(separators, self.unsettled_ranges))}]",
+            _bmp_class(cjk), boundary="\\x00",
+        ).sub
 
 
 def _separator_ranges() -> tuple[tuple[int, int], ...]:
@@ -120,19 +125,36 @@ def _searcher(ranges):
 _beyond_bmp = re.compile("[\U00010000-\U0010ffff]").search
 
 
-def _join_pattern(sep_class: str, cjk_class: str) -> re.Pattern[str]:
+def _join_pattern(sep_class: str, cjk_class: str, boundary: str = "\\xa0") -> re.Pattern[str]:
     """Return the pattern of separator runs to drop (see the module docstring).
 
     A run is matched from its first separator, which lets the regular-expression engine
     skip quickly to candidates; the lookbehinds check what stands before the run (a CJK
-    character, or the no-break space texts are padded and titles joined with), the
+    character, or the `boundary` texts are padded and titles joined with), the
     lookaheads what follows it.
     """
     sep = sep_class
     return re.compile(
-        f"{sep}(?:(?<=[{cjk_class}].){sep}*(?=[{cjk_class}\\xa0])|(?<=\\xa0.){sep}*(?=[{cjk_class}]))",
+        f"{sep}(?:(?<=[{cjk_class}].){sep}*(?=[{cjk_class}{boundary}])|(?<={boundary}.){sep}*(?=[{cjk_class}]))",
         re.DOTALL,
     )
+
+
+def _batch_separators(separators, unsettled) -> list[tuple[int, int]]:
+    """Return the separators the batch byte path lets through unchanged.
+
+    The ASCII ones the byte table keeps (all but NUL and the white space other than the
+    space), and those of U+3000-U+FFFF that are not in `unsettled`. Dropping only these
+    before a batch is encoded leaves each title exactly as settled or unsettled as it
+    was, and is exact for a settled title, whose other characters are all left as they
+    are too.
+    """
+    settled = [code for code in range(1, 0x80) if _BATCH_TABLE[code] and _in(code, separators)]
+    settled += [
+        code for low, high in PATTERN_SEPARATORS for code in range(low, high + 1)
+        if _in(code, separators) and not _in(code, unsettled)
+    ]
+    return list(folding._as_ranges(settled))
 
 
 def _joiner(cjk, separators):
@@ -210,6 +232,34 @@ def join_cjk(text: str) -> str:
     return text
 
 
+def normalise_many(texts: list[str]) -> list[str]:
+    """Return list(map(normalise, texts)), dropping the CJK separators of all of them at once."""
+    t = tables()
+    forms = []
+    unjoined = []
+    for number, text in enumerate(texts):
+        if text.isascii():
+            forms.append(" ".join(text.lower().split()))
+        else:
+            forms.append(" ".join(_folded(text, t).split()))
+            unjoined.append(number)
+    for number, form in zip(unjoined, join_many([forms[n] for n in unjoined]), strict=True):
+        forms[number] = form
+    return forms
+
+
+def join_many(texts: list[str]) -> list[str]:
+    """Return list(map(join_cjk, texts)) with one pass of the joining pattern.
+
+    Texts otherwise normalised hold no no-break space (str.split() takes it for white
+    space), so one between each two marks their boundaries as the padding of a single
+    text does.
+    """
+    if len(texts) < 2:
+        return list(map(join_cjk, texts))
+    return tables().join(f"\xa0{TEXT_SEPARATOR.join(texts)}\xa0")[1:-1].split(TEXT_SEPARATOR)
+
+
 def _folded(text: str, t: _Tables) -> str:
     """Return `text` without invisible characters, NFKC-normalised, casefolded and folded."""
     if t.has_invisible(text):
@@ -276,39 +326,39 @@ def _byte_table() -> bytes:
 _BATCH_TABLE = _byte_table()
 # Reads separators as spaces, so that one search finds every space to collapse.
 _SEPARATOR_AS_SPACE = bytes(range(0xFF)) + b" "
+
+
 def batch_text_form(titles: list[str], find_unsettled=None) -> str:
     """Return TEXT_SEPARATOR.join(map(normalise, titles)), paying per-call overhead once per batch.
 
     Scanning code points rather than UTF-8 bytes reads each Chinese character as one
-    step instead of three. The batch goes the byte path (prepare_batch), is decoded,
-    and has its CJK separators dropped by one pass over the whole text (titles already
-    normalised one by one are left as they are: joining twice changes nothing).
-    `find_unsettled` as for prepare_batch.
+    step instead of three. The batch goes the byte path (prepare_batch, joined) and is
+    decoded. `find_unsettled` as for prepare_batch.
     """
-    raw = prepare_batch(titles, find_unsettled)
+    raw = prepare_batch(titles, find_unsettled, joined=True)
     if raw is None:
         return TEXT_SEPARATOR.join(map(normalise, titles))
-    # The bytes are UTF-8 (no surrogates: the batch encoded) joined by 0xFF; C2 A0 is
-    # the no-break space's UTF-8 form, which the joining pass reads as a boundary and
-    # never removes, so titles keep their places.
-    text = raw.replace(b"\xff", b"\xc2\xa0").decode()
-    return tables().batch_join("", f"\xa0{text}\xa0")[1:-1]
+    # The bytes are UTF-8 (no surrogates: the batch encoded) joined by 0xFF, which
+    # becomes the no-break space.
+    return raw.replace(b"\xff", b"\xc2\xa0").decode()
 
 
-def prepare_batch(titles: list[str], find_unsettled=None) -> bytes | None:
-    """Return the titles' matching forms but for joining CJK separators, as UTF-8 joined by 0xFF.
+def prepare_batch(titles: list[str], find_unsettled=None, *, joined: bool = False) -> bytes | None:
+    """Return the titles' matching forms as UTF-8 joined by 0xFF, their CJK separators dropped if `joined`.
 
-    A title the batch byte path cannot settle is fully normalised (joined as well, which
-    joining again would not change). None means a title holds NUL or a lone surrogate.
-    `find_unsettled(raw)`, when given, returns the ascending end offsets in the batch's
-    translated bytes of every character of `tables().unsettled_ranges` (a faster scanner
-    than the regular expression that looks for them otherwise).
+    Without `joined`, every title the batch byte path settles keeps its CJK separators
+    (the hyperscan patterns of sparse bands allow for them); a title it cannot settle is
+    fully normalised (joined as well, which joining again would not change). None means
+    a title holds NUL or a lone surrogate. `find_unsettled(raw)`, when given, returns the
+    ascending end offsets in the batch's translated bytes of every character of
+    `tables().unsettled_ranges` (a faster scanner than the regular expression that looks
+    for them otherwise).
     """
-    prepared = _prepare(titles, find_unsettled)
+    prepared = _prepare(titles, find_unsettled, joined)
     if prepared is None:
         return None
     raw, flawed = prepared
-    return _repair(raw, flawed, titles, normalise)
+    return _repair(raw, flawed, titles, normalise_many)
 
 
 def batch_literal_text_form(titles: list[str]) -> str:
@@ -317,21 +367,29 @@ def batch_literal_text_form(titles: list[str]) -> str:
     if prepared is None:
         return TEXT_SEPARATOR.join(map(literal_form, titles))
     raw, flawed = prepared
-    return _repair(raw, flawed, titles, literal_form).replace(b"\xff", b"\xc2\xa0").decode()
+    return _repair(raw, flawed, titles, _literal_forms).replace(b"\xff", b"\xc2\xa0").decode()
 
 
-def _prepare(titles: list[str], find_unsettled=None) -> tuple[bytes, list[int]] | None:
+def _prepare(
+    titles: list[str], find_unsettled=None, join: bool = False
+) -> tuple[bytes, list[int]] | None:
     """Return the batch translated and collapsed, and the titles it could not settle.
 
     The whole batch is encoded and byte-translated at once; a title holding a byte the
     table maps to 0 or a character the `unsettled` search finds must be normalised on
     its own. White space is collapsed over the batch with the separators treated as
-    title ends. None means a title holds NUL or a lone surrogate.
+    title ends. With `join`, CJK separators are dropped first, over the whole batch:
+    only separators the byte path lets through (so a title it settles stays settled and
+    one it does not stays unsettled), and, in a title it settles, dropping them before
+    lower-casing and collapsing spaces gives what dropping them after would. None means
+    a title holds NUL or a lone surrogate.
     """
     joined = "\x00".join(titles)
     # A title holding NUL itself would be split in two: take the per-title path.
     if joined.count("\x00") != len(titles) - 1:
         return None
+    if join:
+        joined = tables().batch_join("", f"\x00{joined}\x00")[1:-1]
     try:
         encoded = joined.encode()
     except UnicodeEncodeError:  # lone surrogates
@@ -390,11 +448,16 @@ def _titles_at(text, separator, offsets):
         yield number
 
 
-def _repair(raw: bytes, flawed: list[int], titles: list[str], form) -> bytes:
-    """Replace the titles numbered `flawed` in `raw` by form(title), UTF-8 encoded."""
+def _literal_forms(texts: list[str]) -> list[str]:
+    """Return the literal forms of `texts`."""
+    return list(map(literal_form, texts))
+
+
+def _repair(raw: bytes, flawed: list[int], titles: list[str], forms) -> bytes:
+    """Replace the titles numbered `flawed` in `raw` by forms(those titles), UTF-8 encoded."""
     if not flawed:
         return raw
     parts = raw.split(b"\xff")
-    for number in flawed:
-        parts[number] = form(titles[number]).encode()
+    for number, form in zip(flawed, forms([titles[n] for n in flawed]), strict=True):
+        parts[number] = form.encode()
     return b"\xff".join(parts)
