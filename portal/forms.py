@@ -1,11 +1,14 @@
 """Helpers shared by every HTML form."""
 
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from flask import flash, render_template
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from wtforms import StringField, ValidationError
+from wtforms.widgets import Select
 
 from . import parsing
 from .errors import Conflict, InvalidInput
@@ -40,6 +43,77 @@ class Between:
         if isinstance(value, bool) or not isinstance(value, int) or not self.low <= value <= self.high:
             raise ValidationError(_l("A whole number from %(low)d to %(high)d.", low=self.low,
                                      high=self.high))
+
+
+class KeptOptionsSelect(Select):
+    """A single select whose many options (time zones, companies) are rendered once and kept.
+
+    Rendering some 500 options through WTForms costs a few milliseconds a page; the same
+    choices in the same language give the same HTML, so only the selected option is
+    rendered anew. Choices other than a list of (value, label) pairs, groups and multiple
+    selects are rendered as WTForms renders them.
+    """
+
+    def __call__(self, field, **kwargs):
+        choices = field.choices
+        if self.multiple or not isinstance(choices, list) or any(
+            not isinstance(choice, tuple) or len(choice) != 2 for choice in choices
+        ):
+            return super().__call__(field, **kwargs)
+        # Labels are worded now (lazy ones in the reader's language), so they key the cache.
+        key = tuple((value, str(label)) for value, label in choices)
+        try:
+            options, places = _kept_options(key, field.coerce)
+        except TypeError:  # a value that cannot key the cache
+            return super().__call__(field, **kwargs)
+        chosen = places.get(_hashable(field.data), ())
+        if chosen:
+            options = list(options)
+            for place in chosen:
+                value, label = key[place]
+                options[place] = self.render_option(value, label, True)
+        empty = str(super().__call__(_NoChoices(field), **kwargs))
+        return Markup(empty.replace("</select>", "".join(options) + "</select>", 1))
+
+
+class _NoChoices:
+    """A field as the select widget sees it, with no choices: the widget renders its tag."""
+
+    def __init__(self, field):
+        self._field = field
+
+    def __getattr__(self, name):
+        return getattr(self._field, name)
+
+    def has_groups(self) -> bool:
+        return False
+
+    def iter_choices(self):
+        return iter(())
+
+
+def _hashable(value):
+    """`value`, or None when it cannot key a dictionary (then no option is selected)."""
+    try:
+        hash(value)
+    except TypeError:
+        return None
+    return value
+
+
+@lru_cache(maxsize=64)
+def _kept_options(choices: tuple[tuple[Any, str], ...], coerce) -> tuple[tuple[str, ...], dict]:
+    """The options of `choices` rendered unselected, and where each coerced value stands."""
+    options = tuple(Select.render_option(value, label, False) for value, label in choices)
+    places: dict[Any, list[int]] = {}
+    for place, (value, _label) in enumerate(choices):
+        try:
+            coerced = coerce(value)
+        except (TypeError, ValueError):
+            continue
+        places.setdefault(_hashable(coerced), []).append(place)
+    places.pop(None, None)
+    return options, places
 
 
 def show_errors(form, error: InvalidInput) -> None:

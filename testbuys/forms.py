@@ -14,7 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional
 
-from portal.forms import Between, YuanField
+from portal.forms import Between, KeptOptionsSelect, YuanField
 
 
 class ProposeForm(FlaskForm):
@@ -109,7 +109,9 @@ class EvidenceForm(FlaskForm):
 class SettlementForm(FlaskForm):
     """A settlement payment between two organisations."""
 
-    from_org = SelectField(_l("Payer"), choices=[], validate_choice=False)
-    to_org = SelectField(_l("Payee"), choices=[], validate_choice=False)
+    from_org = SelectField(_l("Payer"), choices=[], validate_choice=False,
+                           widget=KeptOptionsSelect())
+    to_org = SelectField(_l("Payee"), choices=[], validate_choice=False,
+                         widget=KeptOptionsSelect())
     amount = YuanField(_l("Amount (CNY)"), validators=[InputRequired()])
     note = StringField(_l("Note"), validators=[Length(max=300)])

@@ -14,7 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from ..forms import Between
+from ..forms import Between, KeptOptionsSelect
 
 LANGUAGE_CHOICES = [("en", "English"), ("zh", "中文")]
 
@@ -24,7 +24,8 @@ class ProfileForm(FlaskForm):
 
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     locale = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
-    timezone = SelectField(_l("Time zone"), choices=[], validate_choice=False)
+    timezone = SelectField(_l("Time zone"), choices=[], validate_choice=False,
+                           widget=KeptOptionsSelect())
     email_notifications = BooleanField(_l("Also send my notifications by e-mail"))
     submit = SubmitField(_l("Save"))
 
