@@ -4,6 +4,7 @@ between counterparties (organisations that shared a purchase or a settlement).""
 import csv
 import io
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from flask_babel import gettext as _
@@ -62,31 +63,50 @@ def _costs() -> list[_Cost]:
     return list(costs.values())
 
 
+def _payments() -> list[tuple[int, int, int, str]]:
+    """The settlement payments as plain rows (payer, payee, amount, currency), as recorded."""
+    return [(from_id, to_id, amount, currency) for from_id, to_id, amount, currency in
+            db.session.execute(select(SettlementPayment.from_org_id, SettlementPayment.to_org_id,
+                                      SettlementPayment.amount, SettlementPayment.currency)
+                               .order_by(SettlementPayment.id))]
+
+
 def ledgers(costs: list[_Cost] | None = None,
-            links: dict[int, set[int]] | None = None) -> dict[str, Ledger]:
+            payments: list[tuple[int, int, int, str]] | None = None) -> dict[str, Ledger]:
     """The whole alliance's ledger, per currency, in exact integers (from the costs and
-    counterparties already read, when the caller has them)."""
-    payments: dict[str, list[tuple[int, int]]] = {}
-    shares: dict[str, list[tuple[int, int]]] = {}
+    payments already read, when the caller has them)."""
     costs = _costs() if costs is None else costs
-    for purchase in costs:
-        weights = purchase.weights
+    payments = _payments() if payments is None else payments
+    kept = _books(tuple((c.currency, c.paid_by_org_id, c.cost_amount, tuple(c.weights.items()))
+                        for c in costs), tuple(payments))
+    return {currency: Ledger(currency, dict(led.balances), list(led.settlements), dict(led.paid),
+                             dict(led.owed)) for currency, led in kept.items()}
+
+
+@lru_cache(maxsize=4)
+def _books(costs: tuple[tuple[str, int, int, tuple[tuple[int, int], ...]], ...],
+           payments: tuple[tuple[int, int, int, str], ...]) -> dict[str, Ledger]:
+    """The ledgers of these costs and payments, kept: they follow from them alone, and
+    working them out for the whole alliance (shares, balances, the fewest transfers) takes
+    several times as long as reading them. Any change to a cost, a share or a payment makes
+    another key, so a kept ledger is never out of date."""
+    payments_by: dict[str, list[tuple[int, int]]] = {}
+    shares: dict[str, list[tuple[int, int]]] = {}
+    for currency, payer, amount, weights in costs:
         if not weights:
             continue
-        payments.setdefault(purchase.currency, []).append(
-            (purchase.paid_by_org_id, purchase.cost_amount))
-        shares.setdefault(purchase.currency, []).extend(
-            allocate(purchase.cost_amount, weights).items())
+        payments_by.setdefault(currency, []).append((payer, amount))
+        shares.setdefault(currency, []).extend(allocate(amount, dict(weights)).items())
     transfers: dict[str, list[Transfer[int]]] = {}
-    for payment in db.session.scalars(select(SettlementPayment).order_by(SettlementPayment.id)):
-        transfers.setdefault(payment.currency, []).append(
-            Transfer(payment.from_org_id, payment.to_org_id, payment.amount))
+    for from_id, to_id, amount, currency in payments:
+        transfers.setdefault(currency, []).append(Transfer(from_id, to_id, amount))
+    links = _links(((payer, {org for org, _ in weights}) for _, payer, _, weights in costs),
+                   ((from_id, to_id) for from_id, to_id, _, _ in payments))
     result = {}
-    links = counterparties(costs) if links is None else links
-    for currency in sorted(set(payments) | set(transfers)):
-        paid = _sum(payments.get(currency, []))
+    for currency in sorted(set(payments_by) | set(transfers)):
+        paid = _sum(payments_by.get(currency, []))
         owed = _sum(shares.get(currency, []))
-        raw = balances(payments.get(currency, []), shares.get(currency, []),
+        raw = balances(payments_by.get(currency, []), shares.get(currency, []),
                        transfers.get(currency, []))
         nonzero = {org: amount for org, amount in sorted(raw.items()) if amount}
         # Settled within each connected group of counterparties, each transfer between two
@@ -104,9 +124,9 @@ def _sum(pairs: list[tuple[int, int]]) -> dict[int, int]:
 
 
 def ledgers_for(user: Any, costs: list[_Cost] | None = None,
-                links: dict[int, set[int]] | None = None) -> dict[str, Ledger]:
+                payments: list[tuple[int, int, int, str]] | None = None) -> dict[str, Ledger]:
     """What the person may see: everything for staff and admins, their own position otherwise."""
-    everything = ledgers(costs, links)
+    everything = ledgers(costs, payments)
     if can(user, "test_purchase.oversee"):
         return everything
     mine = user.organisation_id
@@ -127,21 +147,29 @@ def org_names(ids) -> dict[int, str]:
                                    .where(Organisation.id.in_(ids))).all())
 
 
-def counterparties(costs: list[_Cost] | None = None) -> dict[int, set[int]]:
+def counterparties(costs: list[_Cost] | None = None,
+                   payments: list[tuple[int, int, int, str]] | None = None) -> dict[int, set[int]]:
     """Organisation id -> the organisations it shares a cost or a settlement with (from the
-    costs already read, when the caller has them)."""
+    costs and payments already read, when the caller has them)."""
+    costs = _costs() if costs is None else costs
+    payments = _payments() if payments is None else payments
+    return _links(((c.paid_by_org_id, set(c.weights)) for c in costs),
+                  ((from_id, to_id) for from_id, to_id, _, _ in payments))
+
+
+def _links(costs, payments) -> dict[int, set[int]]:
+    """Counterparties from (payer, sharers) of each cost and (payer, payee) of each payment:
+    a cost with sharers links them and its payer."""
     pairs: dict[int, set[int]] = {}
 
     def link(orgs: set[int]) -> None:
         for org in orgs:
             pairs.setdefault(org, set()).update(orgs - {org})
 
-    for purchase in _costs() if costs is None else costs:
-        orgs = set(purchase.weights)
-        if orgs:
-            link(orgs | {purchase.paid_by_org_id})
-    for from_id, to_id in db.session.execute(select(SettlementPayment.from_org_id,
-                                                    SettlementPayment.to_org_id)):
+    for payer, sharers in costs:
+        if sharers:
+            link(sharers | {payer})
+    for from_id, to_id in payments:
         link({from_id, to_id})
     return pairs
 
@@ -158,9 +186,8 @@ def payers_to(user: Any, links: dict[int, set[int]] | None = None) -> set[int]:
 def ledger_page(user: Any) -> tuple[dict[str, Ledger], set[int]]:
     """The ledgers the person may see and who they may record a payment from, reading the
     costs and the settlements once for both."""
-    costs = _costs()
-    links = counterparties(costs)
-    return ledgers_for(user, costs, links), payers_to(user, links)
+    costs, payments = _costs(), _payments()
+    return ledgers_for(user, costs, payments), payers_to(user, counterparties(costs, payments))
 
 
 def record_payment(actor: User, *, from_org: Any, to_org: Any, amount: tuple[int, str] | None,
