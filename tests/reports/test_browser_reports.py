@@ -24,6 +24,8 @@ def test_the_report_pages_in_a_browser(browser, live_server, known):
     assert page.inner_text("#fig-tips-shared") == "6"
     page.click("text=Annual report")
     page.wait_for_selector("#report-title")
+    # The year picker navigates once reports.js has bound it, which runs before "load".
+    page.wait_for_load_state("load")
     page.select_option("#annual-year", str(YEAR - 1))
     page.wait_for_url(f"**/reports/annual/{YEAR - 1}")
     page.goto(f"/reports/brand/{known['orgs']['A'].id}?year={YEAR}")
