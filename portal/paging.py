@@ -25,6 +25,8 @@ class Page:
     rows: list[Any] = field(default_factory=list)
     number: int = 1
     has_more: bool = False
+    # The query argument holding the number (a page with two lists pages them apart).
+    param: str = "page"
 
     @property
     def has_previous(self) -> bool:
@@ -33,15 +35,24 @@ class Page:
     def url(self, number: int) -> str:
         """This page's address at another page number, with the same filters."""
         args = request.args.to_dict(flat=False)
-        args.pop("page", None)
+        args.pop(self.param, None)
         if number > 1:
-            args["page"] = [str(number)]
+            args[self.param] = [str(number)]
         return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
-def page_number() -> int:
-    """?page= of the request (1 when absent; a 422 naming it when it is not a page)."""
-    return parsing.page(request.args.get("page"))
+def page_number(param: str = "page") -> int:
+    """?page= (or `param`) of the request (1 when absent; a 422 naming it when it is not a
+    page)."""
+    return parsing.page(request.args.get(param), param)
+
+
+def page_of_list(items: list[Any], per_page: int | None = None, param: str = "page") -> Page:
+    """The requested page of a list already in memory and in its order."""
+    per_page = per_page or PER_PAGE
+    number = page_number(param)
+    start = (number - 1) * per_page
+    return Page(items[start:start + per_page], number, len(items) > start + per_page, param)
 
 
 def page_of(query: Any, per_page: int | None = None) -> Page:

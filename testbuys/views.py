@@ -15,7 +15,7 @@ from portal.errors import Conflict, Forbidden, InvalidInput
 from portal.extensions import db
 from portal.forms import button_step, form_step, show_errors
 from portal.i18n import current_locale
-from portal.paging import page_of
+from portal.paging import Page, page_number, page_of, page_of_list
 from portal.ui import format_money
 from portal.uploads import send_stored
 
@@ -404,12 +404,13 @@ def referral(purchase_id: int):
 
 # --- Ledger and reports pages -------------------------------------------------
 
-def _settlement_form(form=None, payers: set[int] | None = None):
+def _settlement_form(form=None, payers: set[int] | None = None,
+                     names: dict[int, str] | None = None):
     form = form or forms.SettlementForm()
     payers = ledger.payers_to(current_user) if payers is None else payers
     oversees = can(current_user, "test_purchase.oversee")
     payees = payers if oversees else {current_user.organisation_id}
-    names = ledger.org_names(payers | payees)
+    names = ledger.org_names(payers | payees) if names is None else names
     form.from_org.choices = [(str(o), names[o]) for o in sorted(payers, key=names.get)]
     form.to_org.choices = [(str(o), names[o]) for o in sorted(payees, key=names.get)]
     if not oversees and not form.to_org.data:  # a member company confirms what it received
@@ -418,38 +419,53 @@ def _settlement_form(form=None, payers: set[int] | None = None):
 
 
 def _render(form=None, status: int = 200):
+    for param in ("page", "transfers"):  # refused even when the ledger is empty
+        page_number(param)
     books, payers = ledger.ledger_page(current_user)
-    ids = set()
+    ids = set(payers) | {current_user.organisation_id}
     for led in books.values():
         ids |= set(led.balances) | set(led.paid) | set(led.owed)
         ids |= {t.from_ for t in led.settlements} | {t.to for t in led.settlements}
     names = ledger.org_names(ids)
-    return render_template("testbuys/ledger.html", books=books, names=names,
-                           rows={currency: _balance_rows(led, names)
-                                 for currency, led in books.items()},
-                           transfers={currency: _transfer_lines(led, names)
-                                      for currency, led in books.items()},
-                           form=_settlement_form(form, payers)), status
+    # Staff see every company that ever shared a cost: a page of balances and of suggested
+    # transfers at a time, so the page costs the same however large the alliance grows
+    # (the CSV has them all).
+    rows = {currency: page_of_list(_balance_order(led, names), param="page")
+            for currency, led in books.items()}
+    transfers = {currency: page_of_list(led.settlements, param="transfers")
+                 for currency, led in books.items()}
+    return render_template(
+        "testbuys/ledger.html", books=books,
+        rows={currency: _formatted(page, books[currency], names) for currency, page in rows.items()},
+        transfers={currency: _transfer_lines(page, books[currency], names)
+                   for currency, page in transfers.items()},
+        form=_settlement_form(form, payers, names)), status
 
 
-def _balance_rows(led: ledger.Ledger, names: dict[int, str]) -> list[tuple[str, ...]]:
-    """Each organisation's name, paid, share and balance, formatted here in one pass: the
-    alliance's ledger has a row for every company that ever shared a cost."""
+def _balance_order(led: ledger.Ledger, names: dict[int, str]) -> list[int]:
+    """The organisations with a position in this ledger, by name."""
+    return sorted(dict.fromkeys([*led.balances, *led.paid, *led.owed]),
+                  key=lambda org: (names[org].casefold(), org))
+
+
+def _formatted(page: Page, led: ledger.Ledger, names: dict[int, str]) -> Page:
+    """The page's organisations as (name, paid, share, balance, tone), formatted here."""
     rows = []
-    for org in dict.fromkeys([*led.balances, *led.paid, *led.owed]):
+    for org in page.rows:
         balance = led.balances.get(org, 0)
         tone = "text-success" if balance > 0 else ("text-danger" if balance < 0 else "")
         rows.append((names[org], format_money(led.paid.get(org, 0), led.currency),
                      format_money(led.owed.get(org, 0), led.currency),
                      format_money(balance, led.currency), tone))
-    return rows
+    return Page(rows, page.number, page.has_more, page.param)
 
 
-def _transfer_lines(led: ledger.Ledger, names: dict[int, str]) -> list[str]:
-    """Each suggested settlement as a sentence, the message looked up once for them all."""
+def _transfer_lines(page: Page, led: ledger.Ledger, names: dict[int, str]) -> Page:
+    """The page's suggested settlements as sentences, the message looked up once for them all."""
     pays = _("%(a)s pays %(b)s %(amount)s")
-    return [pays % {"a": names[t.from_], "b": names[t.to],
-                    "amount": format_money(t.amount, led.currency)} for t in led.settlements]
+    return Page([pays % {"a": names[t.from_], "b": names[t.to],
+                         "amount": format_money(t.amount, led.currency)} for t in page.rows],
+                page.number, page.has_more, page.param)
 
 
 @bp.get("/ledger")

@@ -1,8 +1,9 @@
-"""The alliance's ledger is worked out once per state of its costs and payments."""
+"""The ledger: worked out once per state of its costs and payments, read a page at a time."""
 
 import pytest
 from sqlalchemy import update
 
+from portal import paging
 from portal.extensions import db
 from testbuys import ledger
 from testbuys.models import Participant
@@ -62,3 +63,61 @@ def test_each_reader_sees_only_their_part_of_the_kept_ledger(people, partner, ke
                                         partner.organisation_id}
     assert mine.balances == {partner.organisation_id: -20_000}
     assert not ledger.ledgers_for(people["outsider"])["CNY"].balances
+
+
+@pytest.fixture
+def three_companies(make, people):
+    """Three member companies, named so that their order by name is known, sharing costs."""
+    named = [make.make_user("member", make.make_org(name)) for name in ("Cedar", "alder", "Birch")]
+    received(named[0], named[1], seller="seller-a", cost=30_000)
+    received(named[2], named[1], seller="seller-b", cost=30_000)
+    return named
+
+
+def _names_in(page: str, table_id: str) -> list[str]:
+    body = page[page.index(f'id="{table_id}"'):]
+    body = body[:body.index("</table>")]
+    return [name for name in ("alder", "Birch", "Cedar") if f"<td>{name}</td>" in body]
+
+
+def test_staff_read_the_balances_a_page_at_a_time_by_name(three_companies, people, as_user,
+                                                          monkeypatch):
+    monkeypatch.setattr(paging, "PER_PAGE", 2)
+    staff = as_user(people["staff"])
+    first = staff.get("/test-purchases/ledger").get_data(as_text=True)
+    assert _names_in(first, "balances-CNY") == ["alder", "Birch"]
+    assert 'href="/test-purchases/ledger?page=2"' in first
+    second = staff.get("/test-purchases/ledger?page=2").get_data(as_text=True)
+    assert _names_in(second, "balances-CNY") == ["Cedar"]
+    assert 'rel="prev" href="/test-purchases/ledger"' in second
+    # Transfers are paged on their own, keeping the balances' page.
+    transfers = staff.get("/test-purchases/ledger?page=2&transfers=2").get_data(as_text=True)
+    assert _names_in(transfers, "balances-CNY") == ["Cedar"]
+    beyond = staff.get("/test-purchases/ledger?page=9").get_data(as_text=True)
+    assert "This page is past the end of the list." in beyond
+    # The CSV has every balance.
+    csv = staff.get("/test-purchases/ledger.csv").get_data(as_text=True)
+    assert all(name in csv for name in ("alder", "Birch", "Cedar"))
+
+
+def test_transfers_are_paged_apart_and_in_both_languages(three_companies, people, as_user,
+                                                         monkeypatch):
+    monkeypatch.setattr(paging, "PER_PAGE", 1)
+    staff = as_user(people["staff"])
+    first = staff.get("/test-purchases/ledger").get_data(as_text=True)
+    lines = first[first.index('id="settlements-CNY"'):].split("</ul>")[0]
+    assert lines.count("<li>") == 1 and "More transfers" in first
+    assert 'href="/test-purchases/ledger?transfers=2"' in first
+    second = staff.get("/test-purchases/ledger?transfers=2").get_data(as_text=True)
+    assert second[second.index('id="settlements-CNY"'):].split("</ul>")[0] != lines
+    staff.post("/profile/locale", data={"locale": "zh"})
+    assert "更多转账" in staff.get("/test-purchases/ledger").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("query", ["page=0", "page=x", "transfers=-1"])
+@pytest.mark.parametrize("with_costs", [True, False])
+def test_a_page_that_is_no_page_is_refused_with_422(make, people, as_user, query, with_costs):
+    if with_costs:
+        received(people["member"], make.make_user("member"), cost=30_000)
+    r = as_user(people["staff"]).get(f"/test-purchases/ledger?{query}")
+    assert r.status_code == 422
