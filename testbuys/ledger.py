@@ -71,25 +71,32 @@ def _payments() -> list[tuple[int, int, int, str]]:
                                .order_by(SettlementPayment.id))]
 
 
-def ledgers(costs: list[_Cost] | None = None,
-            payments: list[tuple[int, int, int, str]] | None = None) -> dict[str, Ledger]:
-    """The whole alliance's ledger, per currency, in exact integers (from the costs and
-    payments already read, when the caller has them)."""
-    costs = _costs() if costs is None else costs
-    payments = _payments() if payments is None else payments
-    kept = _books(tuple((c.currency, c.paid_by_org_id, c.cost_amount, tuple(c.weights.items()))
-                        for c in costs), tuple(payments))
+def ledgers() -> dict[str, Ledger]:
+    """The whole alliance's ledger, per currency, in exact integers."""
+    return _copies(_kept()[0])
+
+
+def _kept() -> tuple[dict[str, Ledger], dict[int, set[int]]]:
+    """The kept ledgers and counterparties of the costs and payments as they stand."""
+    return _books(tuple((c.currency, c.paid_by_org_id, c.cost_amount, tuple(c.weights.items()))
+                        for c in _costs()), tuple(_payments()))
+
+
+def _copies(kept: dict[str, Ledger]) -> dict[str, Ledger]:
+    """Ledgers a caller may change without changing the kept ones."""
     return {currency: Ledger(currency, dict(led.balances), list(led.settlements), dict(led.paid),
                              dict(led.owed)) for currency, led in kept.items()}
 
 
 @lru_cache(maxsize=4)
 def _books(costs: tuple[tuple[str, int, int, tuple[tuple[int, int], ...]], ...],
-           payments: tuple[tuple[int, int, int, str], ...]) -> dict[str, Ledger]:
-    """The ledgers of these costs and payments, kept: they follow from them alone, and
-    working them out for the whole alliance (shares, balances, the fewest transfers) takes
-    several times as long as reading them. Any change to a cost, a share or a payment makes
-    another key, so a kept ledger is never out of date."""
+           payments: tuple[tuple[int, int, int, str], ...],
+           ) -> tuple[dict[str, Ledger], dict[int, set[int]]]:
+    """The ledgers and counterparties of these costs and payments, kept: they follow from
+    them alone, and working them out for the whole alliance (shares, balances, the fewest
+    transfers) takes several times as long as reading them. Any change to a cost, a share
+    or a payment makes another key, so a kept ledger is never out of date. Callers read
+    copies (_copies, _visible)."""
     payments_by: dict[str, list[tuple[int, int]]] = {}
     shares: dict[str, list[tuple[int, int]]] = {}
     for currency, payer, amount, weights in costs:
@@ -113,7 +120,7 @@ def _books(costs: tuple[tuple[str, int, int, tuple[tuple[int, int], ...]], ...],
         # organisations that shared a purchase or a settlement (see docs/testbuys.md).
         result[currency] = Ledger(currency, nonzero, settle_between_counterparties(nonzero, links),
                                   paid, owed)
-    return result
+    return result, links
 
 
 def _sum(pairs: list[tuple[int, int]]) -> dict[int, int]:
@@ -123,12 +130,15 @@ def _sum(pairs: list[tuple[int, int]]) -> dict[int, int]:
     return totals
 
 
-def ledgers_for(user: Any, costs: list[_Cost] | None = None,
-                payments: list[tuple[int, int, int, str]] | None = None) -> dict[str, Ledger]:
+def ledgers_for(user: Any) -> dict[str, Ledger]:
     """What the person may see: everything for staff and admins, their own position otherwise."""
-    everything = ledgers(costs, payments)
+    return _visible(user, _kept()[0])
+
+
+def _visible(user: Any, everything: dict[str, Ledger]) -> dict[str, Ledger]:
+    """The part of the kept ledgers the person may see, as new ledgers."""
     if can(user, "test_purchase.oversee"):
-        return everything
+        return _copies(everything)
     mine = user.organisation_id
     return {currency: Ledger(
         currency, {o: a for o, a in led.balances.items() if o == mine},
@@ -147,14 +157,10 @@ def org_names(ids) -> dict[int, str]:
                                    .where(Organisation.id.in_(ids))).all())
 
 
-def counterparties(costs: list[_Cost] | None = None,
-                   payments: list[tuple[int, int, int, str]] | None = None) -> dict[int, set[int]]:
-    """Organisation id -> the organisations it shares a cost or a settlement with (from the
-    costs and payments already read, when the caller has them)."""
-    costs = _costs() if costs is None else costs
-    payments = _payments() if payments is None else payments
-    return _links(((c.paid_by_org_id, set(c.weights)) for c in costs),
-                  ((from_id, to_id) for from_id, to_id, _, _ in payments))
+def counterparties() -> dict[int, set[int]]:
+    """Organisation id -> the organisations it shares a cost or a settlement with."""
+    return _links(((c.paid_by_org_id, set(c.weights)) for c in _costs()),
+                  ((from_id, to_id) for from_id, to_id, _, _ in _payments()))
 
 
 def _links(costs, payments) -> dict[int, set[int]]:
@@ -180,14 +186,14 @@ def payers_to(user: Any, links: dict[int, set[int]] | None = None) -> set[int]:
     links = counterparties() if links is None else links
     if can(user, "test_purchase.oversee"):
         return set(links)
-    return links.get(user.organisation_id, set())
+    return set(links.get(user.organisation_id, ()))
 
 
 def ledger_page(user: Any) -> tuple[dict[str, Ledger], set[int]]:
     """The ledgers the person may see and who they may record a payment from, reading the
     costs and the settlements once for both."""
-    costs, payments = _costs(), _payments()
-    return ledgers_for(user, costs, payments), payers_to(user, counterparties(costs, payments))
+    books, links = _kept()
+    return _visible(user, books), payers_to(user, links)
 
 
 def record_payment(actor: User, *, from_org: Any, to_org: Any, amount: tuple[int, str] | None,

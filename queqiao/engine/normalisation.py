@@ -217,11 +217,14 @@ def normalise(text: str) -> str:
     # nothing to fold or join; skipping the Unicode machinery matters for a million titles.
     if text.isascii():
         return " ".join(text.lower().split())
-    t = tables()
-    text = _folded(text, t)
+    return join_cjk(_unjoined(text))
+
+
+def _unjoined(text: str) -> str:
+    """Return the matching form of a text that is not ASCII, but for joining CJK separators."""
     # str.split() with no argument splits on any Unicode whitespace run and drops the
     # ends, which is exactly "collapse and strip".
-    return join_cjk(" ".join(text.split()))
+    return " ".join(_folded(text, tables()).split())
 
 
 def join_cjk(text: str) -> str:
@@ -234,16 +237,10 @@ def join_cjk(text: str) -> str:
 
 def normalise_many(texts: list[str]) -> list[str]:
     """Return list(map(normalise, texts)), dropping the CJK separators of all of them at once."""
-    t = tables()
-    forms = []
-    unjoined = []
-    for number, text in enumerate(texts):
-        if text.isascii():
-            forms.append(" ".join(text.lower().split()))
-        else:
-            forms.append(" ".join(_folded(text, t).split()))
-            unjoined.append(number)
-    for number, form in zip(unjoined, join_many([forms[n] for n in unjoined]), strict=True):
+    forms = [" ".join(text.lower().split()) if text.isascii() else None for text in texts]
+    unjoined = [number for number, form in enumerate(forms) if form is None]
+    joined = join_many([_unjoined(texts[number]) for number in unjoined])
+    for number, form in zip(unjoined, joined, strict=True):
         forms[number] = form
     return forms
 

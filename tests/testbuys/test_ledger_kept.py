@@ -63,6 +63,15 @@ def test_each_reader_sees_only_their_part_of_the_kept_ledger(people, partner, ke
                                         partner.organisation_id}
     assert mine.balances == {partner.organisation_id: -20_000}
     assert not ledger.ledgers_for(people["outsider"])["CNY"].balances
+    # Nor does what a reader's page does with its ledgers or payers reach the kept ones.
+    books, payers = ledger.ledger_page(people["staff"])
+    books["CNY"].balances.clear()
+    payers.clear()
+    assert ledger.ledger_page(people["staff"])[0]["CNY"].balances == everything.balances
+    assert ledger.ledger_page(people["staff"])[1] == set(everything.balances)
+    _books, partners = ledger.ledger_page(partner)
+    partners.clear()
+    assert ledger.ledger_page(partner)[1] == {people["member"].organisation_id}
 
 
 @pytest.fixture
