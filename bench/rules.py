@@ -563,19 +563,24 @@ class _FormOneTables:
         self.unsettled = re.compile(f"[{folding.char_class(self.unsettled_ranges)}]")
         self.batch_join = lambda _replacement, text: text
 
+    def unsettled_for(self, _seen: frozenset[str]) -> tuple[tuple[int, int], ...]:
+        """Return the unsettled characters: nothing folds, so every term needs them all."""
+        return self.unsettled_ranges
+
 
 @contextlib.contextmanager
 def form_one() -> Any:
     """Run the engine, its compiler and the reference on the version 1 matching form."""
-    tables, finder = _form_one()
-    saved = normalisation.tables, scanner.tables, scanner._unsettled_finder
+    tables = _form_one()
+    saved = normalisation.tables, scanner.tables
+    # The scanner keeps its finders of unsettled characters per tables: swapping the
+    # tables swaps the finders too.
     normalisation.tables = scanner.tables = lambda: tables
-    scanner._unsettled_finder = lambda: finder
     _forget_titles()
     try:
         yield
     finally:
-        normalisation.tables, scanner.tables, scanner._unsettled_finder = saved
+        normalisation.tables, scanner.tables = saved
         _forget_titles()
 
 
@@ -586,16 +591,9 @@ def _forget_titles() -> None:
 
 
 @cache
-def _form_one() -> tuple[_FormOneTables, Any]:
-    """Return the version 1 tables and the hyperscan finder of their unsettled characters."""
-    tables = _FormOneTables()
-    saved = scanner.tables
-    scanner.tables = lambda: tables
-    try:
-        finder = scanner._unsettled_finder.__wrapped__() if scanner.available() else None
-    finally:
-        scanner.tables = saved
-    return tables, finder
+def _form_one() -> _FormOneTables:
+    """Return the version 1 tables, built once."""
+    return _FormOneTables()
 
 
 def measure_form_cost(rule_maker: Callable[[], list[RuleSpec]], listings: list[Listing],

@@ -135,7 +135,7 @@ class CompiledRuleSet:
 
     __slots__ = (
         "_rules", "_ids", "_automaton", "_literal_automaton", "_finders", "_forms", "_literal",
-        "_bounds", "_bands", "_term_count", "_databases", "_alone", "_views",
+        "_bounds", "_bands", "_term_count", "_databases", "_alone", "_views", "_seen",
     )
 
     _rules: tuple[RuleSpec, ...]
@@ -151,6 +151,7 @@ class CompiledRuleSet:
     _alone: tuple[dict[int, _Bucket], ...]
     _views: tuple[dict[int, _View], ...]
     _term_count: int
+    _seen: frozenset[str]
 
     def __init__(self, rules: Iterable[RuleSpec], sample: Iterable[str] | None = None) -> None:
         """Compile `rules`; prefer compile_rules(), which reads better at call sites."""
@@ -183,6 +184,8 @@ class CompiledRuleSet:
         set_(self, "_forms", forms)
         set_(self, "_literal", literal)
         set_(self, "_term_count", len(terms))
+        # What the batch byte path must vet for these terms (scanner.unsettled_finder).
+        set_(self, "_seen", frozenset("".join(forms)))
         set_(self, "_bounds", bounds)
         set_(self, "_bands", bands)
         set_(self, "_alone", tuple(_alone(entries) for entries, _ in bands))
@@ -363,7 +366,7 @@ class CompiledRuleSet:
             return
         # Joined: too many triggers for patterns with separator gaps to compile quickly,
         # so the matching forms, joined over the batch, are scanned for the plain terms.
-        raw = prepare_batch(titles, scanner.unsettled_finder(), joined=joined)
+        raw = prepare_batch(titles, scanner.unsettled_finder(self._seen), joined=joined)
         if raw is None:  # a title holds NUL or a lone surrogate
             yield from self._match_band(band, finder, listings, numbers)
             return
@@ -440,7 +443,7 @@ class CompiledRuleSet:
 
         scan = database.scan
         scratch = scanner.scratch_for(database)
-        raw = prepare_batch(titles, scanner.unsettled_finder(), joined=True)
+        raw = prepare_batch(titles, scanner.unsettled_finder(self._seen), joined=True)
         if raw is None:  # a title holds NUL or a lone surrogate
             yield from self._match_band(band, finder, listings, numbers)
             return

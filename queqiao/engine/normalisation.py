@@ -70,6 +70,10 @@ class _Tables:
         self.join = _joiner(cjk, separators)
         self.unsettled_ranges = _unsettled_ranges(fold, invisible, separators)
         self.unsettled = re.compile(f"[{folding.char_class(self.unsettled_ranges)}]")
+        # The unsettled characters that are so only for folding to one CJK character
+        # (traditional ones, mostly), by what they fold to (see unsettled_for).
+        self.cjk_folds = _cjk_folds(fold, invisible)
+        self._unsettled_for: dict[frozenset[str], tuple[tuple[int, int], ...]] = {}
         # Drops the CJK separators of a batch before it is encoded (see _prepare). The
         # batch path sees only characters below U+10000 (the byte table sends every title
         # with a four-byte character the per-title way).
@@ -77,6 +81,52 @@ class _Tables:
             f"[{folding.char_class(_batch_separators(separators, self.unsettled_ranges))}]",
             _bmp_class(cjk), boundary="\\x00",
         ).sub
+
+    def unsettled_for(self, seen: frozenset[str]) -> tuple[tuple[int, int], ...]:
+        """Return the unsettled characters that matter to terms holding only the characters `seen`.
+
+        A character of `cjk_folds` whose fold no term holds is left out: folding it
+        swaps one CJK character for another that is in no term (nor is the character
+        itself: terms are in the matching form), so no term is found, or not found, at
+        another place, and separators next to it are dropped alike. Its title can stay
+        on the batch byte path, unfolded, for such terms. Kept per set of characters.
+        """
+        ranges = self._unsettled_for.get(seen)
+        if ranges is None:
+            unseen = {code for code, folded in self.cjk_folds.items() if folded not in seen}
+            ranges = folding._as_ranges([
+                code for low, high in self.unsettled_ranges for code in range(low, high + 1)
+                if code not in unseen
+            ])
+            if len(self._unsettled_for) >= 64:  # rule sets are recompiled now and then
+                self._unsettled_for.clear()
+            self._unsettled_for[seen] = ranges
+        return ranges
+
+
+def _cjk_folds(fold: dict[int, str], invisible: frozenset[str]) -> dict[int, str]:
+    """Return {code: fold} of the characters of U+3000-U+FFFF unsettled only for folding to one CJK character.
+
+    Both are CJK (folding.cjk_ranges), and but for the fold the character is one the
+    batch byte path lets through (see _unsettled_ranges; a CJK character is no separator).
+    """
+    cjk = folding.cjk_ranges()
+    return {
+        code: folded for code, folded in fold.items()
+        if 0x3000 <= code <= 0xFFFF and len(folded) == 1
+        and _in(code, cjk) and _in(ord(folded), cjk) and _settled_unfolded(chr(code), invisible)
+    }
+
+
+def _settled_unfolded(char: str, invisible: frozenset[str]) -> bool:
+    """Return True when NFKC, casefold, white space, composition and invisibility leave `char` be."""
+    return (
+        char not in invisible
+        and _unicode_normalize("NFKC", char) == char
+        and char.casefold() == char
+        and not char.isspace()
+        and not unicodedata.combining(char)
+    )
 
 
 def _separator_ranges() -> tuple[tuple[int, int], ...]:
@@ -134,8 +184,9 @@ def _join_pattern(sep_class: str, cjk_class: str, boundary: str = "\\xa0") -> re
     lookaheads what follows it.
     """
     sep = sep_class
+    # Possessive: a run is dropped whole or not at all, so its end is never given back.
     return re.compile(
-        f"{sep}(?:(?<=[{cjk_class}].){sep}*(?=[{cjk_class}{boundary}])|(?<={boundary}.){sep}*(?=[{cjk_class}]))",
+        f"{sep}(?:(?<=[{cjk_class}].){sep}*+(?=[{cjk_class}{boundary}])|(?<={boundary}.){sep}*+(?=[{cjk_class}]))",
         re.DOTALL,
     )
 
@@ -190,14 +241,9 @@ def _unsettled_ranges(
     for code in range(0x3000, 0x10000):
         if 0xD800 <= code <= 0xDFFF:
             continue
-        char = chr(code)
         settled = (
             code not in fold
-            and char not in invisible
-            and _unicode_normalize("NFKC", char) == char
-            and char.casefold() == char
-            and not char.isspace()
-            and not unicodedata.combining(char)
+            and _settled_unfolded(chr(code), invisible)
             and (not _in(code, separators) or _in(code, PATTERN_SEPARATORS))
         )
         if not settled:
