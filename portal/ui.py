@@ -5,11 +5,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from babel.dates import format_date, format_datetime, format_timedelta
+from babel.dates import format_timedelta
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import gettext as _
 from flask_login import current_user
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .authz import can
 from .i18n import current_locale
@@ -137,7 +137,7 @@ def exact_time(moment: datetime, zone: ZoneInfo | None = None) -> str:
     """'2026-12-01 17:05 Asia/Shanghai (UTC+08:00)': to the minute in the reader's zone, named."""
     zone = zone or reader_zone()
     local = _aware(moment).astimezone(zone)
-    text = format_datetime(local, "yyyy-MM-dd HH:mm", tzinfo=zone, locale=current_locale())
+    text = f"{_day(local)} {local.hour:02d}:{local.minute:02d}"
     label = zone_offset_label(local)
     return f"{text} {label}" if zone.key == "UTC" else f"{text} {zone.key} ({label})"
 
@@ -163,7 +163,13 @@ def relative_time(moment: datetime, now: datetime | None = None,
     if abs(days) <= 7:
         return format_timedelta(timedelta(days=days), granularity="day", add_direction=True,
                                 threshold=1, locale=locale)
-    return format_date(moment.astimezone(zone), "yyyy-MM-dd", locale=locale)
+    return _day(moment.astimezone(zone))
+
+
+def _day(moment: datetime) -> str:
+    """'2026-12-01': what Babel's pattern yyyy-MM-dd gives in every language the portal
+    speaks (digits only), written out directly: a list page shows dozens of moments."""
+    return f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}"
 
 
 def render_moment(value: datetime | None, exact: bool = False,
@@ -175,15 +181,15 @@ def render_moment(value: datetime | None, exact: bool = False,
         return Markup("—")
     zone = reader_zone()
     moment = _aware(value)
+    # Digits, '-', ':', 'T' and 'Z' only: nothing to escape.
     iso = moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-    title = exact_time(moment, zone)
-    relative = relative_time(moment, now, zone)
+    title = escape(exact_time(moment, zone))
+    relative = escape(relative_time(moment, now, zone))
     if exact:
-        return Markup('<time datetime="{0}" title="{1}" class="moment-exact">{1}</time> '
-                      '<span class="text-muted small moment-relative" data-relative="{0}">'
-                      '{2}</span>').format(iso, title, relative)
-    return Markup('<time datetime="{0}" title="{1}" data-relative="{0}">{2}</time>').format(
-        iso, title, relative)
+        return Markup(f'<time datetime="{iso}" title="{title}" class="moment-exact">{title}</time> '
+                      f'<span class="text-muted small moment-relative" data-relative="{iso}">'
+                      f'{relative}</span>')
+    return Markup(f'<time datetime="{iso}" title="{title}" data-relative="{iso}">{relative}</time>')
 
 
 def _aware(moment: datetime) -> datetime:

@@ -101,3 +101,29 @@ def test_the_when_macro_renders_the_same_moment(reader, app):
     moment = datetime.now(UTC) - timedelta(minutes=10)
     html = template.render(dt=moment)
     assert ">10 minutes ago</time>|—" in html and "UTC" in html
+
+
+@pytest.mark.parametrize("locale", ["en", "zh"])
+def test_dates_and_times_are_written_as_babel_writes_them_in_each_language(reader, locale):
+    # The portal writes yyyy-MM-dd and HH:mm itself (a list shows dozens of moments);
+    # Babel's formatting of the same patterns is the yardstick, years before 1000 included.
+    from zoneinfo import ZoneInfo
+
+    from babel.dates import format_date, format_datetime
+
+    reader(locale, "Asia/Kolkata")
+    zone = ZoneInfo("Asia/Kolkata")
+    for moment in (datetime(2026, 1, 2, 3, 4, tzinfo=UTC), datetime(2026, 12, 31, 23, 59, tzinfo=UTC),
+                   datetime(999, 7, 8, 9, 10, tzinfo=UTC), datetime(2027, 6, 30, 18, 30, tzinfo=UTC)):
+        local = moment.astimezone(zone)
+        babel_time = format_datetime(local, "yyyy-MM-dd HH:mm", tzinfo=zone, locale=locale)
+        assert exact_time(moment).split(" Asia/Kolkata ")[0] == babel_time
+        far = moment + timedelta(days=30)
+        assert relative_time(moment, far) == format_date(local, "yyyy-MM-dd", locale=locale)
+
+
+def test_a_moment_s_texts_are_escaped(reader, monkeypatch):
+    reader("en")
+    monkeypatch.setattr("portal.ui.relative_time", lambda *a, **k: "<b>&</b>")
+    html = str(render_moment(NOW))
+    assert "&lt;b&gt;&amp;&lt;/b&gt;</time>" in html and "<b>" not in html
