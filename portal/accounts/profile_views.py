@@ -1,6 +1,16 @@
 """The profile page: name, language, password, API tokens, calendar link."""
 
-from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -69,6 +79,7 @@ def update():
         except InvalidInput as e:
             show_errors(form, e)
         else:
+            session["locale"] = current_user.locale  # as the language buttons do
             flash(_("Your profile is saved."), "success")
             return redirect(url_for("profile.show"))
     return _page(profile_form=form), 422
@@ -157,8 +168,6 @@ def calendar_feed(token: str):
 @access("public")
 def set_locale():
     """Switch between English and Chinese (kept on the account when signed in)."""
-    from flask import session
-
     locale = request.form.get("locale")
     if locale in ("en", "zh"):
         session["locale"] = locale

@@ -98,6 +98,9 @@ def _attach(user, row, key: str) -> None:
     session.pop("pending_sign_in", None)
     login_user(user, remember=False, fresh=True)
     session[SESSION_KEY] = key
+    # The browser keeps the account's language for the pages a session cookie never signs
+    # in to (the API's docs page): it reads the language from here.
+    session["locale"] = user.locale
     g.user_session = row
 
 

@@ -135,3 +135,19 @@ def test_change_password_needs_the_current_one(as_user, make):
     data["pw-current"] = PASSWORD
     assert c.post("/profile/password", data=data).status_code == 302
     assert verify_password(reload(user).password_hash, "another password")
+
+
+def test_the_api_docs_page_speaks_the_account_s_language_after_sign_in(client, make):
+    # The docs page lives under /api/, where a session cookie signs no one in: it takes the
+    # language the browser session keeps, which signing in and the profile set.
+    user = make.make_user("member", locale="zh")
+    assert '<html lang="en">' in client.get("/api/v1/docs").get_data(as_text=True)
+    _login(client, user.email, PASSWORD)
+    assert '<html lang="zh-CN">' in client.get("/api/v1/docs").get_data(as_text=True)
+    profile = client.get("/profile").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', profile)
+    data = {"name": user.name, "locale": "en", "timezone": "UTC"}
+    if token:
+        data["csrf_token"] = token.group(1)
+    assert client.post("/profile", data=data).status_code == 302
+    assert '<html lang="en">' in client.get("/api/v1/docs").get_data(as_text=True)
