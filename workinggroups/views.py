@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.accounts.groups import directory as directory_of_groups
-from portal.accounts.groups import member_companies, member_company_count
+from portal.accounts.groups import member_companies, member_company_count, people_of
 from portal.authz import access, can
 from portal.extensions import db
 from portal.forms import button_step
@@ -34,11 +34,12 @@ def home(slug: str):
     """A group's home: description, chairs, members; private parts for those who may see them."""
     group = group_or_404(slug)
     private = can(current_user, "group.view_private", group)
+    # A page of member companies at a time (with their people's names for those who may
+    # see them): a group may have hundreds.
+    members = page_of(member_companies(group))
     context = {"membership": membership_of(current_user.organisation, group)
                if can(current_user, "member_side") else None,
-               # A page of member companies at a time (with their people for those who may
-               # see them): a group may have hundreds.
-               "members": page_of(member_companies(group, with_people=private)),
+               "members": members, "people": people_of(members.rows) if private else {},
                "member_count": member_company_count(group)}
     if private:
         context.update({

@@ -53,16 +53,28 @@ def group_by_slug(slug: str) -> WorkingGroup | None:
     return db.session.scalar(select(WorkingGroup).where(WorkingGroup.slug == slug))
 
 
-def member_companies(group: WorkingGroup, with_people: bool = False):
+def member_companies(group: WorkingGroup):
     """The organisations in the group now, by name, as a select() to read a page at a time
-    (a group may have hundreds of member companies); with their people when the page
-    lists them, in one statement more."""
-    query = (select(Organisation)
-             .join(GroupMembership, GroupMembership.organisation_id == Organisation.id)
-             .where(GroupMembership.working_group_id == group.id,
-                    GroupMembership.status == "active")
-             .order_by(func.lower(Organisation.name), Organisation.id))
-    return query.options(selectinload(Organisation.users)) if with_people else query
+    (a group may have hundreds of member companies)."""
+    return (select(Organisation)
+            .join(GroupMembership, GroupMembership.organisation_id == Organisation.id)
+            .where(GroupMembership.working_group_id == group.id,
+                   GroupMembership.status == "active")
+            .order_by(func.lower(Organisation.name), Organisation.id))
+
+
+def people_of(organisations: list[Organisation]) -> dict[int, list[str]]:
+    """The names of the active people of each of these organisations, by organisation id, in
+    one statement: names only, as a group's page lists them (no one of an inactive one)."""
+    active = [o.id for o in organisations if o.is_active]
+    names: dict[int, list[str]] = {o.id: [] for o in organisations}
+    if active:
+        for organisation_id, name in db.session.execute(
+                select(User.organisation_id, User.name)
+                .where(User.organisation_id.in_(active), User.is_active_flag)
+                .order_by(User.id)):
+            names[organisation_id].append(name)
+    return names
 
 
 def member_company_count(group: WorkingGroup) -> int:

@@ -128,3 +128,26 @@ def test_home_lists_member_companies_a_page_at_a_time(as_user, people, monkeypat
     assert "Aac Maison" in second and "Aaa Maison" not in second and ">Previous<" in second
     assert "This page is past the end of the list." in client.get(
         f"/groups/{SLUG}?page=99").get_data(as_text=True)
+
+
+def test_the_group_page_names_each_member_company_s_active_people_to_those_who_may_see_them(
+        as_user, people, make):
+    from portal.extensions import db
+
+    company = make.make_org("Atelier Nord")
+    make.make_user("member", company, name="Ines Active")
+    gone = make.make_user("member", company, name="Paul Left")
+    gone.is_active_flag = False
+    closed = make.make_org("Closed Maison")
+    make.make_user("member", closed, name="Nora Closed")
+    closed.is_active = False
+    db.session.commit()
+    page = as_user(people["member"]).get(f"/groups/{SLUG}").get_data(as_text=True)
+    members = page.split('id="group-members"')[1].split("<h2")[0]
+    nord = members.split("Atelier Nord")[1].split("</ul>")[0]
+    assert "<li>Ines Active</li>" in nord and "Paul Left" not in members
+    assert "Closed Maison" in members and "Nora Closed" not in members
+    assert people["member"].name in members
+    # A company outside the group sees the companies, not their people.
+    outside = as_user(people["outsider"]).get(f"/groups/{SLUG}").get_data(as_text=True)
+    assert "Atelier Nord" in outside and "Ines Active" not in outside
