@@ -10,7 +10,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import case, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import load_only, selectinload
 
 from portal.accounts.groups import group_by_slug
 from portal.accounts.models import User
@@ -91,17 +91,28 @@ def _day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
 
 
-def with_listed(query):
+# What a row of the pages' lists (tips, vetting) shows of a tip: they read no descriptions,
+# keyword lists or authors.
+_PAGE_ROW = (Tip.id, Tip.title, Tip.brand, Tip.working_group_id, Tip.organisation_id, Tip.status,
+             Tip.sharing, Tip.created_at, Tip.submitted_at)
+
+
+def with_listed(query, *, page: bool = False):
     """Load what every list row shows (author, organisation, working group) with the tips,
-    in a fixed number of queries rather than one per row."""
+    in a fixed number of queries rather than one per row; for a `page`, only what its rows
+    show (organisation, working group and _PAGE_ROW)."""
+    if page:
+        return query.options(load_only(*_PAGE_ROW), selectinload(Tip.organisation),
+                             selectinload(Tip.working_group))
     return query.options(selectinload(Tip.author), selectinload(Tip.organisation),
                          selectinload(Tip.working_group))
 
 
-def tips_query(user: User, filters: TipFilters | None = None):
-    """The tips `user` may see, narrowed by the filters, newest first (list, API, CSV)."""
+def tips_query(user: User, filters: TipFilters | None = None, *, page: bool = False):
+    """The tips `user` may see, narrowed by the filters, newest first (list, API, CSV; with
+    `page`, what the list page shows of them)."""
     f = filters or TipFilters()
-    query = with_listed(select(Tip).where(visible(user, Tip)))
+    query = with_listed(select(Tip).where(visible(user, Tip)), page=page)
     if f.q:
         query = query.where(search_clause(f.q))
     if f.group:
@@ -137,9 +148,9 @@ class QueueEntry:
     trusted: bool
 
 
-def _queue_query(user: User):
-    """Submitted tips the reader may see, with what their rows show."""
-    return with_listed(select(Tip).where(visible(user, Tip), Tip.status == "submitted"))
+def _queue_query(user: User, page: bool = False):
+    """Submitted tips the reader may see, with what their rows show (see with_listed)."""
+    return with_listed(select(Tip).where(visible(user, Tip), Tip.status == "submitted"), page=page)
 
 
 def _queue_entries(tips, trusted: set[int]) -> list[QueueEntry]:
@@ -170,7 +181,8 @@ def vetting_page(user: User, per_page: int | None = None) -> Page:
     worked out once per organisation waiting, not per tip."""
     trusted = _trusted_in_queue(user)
     order = [case((Tip.organisation_id.in_(trusted), 0), else_=1)] if trusted else []
-    page = page_of(_queue_query(user).order_by(*order, Tip.submitted_at, Tip.id), per_page)
+    page = page_of(_queue_query(user, page=True).order_by(*order, Tip.submitted_at, Tip.id),
+                   per_page)
     page.rows = _queue_entries(page.rows, trusted)
     return page
 

@@ -51,7 +51,7 @@ def tips():
         filters, errors = parse_filters(request.args), {}
     except InvalidInput as e:
         filters, errors = TipFilters(q=(request.args.get("q") or "")[:200]), e.fields
-    rows = db.session.scalars(tips_query(current_user, filters).limit(PER_PAGE)).all()
+    rows = db.session.scalars(tips_query(current_user, filters, page=True).limit(PER_PAGE)).all()
     groups = sorted({g for g in _all_groups()}, key=lambda g: g.position)
     return render_template("queqiao/tips.html", tips=rows, filters=filters, errors=errors,
                            groups=groups, **_labels())
