@@ -42,9 +42,9 @@ def index():
     chosen = next((g for g in groups if g.slug == group), None)
     if chosen:
         query = query.where(TestPurchase.working_group_id == chosen.id)
-    with_participants = selectinload(TestPurchase.participants)
-    # A page at a time: staff see every group's purchases, a list that only grows.
-    page = page_of(query.options(with_participants).order_by(TestPurchase.id.desc()))
+    # A page at a time: staff see every group's purchases, a list that only grows. Its rows
+    # show no participants (the database has already kept the page to what the person may see).
+    page = page_of(query.order_by(TestPurchase.id.desc()))
     # Open purchases of the person's working groups it may join: found here, not guessed.
     # Only a member company of a purchase's group may join, so only those are read.
     groups_of_company = joinable_group_ids(current_user)
@@ -52,7 +52,8 @@ def index():
                 for p in db.session.scalars(select(TestPurchase).where(
                     visible(current_user, TestPurchase),
                     TestPurchase.working_group_id.in_(groups_of_company),
-                    TestPurchase.status.in_(JOINABLE)).options(with_participants)
+                    TestPurchase.status.in_(JOINABLE))
+                    .options(selectinload(TestPurchase.participants))
                     .order_by(TestPurchase.id.desc()).limit(200))
                 if can(current_user, "test_purchase.join", p)] if groups_of_company else []
     return render_template("testbuys/index.html", purchases=page.rows, page=page,
