@@ -125,12 +125,17 @@ def _unsettled_finder(t: Any, seen: frozenset[str] | None) -> Any:
 
 
 # Characters of U+4000-U+9FFF (most Han ideographs, led by the bytes E4-E9 that most of
-# a Chinese title is) up to which one byte pattern per lead byte scans faster than a set
-# of literals. Beyond, the literal set is faster: on the bench's marketplace titles, the
-# 2,452 characters of the version 1 form were found in 4.0 ms as patterns against 6.0 ms
-# as literals, the 3,197 the bench's 1,000 rules need of the matching form in 9.9 ms against
-# 16.5 ms, and all 6,252 of it in 25.2 ms against 14.8 ms (100,000 titles).
-_PATTERN_HAN = 256
+# a Chinese title is) up to which one byte pattern per lead byte scans about as fast as a
+# set of literals or faster; beyond, the literal set is faster. Measured on two kinds of
+# titles, the bench's marketplace and zipf shapes (ms per 60,000 and 30,000 titles):
+#   Han characters vetted         marketplace: literals / patterns   zipf: literals / patterns
+#   0 (the version 1 form)             3.8 / 2.5                          0.4 / 0.4
+#   64 (terms of two characters)       -                                  2.8 / 3.8
+#   165 (1,000 marketplace rules)      10.0 / 5.7                         10.1 / 4.9
+#   276, 328 (1,000 zipf, pairs)       -                                  10.8 / 8.2, 11.4 / 10.2
+#   about 480 (10,000 zipf, pairs)     10.7 / 13.0                        11.2 / 15.6
+#   3,204 (all of them)                9.4 / 15.8                         8.8 / 17.3
+_PATTERN_HAN = 400
 
 
 def character_database(codes: list[int]) -> Any:
