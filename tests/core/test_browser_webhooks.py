@@ -45,6 +45,7 @@ def _arrived(receiver, count: int, seconds: float = 10) -> None:
 
 
 def _fits(page) -> None:
+    page.wait_for_load_state("load")  # measured with the style sheets in place, not mid-parse
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
 
@@ -72,7 +73,8 @@ def test_a_member_registers_a_webhook_on_a_phone(phone, make):
         _arrived(receiver, 1)
         assert receiver.received[0].signed_with(secret)
 
-        phone.click("text=See its delivery log")
+        with phone.expect_navigation(url="**/webhooks/*"):
+            phone.click("text=See its delivery log")
         for _ in range(100):
             if phone.locator("tr[data-status=delivered]").count():
                 break
