@@ -557,8 +557,9 @@ class _FormOneTables:
 
         self.invisible: dict[int, None] = {}
         self.fold: dict[int, str] = {}
-        self.has_invisible = self.has_fold = self.has_cjk = nothing
+        self.has_invisible = self.has_fold = self.has_invisible_or_fold = self.has_cjk = nothing
         self.join = str
+        self.join_bmp = lambda _replacement, text: text
         self.unsettled_ranges = normalisation._unsettled_ranges({}, frozenset(), ())
         self.unsettled = re.compile(f"[{folding.char_class(self.unsettled_ranges)}]")
         self.batch_join = lambda _replacement, text: text

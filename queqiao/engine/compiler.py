@@ -68,7 +68,7 @@ from queqiao.engine.normalisation import (
     TEXT_SEPARATOR,
     batch_literal_text_form,
     batch_text_form,
-    join_many,
+    join_batch_titles,
     normalise,
     prepare_batch,
 )
@@ -413,7 +413,7 @@ class CompiledRuleSet:
         if present:
             settle(index, present, raw[begin:start])
         if waiting:
-            titles_joined = join_many([title.decode() for _, _, _, title in waiting])
+            titles_joined = join_batch_titles([title.decode() for _, _, _, title in waiting])
             for (index, hits, rest, _), title in zip(waiting, titles_joined, strict=True):
                 hits = self._finish(entries, hits, rest, title, listings[index])
                 if hits:

@@ -65,9 +65,14 @@ class _Tables:
         self.has_invisible = _searcher(_ranges_of(invisible))
         self.fold = fold
         self.has_fold = _searcher(_ranges_of(map(chr, fold)))
+        # Every invisible character outlives NFKC and casefold (and composes with no
+        # neighbour), so one search of a text's NFKC form tells whether it needs either.
+        self.has_invisible_or_fold = _searcher(_ranges_of([*invisible, *map(chr, fold)]))
         self.has_cjk = _searcher(cjk)
         separators = _separator_ranges()
-        self.join = _joiner(cjk, separators)
+        # Drops the CJK separators of a text below U+10000 (join_batch_titles).
+        self.join_bmp = _join_pattern(f"[{_bmp_class(separators)}]", _bmp_class(cjk)).sub
+        self.join = _joiner(self.join_bmp, cjk)
         self.unsettled_ranges = _unsettled_ranges(fold, invisible, separators)
         self.unsettled = re.compile(f"[{folding.char_class(self.unsettled_ranges)}]")
         # The unsettled characters that are so only for folding to one CJK character
@@ -208,9 +213,11 @@ def _batch_separators(separators, unsettled) -> list[tuple[int, int]]:
     return list(folding._as_ranges(settled))
 
 
-def _joiner(cjk, separators):
-    """Return join(text) dropping the separator runs of `text` padded with no-break spaces."""
-    small = _join_pattern(f"[{_bmp_class(separators)}]", _bmp_class(cjk)).sub
+def _joiner(small, cjk):
+    """Return join(text) dropping the separator runs of `text` padded with no-break spaces.
+
+    `small` is the substitution of the pattern for text below U+10000.
+    """
     full = _join_pattern(r"(?:[^\w\xa0]|_)", folding.char_class(cjk)).sub
 
     def join(text: str) -> str:
@@ -303,8 +310,26 @@ def join_many(texts: list[str]) -> list[str]:
     return tables().join(f"\xa0{TEXT_SEPARATOR.join(texts)}\xa0")[1:-1].split(TEXT_SEPARATOR)
 
 
+def join_batch_titles(texts: list[str]) -> list[str]:
+    """Return join_many(texts) for titles of a prepared batch (prepare_batch), decoded.
+
+    Those hold no character beyond U+FFFF but in titles normalised on their own, which
+    are joined already and which the pattern for the rest leaves alone, so the search
+    for such characters that join_cjk makes is skipped.
+    """
+    if len(texts) < 2:
+        return list(map(join_cjk, texts))
+    return tables().join_bmp("", f"\xa0{TEXT_SEPARATOR.join(texts)}\xa0")[1:-1].split(TEXT_SEPARATOR)
+
+
 def _folded(text: str, t: _Tables) -> str:
     """Return `text` without invisible characters, NFKC-normalised, casefolded and folded."""
+    settled = _unicode_normalize("NFKC", text).casefold()
+    # Most titles hold nothing invisible and nothing to fold. Every invisible character
+    # would still be in this form (a property test checks each), so finding neither
+    # here, in a form that NFKC leaves alone, means the whole work is done.
+    if not t.has_invisible_or_fold(settled) and unicodedata.is_normalized("NFKC", settled):
+        return settled
     if t.has_invisible(text):
         # Before NFKC, so that a character hidden between a letter and its accent
         # cannot keep the two from composing.

@@ -13,6 +13,7 @@ from queqiao.engine import (
     compile_rules,
     compiler,
     folding,
+    normalisation,
     normalise,
     reference_match,
     scanner,
@@ -22,6 +23,7 @@ from queqiao.engine.normalisation import (
     TEXT_SEPARATOR,
     batch_literal_text_form,
     batch_text_form,
+    join_batch_titles,
     join_cjk,
     join_many,
     literal_form,
@@ -164,6 +166,23 @@ def test_format_characters_live_only_where_the_table_looks_for_them():
                 if unicodedata.category(chr(code)) == "Cf"]
 
 
+def test_invisible_characters_outlive_nfkc_and_casefold_and_compose_with_nothing():
+    """What lets _folded look for invisible characters in the NFKC form instead of the text."""
+    invisible = folding.invisible_characters()
+    in_pairs = set()
+    for code in range(0x110000):
+        decomposition = unicodedata.decomposition(chr(code))
+        if decomposition and not decomposition.startswith("<") and len(decomposition.split()) == 2:
+            in_pairs.update(chr(int(part, 16)) for part in decomposition.split())
+    for char in invisible:
+        settled = unicodedata.normalize("NFKC", char).casefold()
+        assert any(c in invisible for c in settled), hex(ord(char))
+        assert not unicodedata.combining(char) and char not in in_pairs, hex(ord(char))
+    # Nor does a Hangul filler count as a jamo that composes into a syllable.
+    assert not [c for c in invisible if 0x1100 <= ord(c) <= 0x1112 or 0x1161 <= ord(c) <= 0x1175
+                or 0x11A8 <= ord(c) <= 0x11C2]
+
+
 def test_the_batch_path_passes_through_only_what_normalisation_leaves_alone():
     unsettled = tables().unsettled
     for code in range(0x3000, 0x10000):
@@ -200,12 +219,35 @@ odd_listings = st.lists(
 
 
 @settings(max_examples=200, deadline=None)
+@given(st.text() | st.text(alphabet=EVASIONS + "\u3164\uffa0\u115f\u1160\ufe0f\u0300ｅ") | odd_titles)
+@example("e\u200b\u0301")  # a hidden character between a letter and its accent
+@example("\u1100\u115f\u1161")
+def test_folding_with_its_shortcuts_gives_the_form_the_long_way_gives(text):
+    assert normalisation._folded(text, tables()) == _folded_the_long_way(text)
+
+
+def _folded_the_long_way(text):
+    """Every step of the fold, none skipped: invisible characters out, NFKC, casefold, fold."""
+    t = tables()
+    text = unicodedata.normalize("NFKC", text.translate(t.invisible)).casefold()
+    for _ in range(3):
+        text = text.translate(t.fold)
+        if unicodedata.is_normalized("NFKC", text):
+            break
+        text = unicodedata.normalize("NFKC", text).casefold()
+    return text
+
+
 @given(st.lists(odd_titles | titles | st.text(), max_size=8))
 def test_normalising_many_equals_normalising_each(texts):
     # One joining pass over several texts must not join across their boundaries.
     assert normalise_many(texts) == [normalise(text) for text in texts]
     forms = [" ".join(literal_form(text).split()) for text in texts]
     assert join_many(forms) == [join_cjk(form) for form in forms]
+    # A prepared batch's titles: below U+10000, or in the matching form already.
+    batch_titles = [form if form.isascii() or max(map(ord, form)) <= 0xFFFF else normalise(text)
+                    for text, form in zip(texts, forms, strict=True)]
+    assert join_batch_titles(batch_titles) == [join_cjk(title) for title in batch_titles]
 
 
 @settings(max_examples=300, deadline=None)
