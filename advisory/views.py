@@ -16,7 +16,7 @@ from portal.authz import access, can, require_visible
 from portal.errors import Conflict, Forbidden, InvalidInput, NotFound
 from portal.extensions import db
 from portal.forms import form_step, show_errors
-from portal.i18n import current_locale
+from portal.i18n import Translated, current_locale
 from portal.models import utcnow
 from portal.paging import page_of
 
@@ -43,6 +43,11 @@ from .tracker import figure_records, parse_filters, tracker_query, tracker_years
 LABELS = {"status": lifecycle.STATUS_LABELS, "action": lifecycle.ACTION_LABELS,
           "category": CATEGORY_LABELS, "vote": VOTE_LABELS, "decision": DECISION_LABELS,
           "response": RESPONSE_LABELS}
+
+
+def _labels() -> dict[str, Translated]:
+    """The labels for one page, each translated once (see Translated)."""
+    return {kind: Translated(labels) for kind, labels in LABELS.items()}
 
 
 def _load(rec_id: int):
@@ -76,7 +81,7 @@ def index():
     # A page at a time: the tracker grows by every group's recommendations each year.
     page = page_of(tracker_query(current_user, filters))
     return render_template("advisory/index.html", recommendations=page.rows, page=page,
-                           form=form, filtered=bool(filters), labels=LABELS,
+                           form=form, filtered=bool(filters), labels=_labels(),
                            query=filter_query(request.args))
 
 
@@ -157,7 +162,7 @@ def _page(rec, status: int = 200, **forms):
     link_form = forms.get("link_form") or LinkForm(prefix="link")
     link_form.kind.choices = links.link_kind_choices()
     context = {
-        "rec": rec, "labels": LABELS, "tally": board.tally(rec, current_user),
+        "rec": rec, "labels": _labels(), "tally": board.tally(rec, current_user),
         "ballots": board.ballots(rec, current_user),
         "actions": lifecycle.available_actions(current_user, rec),
         "following": services.is_following(current_user, rec),
@@ -324,7 +329,7 @@ def figures():
     chart = {"years": [str(y) for y in result.by_year],
              "decision": [v["median_days_to_decision"] for v in result.by_year.values()],
              "response": [v["median_days_to_response"] for v in result.by_year.values()]}
-    return render_template("advisory/figures.html", figures=result, form=form, labels=LABELS,
+    return render_template("advisory/figures.html", figures=result, form=form, labels=_labels(),
                            chart=json.dumps(chart), query=request.query_string.decode())
 
 

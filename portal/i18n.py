@@ -1,7 +1,9 @@
 """Language choice: the person's setting, else the session's, else the browser's."""
 
-from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import get_translations
+from collections.abc import Iterator, Mapping
+
+from flask import Flask, current_app, g, has_request_context, request, session
+from flask_babel import get_locale, get_translations
 from flask_login import current_user
 from jinja2 import pass_context
 
@@ -23,8 +25,6 @@ def select_locale() -> str:
 
 def current_locale() -> str:
     """The locale in force, as a plain string."""
-    from flask_babel import get_locale
-
     locale = get_locale()
     return locale.language if locale else "en"
 
@@ -32,7 +32,20 @@ def current_locale() -> str:
 def _translations(context):
     # Templates imported without context (macros) do not see it: they look it up themselves.
     found = context.get(_TRANSLATIONS)
-    return get_translations() if found is None else found
+    return _translations_in_force() if found is None else found
+
+
+def _translations_in_force():
+    """get_translations(), remembered for the locale in force (a mail rendered for someone
+    else forces another): a macro imported without context asks for each of its strings,
+    and each ask would look the request's language and catalogue up again (about 7 µs)."""
+    locale = get_locale()
+    kept = g.get(_TRANSLATIONS)
+    if kept is not None and kept[0] is locale:
+        return kept[1]
+    translations = get_translations()
+    setattr(g, _TRANSLATIONS, (locale, translations))
+    return translations
 
 
 def install_template_gettext(app: Flask) -> None:
@@ -51,3 +64,29 @@ def install_template_gettext(app: Flask) -> None:
         npgettext=pass_context(lambda c, x, s, p, n: _translations(c).unpgettext(x, s, p, n)),
         newstyle=True,
     )
+
+
+class Translated(Mapping):
+    """A mapping of lazily translated labels whose values are read in the language in force,
+    each translated once: rendering a lazy label looks up the request's language and
+    catalogue every time (about 8 µs), and a list of fifty rows renders the same few
+    labels over and over. Made per page render (a context processor's or a view's)."""
+
+    __slots__ = ("_labels", "_done")
+
+    def __init__(self, labels: Mapping) -> None:
+        self._labels = labels
+        self._done: dict = {}
+
+    def __getitem__(self, key) -> str:
+        try:
+            return self._done[key]
+        except KeyError:
+            text = self._done[key] = str(self._labels[key])
+            return text
+
+    def __iter__(self) -> Iterator:
+        return iter(self._labels)
+
+    def __len__(self) -> int:
+        return len(self._labels)

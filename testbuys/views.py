@@ -14,7 +14,7 @@ from portal.backlinks import backlinks
 from portal.errors import Conflict, Forbidden, InvalidInput
 from portal.extensions import db
 from portal.forms import button_step, form_step, show_errors
-from portal.i18n import current_locale
+from portal.i18n import Translated, current_locale
 from portal.paging import Page, page_number, page_of, page_of_list
 from portal.ui import format_money
 from portal.uploads import send_stored
@@ -27,7 +27,8 @@ from .models import STATUSES, Evidence, TestPurchase
 
 @bp.app_context_processor
 def _labels():
-    return {"tp_status": STATUS_LABELS, "tp_colour": STATUS_COLOURS, "tp_verdict": VERDICT_LABELS}
+    return {"tp_status": Translated(STATUS_LABELS), "tp_colour": STATUS_COLOURS,
+            "tp_verdict": Translated(VERDICT_LABELS)}
 
 
 @bp.get("")

@@ -13,7 +13,7 @@ from portal.backlinks import backlinks
 from portal.errors import InvalidInput
 from portal.extensions import db
 from portal.forms import form_step, show_errors
-from portal.i18n import current_locale
+from portal.i18n import Translated, current_locale
 from portal.uploads import send_stored
 
 from . import bp, bulk, services
@@ -39,8 +39,8 @@ PER_PAGE = 50
 
 
 def _labels() -> dict:
-    return {"status_labels": STATUS_LABELS, "sharing_labels": SHARING_LABELS,
-            "action_labels": ACTION_LABELS}
+    return {"status_labels": Translated(STATUS_LABELS), "sharing_labels": Translated(SHARING_LABELS),
+            "action_labels": Translated(ACTION_LABELS)}
 
 
 @bp.get("/tips")

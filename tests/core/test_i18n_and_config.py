@@ -66,3 +66,50 @@ def test_feature_settings_come_from_config_then_environment_then_defaults(monkey
     monkeypatch.setenv("EXAMPLE_DAYS", "a week")
     with pytest.raises(RuntimeError, match="EXAMPLE_DAYS='a week' is not a valid int"):
         load_settings({}, {"EXAMPLE_DAYS": 7})
+
+
+def test_translated_labels_read_in_the_request_s_language_once_each(app, monkeypatch):
+    from flask_babel import force_locale
+    from flask_babel import lazy_gettext as _l
+
+    from portal.i18n import Translated
+    from testbuys.lifecycle import STATUS_LABELS
+
+    calls = []
+    label = _l("proposed")
+    labels = {"proposed": label, "closed": STATUS_LABELS["closed"]}
+    lazy = type(label)
+    original = lazy.__str__
+    with app.test_request_context("/"), force_locale("zh"):
+        translated = Translated(labels)
+        monkeypatch.setattr(lazy, "__str__", lambda self: calls.append(self) or original(self))
+        assert translated["proposed"] == translated["proposed"] != "proposed"
+        assert calls == [label]  # translated once, however often the page shows it
+        assert dict(translated.items()) == {key: str(value) for key, value in labels.items()}
+        assert translated.get("missing", "missing") == "missing" and len(translated) == 2
+    with app.test_request_context("/"), force_locale("en"):
+        assert Translated(labels)["proposed"] == "proposed"
+
+
+def test_macros_translate_in_the_locale_in_force_even_when_a_mail_forces_another(app):
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    # The pager comes from a template imported without context: it looks its catalogue up.
+    page = '{% from "macros.html" import pager %}{{ _("Next") }}|{{ pager(page) }}'
+
+    class Page:
+        has_previous, has_more, number = False, True, 1
+
+        def url(self, number):
+            return f"?page={number}"
+
+    with app.test_request_context("/"), force_locale("en"):
+        english = render_template_string(page, page=Page())
+        with force_locale("zh"):
+            chinese = render_template_string(page, page=Page())
+        again = render_template_string(page, page=Page())
+    assert english == again and english != chinese
+    assert english.split("|")[0] == "Next"
+    # The macro speaks the page's language, not the one asked for before it.
+    assert "Older" in english.split("|")[1] and "Older" not in chinese.split("|")[1]
