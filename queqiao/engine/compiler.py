@@ -151,7 +151,7 @@ class CompiledRuleSet:
     _alone: tuple[dict[int, _Bucket], ...]
     _views: tuple[dict[int, _View], ...]
     _term_count: int
-    _seen: frozenset[str]
+    _seen: tuple[frozenset[str], ...]
 
     def __init__(self, rules: Iterable[RuleSpec], sample: Iterable[str] | None = None) -> None:
         """Compile `rules`; prefer compile_rules(), which reads better at call sites."""
@@ -184,8 +184,8 @@ class CompiledRuleSet:
         set_(self, "_forms", forms)
         set_(self, "_literal", literal)
         set_(self, "_term_count", len(terms))
-        # What the batch byte path must vet for these terms (scanner.unsettled_finder).
-        set_(self, "_seen", frozenset("".join(forms)))
+        # What the batch byte path must vet for each band's terms (scanner.unsettled_finder).
+        set_(self, "_seen", tuple(_seen(entries, forms) for entries, _ in bands))
         set_(self, "_bounds", bounds)
         set_(self, "_bands", bands)
         set_(self, "_alone", tuple(_alone(entries) for entries, _ in bands))
@@ -366,7 +366,7 @@ class CompiledRuleSet:
             return
         # Joined: too many triggers for patterns with separator gaps to compile quickly,
         # so the matching forms, joined over the batch, are scanned for the plain terms.
-        raw = prepare_batch(titles, scanner.unsettled_finder(self._seen), joined=joined)
+        raw = prepare_batch(titles, scanner.unsettled_finder(self._seen[band]), joined=joined)
         if raw is None:  # a title holds NUL or a lone surrogate
             yield from self._match_band(band, finder, listings, numbers)
             return
@@ -443,7 +443,7 @@ class CompiledRuleSet:
 
         scan = database.scan
         scratch = scanner.scratch_for(database)
-        raw = prepare_batch(titles, scanner.unsettled_finder(self._seen), joined=True)
+        raw = prepare_batch(titles, scanner.unsettled_finder(self._seen[band]), joined=True)
         if raw is None:  # a title holds NUL or a lone surrogate
             yield from self._match_band(band, finder, listings, numbers)
             return
@@ -635,6 +635,35 @@ class CompiledRuleSet:
             # A rule anchored on several `any` terms can be reached twice.
             hits = sorted(set(hits))
         return hits
+
+
+def _seen(entries: dict[int, _Entry], forms: tuple[str, ...]) -> frozenset[str]:
+    """Return the characters of every term a listing of one price band can be tested for.
+
+    Its triggers, their partner terms and table keys, and the further required and
+    excluded terms of its rules: a character folding to none of these changes nothing
+    the band finds (normalisation's unsettled_for). A band whose rules are fewer (the
+    last, for listings above every ceiling, say) so has fewer characters to vet.
+    """
+    terms: set[int] = set()
+    texts: list[str] = []
+
+    def add(bucket: _Bucket | None) -> None:
+        if bucket is not None:
+            for _ordinal, rest, none_of, _price, _regions in bucket[1]:
+                terms.update(rest or ())
+                terms.update(none_of or ())
+
+    for term, (own, probes, table) in entries.items():
+        terms.add(term)
+        add(own)
+        for form, _literal, bucket in probes:
+            texts.append(form)
+            add(bucket)
+        for key, bucket in (table or {}).items():
+            terms.add(key)
+            add(bucket)
+    return frozenset("".join([*texts, *(forms[term] for term in terms)]))
 
 
 def _alone(entries: dict[int, _Entry]) -> dict[int, _Bucket]:

@@ -113,7 +113,7 @@ def unsettled_finder(seen: frozenset[str] | None = None) -> Any:
     return _unsettled_finder(tables(), seen)
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=64)  # a rule set asks for one per price band
 def _unsettled_finder(t: Any, seen: frozenset[str] | None) -> Any:
     ranges = t.unsettled_ranges if seen is None else t.unsettled_for(seen)
     database = character_database([code for low, high in ranges for code in range(low, high + 1)])

@@ -47,6 +47,26 @@ def test_a_rule_set_finds_what_the_reference_finds_with_traditional_characters_l
     assert prepare_batch(titles, scanner.unsettled_finder(frozenset("高仿包正品"))) is not None
 
 
+def test_a_price_band_vets_only_what_its_own_rules_can_see():
+    # 尾单 matters only below 50: listings above it, or without a price, need 單 unfolded.
+    rules = [
+        RuleSpec(id=1, all=("高仿",)),
+        RuleSpec(id=2, all=("尾单",), max_price=50),
+        RuleSpec(id=3, any=("包", "袋"), none=("正品授权",)),
+    ]
+    matcher = compile_rules(rules)
+    assert "单" in matcher._seen[0] and "单" not in matcher._seen[-1]
+    assert "权" in matcher._seen[-1]  # an excluded term is seen too
+    titles = ["高仿 尾單 包", "尾單", "正品授權 尾單 包", "高 仿.單品", "【尾单】袋", "袋 正品 授權"]
+    listings = [Listing(f"L{n}-{price}", title, price, None)
+                for price in (10, 500, None) for n, title in enumerate(titles)]
+    expected = [(listing.id, rule.id) for listing in listings for rule in rules
+                if reference_match(rule, listing)]
+    assert ("L1-10", 2) in expected and ("L1-500", 2) not in expected
+    assert ("L2-500", 3) not in expected and ("L5-500", 3) not in expected
+    assert matcher.match_many(listings) == expected
+
+
 characters = st.sets(st.integers(min_value=0x3000, max_value=0xFFFF).filter(
     lambda code: not 0xD800 <= code <= 0xDFFF), min_size=1, max_size=60)
 
