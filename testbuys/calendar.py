@@ -10,7 +10,7 @@ from flask_login import current_user
 from icalendar import Event
 from sqlalchemy import select
 
-from portal.accounts.groups import all_groups
+from portal.accounts.groups import group_list
 from portal.accounts.models import User
 from portal.authz import access, visible
 from portal.calendar import calendar_source
@@ -71,7 +71,7 @@ def calendar():
         TestPurchase.scheduled_for >= _midnight(start, zone),
         TestPurchase.scheduled_for < _midnight(end + timedelta(1), zone))
     filters = {k: request.args.get(k, "") for k in ("group", "purchaser", "status")}
-    groups = all_groups()
+    groups = group_list()
     group = next((g for g in groups if g.slug == filters["group"]), None)
     if group:
         query = query.where(TestPurchase.working_group_id == group.id)
