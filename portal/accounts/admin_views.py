@@ -3,19 +3,21 @@
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager, selectinload
 
 from ..authz import access
 from ..errors import InvalidInput, NotFound
 from ..extensions import db
 from ..forms import button_step, rerender, show_errors
 from ..mail import send_mail
+from ..paging import page_of
 from . import admin_bp as bp
 from . import services
 from .forms import AppointForm, InviteForm, OrganisationForm
 from .groups import all_groups, group_by_slug, group_list
 from .links import make_link_token
-from .models import ChairPosition, Organisation, TwoFactor, User
+from .models import ChairPosition, GroupMembership, Organisation, TwoFactor, User
 
 
 def _group_choices():
@@ -32,9 +34,17 @@ def _get(model, id_):
 @bp.get("/organisations")
 @access("admin")
 def organisations():
-    """All organisations with their groups."""
-    orgs = db.session.scalars(select(Organisation).order_by(Organisation.kind, Organisation.name))
-    return render_template("accounts/admin_organisations.html", organisations=list(orgs))
+    """All organisations with their groups, a page at a time (the alliance has hundreds)."""
+    page = page_of(select(Organisation)
+                   .order_by(Organisation.kind, Organisation.name, Organisation.id)
+                   .options(selectinload(Organisation.memberships)
+                            .joinedload(GroupMembership.working_group)))
+    people = dict(db.session.execute(
+        select(User.organisation_id, func.count()).where(
+            User.organisation_id.in_([o.id for o in page.rows])).group_by(User.organisation_id)
+    ).all())
+    return render_template("accounts/admin_organisations.html", organisations=page.rows,
+                           page=page, people=people)
 
 
 @bp.route("/organisations/new", methods=["GET", "POST"])
@@ -85,13 +95,13 @@ def edit_organisation(org_id: int):
 @bp.get("/users")
 @access("admin")
 def users():
-    """Everyone, by organisation."""
-    people = db.session.scalars(select(User).join(User.organisation)
-                                .order_by(Organisation.name, User.name))
-    people = list(people)
+    """Everyone, by organisation, a page at a time (the alliance has thousands of people)."""
+    page = page_of(select(User).join(User.organisation).options(contains_eager(User.organisation))
+                   .order_by(Organisation.name, User.name, User.id))
     enrolled = set(db.session.scalars(select(TwoFactor.user_id).where(
-        TwoFactor.confirmed_at.is_not(None))))
-    return render_template("accounts/admin_users.html", users=people, enrolled=enrolled)
+        TwoFactor.confirmed_at.is_not(None), TwoFactor.user_id.in_([u.id for u in page.rows]))))
+    return render_template("accounts/admin_users.html", users=page.rows, page=page,
+                           enrolled=enrolled)
 
 
 def _send_invitation(user: User) -> None:

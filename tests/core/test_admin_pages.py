@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from portal.accounts.models import ChairPosition, Organisation
+from portal.accounts.models import ChairPosition, Organisation, User
 from portal.audit.models import AuditEvent
 from portal.extensions import db
 from tests.support.factories import reload
@@ -119,3 +119,27 @@ def test_audit_events_cannot_be_changed(people):
     with _pytest.raises(AppendOnlyError):
         db.session.commit()
     db.session.rollback()
+
+
+def test_organisations_and_people_are_listed_a_page_at_a_time(as_user, people, make):
+    from portal.paging import PER_PAGE
+
+    first = make.make_org("Aaa First Brand")
+    for _ in range(2):
+        make.make_user("member", org=first)
+    for n in range(PER_PAGE):
+        make.make_org(f"Zzz Brand {n:03d}")
+    admin = as_user(people["admin"])
+    page = admin.get("/admin/organisations").get_data(as_text=True)
+    row = page[page.index("Aaa First Brand"):].split("</tr>")[0]
+    assert "Luxury Goods" in row and "<td>2</td>" in row  # its groups and its two people
+    assert page.count('<tr class=') == PER_PAGE and 'rel="next"' in page
+    rest = admin.get("/admin/organisations?page=2").get_data(as_text=True)
+    assert "Zzz Brand 049" in rest and "Aaa First Brand" not in rest
+    beyond = admin.get("/admin/organisations?page=99")
+    assert beyond.status_code == 200 and "past the end" in beyond.get_data(as_text=True)
+    assert admin.get("/admin/organisations?page=x").status_code == 422
+    everyone = db.session.scalar(select(db.func.count()).select_from(User))
+    users = admin.get("/admin/users").get_data(as_text=True)
+    assert users.count("<tr><td>") == min(PER_PAGE, everyone)
+    assert ('rel="next"' in users) == (everyone > PER_PAGE)

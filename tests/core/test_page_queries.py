@@ -18,8 +18,8 @@ READERS = {"member": "member@maison.example", "chair": "chair.luxury-goods@maiso
 PAGES = ["/home", "/groups", "/groups/luxury-goods", "/groups/luxury-goods/meetings",
          "/groups/luxury-goods/threads", "/groups/luxury-goods/documents", "/notifications",
          "/profile", "/queqiao/tips", "/queqiao/vetting", "/queqiao/rules", "/queqiao/hits",
-         "/test-purchases", "/test-purchases/ledger", "/recommendations", "/reports",
-         "/reports/annual"]
+         "/test-purchases", "/test-purchases/ledger", "/test-purchases/calendar",
+         "/recommendations", "/reports", "/reports/annual", "/admin/organisations", "/admin/users"]
 
 
 def _cold_cost(fetch) -> int:
