@@ -4,7 +4,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from ..authz import access
 from ..errors import InvalidInput, NotFound
@@ -15,7 +15,7 @@ from ..paging import page_of
 from . import admin_bp as bp
 from . import services
 from .forms import AppointForm, InviteForm, OrganisationForm
-from .groups import all_groups, group_by_slug, group_list
+from .groups import group_by_slug, group_list
 from .links import make_link_token
 from .models import ChairPosition, GroupMembership, Organisation, TwoFactor, User
 
@@ -163,9 +163,11 @@ def set_active(user_id: int):
 def chairs():
     """Current and past chair appointments; appoint a new one."""
     form = AppointForm()
-    form.user.choices = [(u.id, f"{u.name} — {u.organisation.name}") for u in db.session.scalars(
-        select(User).join(User.organisation).where(Organisation.kind == "member")
-        .order_by(User.name))]
+    # Thousands of people at full scale: their names only, not their accounts.
+    form.user.choices = [(user_id, f"{name} — {company}") for user_id, name, company in
+                         db.session.execute(
+                             select(User.id, User.name, Organisation.name).join(User.organisation)
+                             .where(Organisation.kind == "member").order_by(User.name, User.id))]
     form.group.choices = _group_choices()
     if form.validate_on_submit():
         try:
@@ -177,10 +179,12 @@ def chairs():
         else:
             flash(_("Appointment recorded."), "success")
             return redirect(url_for(".chairs"))
-    positions = db.session.scalars(select(ChairPosition).order_by(ChairPosition.starts_on.desc()))
+    positions = db.session.scalars(
+        select(ChairPosition).order_by(ChairPosition.starts_on.desc(), ChairPosition.id.desc())
+        .options(joinedload(ChairPosition.working_group),
+                 joinedload(ChairPosition.user).joinedload(User.organisation))).all()
     status = 422 if form.is_submitted() else 200
-    return render_template("accounts/admin_chairs.html", form=form, positions=list(positions),
-                           groups=all_groups()), status
+    return render_template("accounts/admin_chairs.html", form=form, positions=positions), status
 
 
 @bp.post("/chairs/<int:position_id>/end")

@@ -69,7 +69,7 @@ class InviteForm(FlaskForm):
 class AppointForm(FlaskForm):
     """Appoint a chair or vice-chair."""
 
-    user = SelectField(_l("Person"), coerce=int, choices=[])
+    user = SelectField(_l("Person"), coerce=int, choices=[], widget=KeptOptionsSelect())
     group = SelectField(_l("Working group"), choices=[])
     title = SelectField(_l("Position"), choices=[("chair", _l("Chair")),
                                                  ("vice_chair", _l("Vice-chair"))])

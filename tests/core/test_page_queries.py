@@ -19,7 +19,8 @@ PAGES = ["/home", "/groups", "/groups/luxury-goods", "/groups/luxury-goods/meeti
          "/groups/luxury-goods/threads", "/groups/luxury-goods/documents", "/notifications",
          "/profile", "/queqiao/tips", "/queqiao/vetting", "/queqiao/rules", "/queqiao/hits",
          "/test-purchases", "/test-purchases/ledger", "/test-purchases/calendar",
-         "/recommendations", "/reports", "/reports/annual", "/admin/organisations", "/admin/users"]
+         "/recommendations", "/reports", "/reports/annual", "/admin/organisations", "/admin/users",
+         "/admin/chairs"]
 
 
 def _cold_cost(fetch) -> int:
