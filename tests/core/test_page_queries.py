@@ -19,6 +19,7 @@ PAGES = ["/home", "/groups", "/groups/luxury-goods", "/groups/luxury-goods/meeti
          "/groups/luxury-goods/threads", "/groups/luxury-goods/documents", "/notifications",
          "/profile", "/queqiao/tips", "/queqiao/vetting", "/queqiao/rules", "/queqiao/hits",
          "/test-purchases", "/test-purchases/ledger", "/test-purchases/calendar",
+         "/test-purchases/reports",
          "/recommendations", "/reports", "/reports/annual", "/admin/organisations", "/admin/users",
          "/admin/chairs"]
 
