@@ -5,7 +5,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String, UniqueConstraint, select
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, contains_eager, mapped_column
 
 from portal.accounts.models import GroupMembership, Organisation, User, WorkingGroup
 from portal.audit.services import record
@@ -61,7 +61,8 @@ def group_people(group: WorkingGroup) -> list[User]:
              .join(GroupMembership, GroupMembership.organisation_id == Organisation.id)
              .where(GroupMembership.working_group_id == group.id,
                     GroupMembership.status == "active", User.is_active_flag.is_(True),
-                    Organisation.is_active.is_(True)))
+                    Organisation.is_active.is_(True))
+             .options(contains_eager(User.organisation)))  # pages name each one's company
     return list(db.session.scalars(query))
 
 

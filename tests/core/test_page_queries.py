@@ -16,7 +16,8 @@ from tests.support.queries import query_cost
 READERS = {"member": "member@maison.example", "chair": "chair.luxury-goods@maison.example",
            "staff": "staff@platform.example", "admin": "admin@alliance.example"}
 PAGES = ["/home", "/groups", "/groups/luxury-goods", "/groups/luxury-goods/meetings",
-         "/groups/luxury-goods/threads", "/groups/luxury-goods/documents", "/notifications",
+         "/groups/luxury-goods/threads", "/groups/luxury-goods/documents",
+         "/groups/luxury-goods/roster", "/notifications",
          "/profile", "/queqiao/tips", "/queqiao/vetting", "/queqiao/rules", "/queqiao/hits",
          "/test-purchases", "/test-purchases/ledger", "/test-purchases/calendar",
          "/test-purchases/reports",

@@ -3,6 +3,7 @@
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from portal.accounts.access import secretariat
 from portal.accounts.models import GroupMembership, Organisation, User, WorkingGroup
@@ -104,8 +105,10 @@ def leave(actor: User, group: WorkingGroup) -> None:
 
 def roster(group: WorkingGroup) -> dict[str, list[GroupMembership]]:
     """The group's memberships by state: pending, active, and past (left, removed, declined)."""
+    # With each company and its people, which the roster shows (a group has hundreds).
     rows = db.session.scalars(select(GroupMembership).where(
-        GroupMembership.working_group_id == group.id)).all()
+        GroupMembership.working_group_id == group.id).options(
+        joinedload(GroupMembership.organisation).selectinload(Organisation.users))).all()
     by = {"pending": [], "active": [], "past": []}
     for m in sorted(rows, key=lambda m: m.organisation.name.lower()):
         by[m.status if m.status in ("pending", "active") else "past"].append(m)
