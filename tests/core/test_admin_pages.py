@@ -109,6 +109,14 @@ def test_audit_log_filters_by_action(as_user, people, make):
     assert b"Filtered Org" not in r.data
 
 
+def test_the_audit_filter_keeps_the_person_chosen(as_user, people):
+    admin = people["admin"]
+    page = as_user(admin).get(f"/admin/audit?actor={admin.id}").get_data(as_text=True)
+    assert f'<option value="{admin.id}" selected>' in page
+    assert page.count(" selected>") == 1
+    assert " selected>" not in as_user(admin).get("/admin/audit").get_data(as_text=True)
+
+
 def test_audit_events_cannot_be_changed(people):
     import pytest as _pytest
 
