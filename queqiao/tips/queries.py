@@ -192,14 +192,20 @@ def similar_tips(user: User, tip: Tip, limit: int = 5) -> list[tuple[Tip, list[s
     wanted = {k.lower() for k in tip.keywords or []}
     if not wanted:
         return []
-    candidates = db.session.scalars(
-        select(Tip).where(visible(user, Tip), Tip.id != tip.id)
+    # The newest thousand are scored on their keywords and brand alone; only the few
+    # shown are read whole.
+    candidates = db.session.execute(
+        select(Tip.id, Tip.keywords, Tip.brand).where(visible(user, Tip), Tip.id != tip.id)
         .order_by(Tip.created_at.desc()).limit(1000)).all()
+    brand = tip.brand.lower()
     scored = []
-    for other in candidates:
-        shared = [k for k in other.keywords or [] if k.lower() in wanted]
+    for other_id, keywords, other_brand in candidates:
+        shared = [k for k in keywords or [] if k.lower() in wanted]
         if shared:
-            same_brand = other.brand.lower() == tip.brand.lower()
-            scored.append((len(shared) + (1 if same_brand else 0), other, shared))
-    scored.sort(key=lambda s: (-s[0], -s[1].id))
-    return [(other, shared) for _score, other, shared in scored[:limit]]
+            scored.append((len(shared) + (1 if other_brand.lower() == brand else 0), other_id,
+                           shared))
+    scored.sort(key=lambda s: (-s[0], -s[1]))
+    chosen = scored[:limit]
+    tips = {t.id: t for t in db.session.scalars(
+        select(Tip).where(Tip.id.in_([other_id for _score, other_id, _shared in chosen])))}
+    return [(tips[other_id], shared) for _score, other_id, shared in chosen]

@@ -70,3 +70,22 @@ def test_search_page_shows_only_visible_matches(corpus, people, as_user):
     html = as_user(people["member"]).get("/queqiao/tips?q=replica").get_data(as_text=True)
     assert "Replica handbags from Putian" in html
     assert "Replica inhalers" not in html
+
+
+def test_similar_tips_rank_by_shared_keywords_then_brand_then_newest(people):
+    from queqiao.tips.queries import similar_tips
+
+    author = people["member"]
+    keywords = lambda *words: {"keywords": list(words)}  # noqa: E731
+    anchor = make_tip(author, brand="Maison Lumière", indicators=keywords("高仿", "原单", "尾货"))
+    two = make_tip(author, brand="Other Brand", indicators=keywords("高仿", "原单"))
+    one_same_brand = make_tip(author, brand="maison lumière", indicators=keywords("尾货"))
+    one = make_tip(author, brand="Other Brand", indicators=keywords("原单"))
+    newer_one = make_tip(author, brand="Other Brand", indicators=keywords("高仿"))
+    make_tip(author, brand="Maison Lumière", indicators=keywords("正品"))  # nothing shared
+    found = similar_tips(author, anchor)
+    # Two shared, or one shared and the same brand, score alike: the newer comes first.
+    assert [(tip.id, shared) for tip, shared in found] == [
+        (one_same_brand.id, ["尾货"]), (two.id, ["高仿", "原单"]),
+        (newer_one.id, ["高仿"]), (one.id, ["原单"])]
+    assert similar_tips(author, anchor, limit=1) == found[:1]
