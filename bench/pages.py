@@ -41,7 +41,8 @@ ROLES = {"member": "member@maison.example",
 # The navigation's pages, and the pages every person opens from it most.
 PAGES = ["/home", "/groups", "/groups/luxury-goods", "/notifications", "/profile",
          "/queqiao/tips", "/queqiao/vetting", "/queqiao/rules", "/queqiao/hits",
-         "/test-purchases", "/test-purchases/ledger", "/recommendations", "/reports"]
+         "/test-purchases", "/test-purchases/ledger", "/test-purchases/calendar",
+         "/test-purchases/reports", "/recommendations", "/reports"]
 BARE = "/bare"
 
 
