@@ -33,7 +33,7 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from functools import cache
+from functools import cache, partial
 from unicodedata import normalize as _unicode_normalize
 
 from queqiao.engine import folding
@@ -305,9 +305,7 @@ def join_many(texts: list[str]) -> list[str]:
     space), so one between each two marks their boundaries as the padding of a single
     text does.
     """
-    if len(texts) < 2:
-        return list(map(join_cjk, texts))
-    return tables().join(f"\xa0{TEXT_SEPARATOR.join(texts)}\xa0")[1:-1].split(TEXT_SEPARATOR)
+    return _joined_apart(texts, tables().join)
 
 
 def join_batch_titles(texts: list[str]) -> list[str]:
@@ -317,9 +315,14 @@ def join_batch_titles(texts: list[str]) -> list[str]:
     are joined already and which the pattern for the rest leaves alone, so the search
     for such characters that join_cjk makes is skipped.
     """
+    return _joined_apart(texts, partial(tables().join_bmp, ""))
+
+
+def _joined_apart(texts: list[str], join) -> list[str]:
+    """Return `texts` each joined, by one `join` of them all padded and split by no-break spaces."""
     if len(texts) < 2:
         return list(map(join_cjk, texts))
-    return tables().join_bmp("", f"\xa0{TEXT_SEPARATOR.join(texts)}\xa0")[1:-1].split(TEXT_SEPARATOR)
+    return join(f"\xa0{TEXT_SEPARATOR.join(texts)}\xa0")[1:-1].split(TEXT_SEPARATOR)
 
 
 def _folded(text: str, t: _Tables) -> str:
